@@ -1,0 +1,231 @@
+using Google.Protobuf;
+
+namespace DistSync.Raft;
+
+// Configuration: voters, learners, single-server changes (applied at commit), and snapshot installation.
+public sealed partial class RaftNode
+{
+    private readonly HashSet<ulong> voters = new();
+    private readonly HashSet<ulong> learners = new();
+    private readonly Dictionary<ulong, Progress> progressById = new();
+    // Every member's progress, ordered by id so iteration (and thus message order) is deterministic.
+    private Progress[] peers = Array.Empty<Progress>();
+    private Progress? selfProgress;
+    // Highest index whose conf change (or snapshot configuration) is in effect, and the leader's last proposed one.
+    private long confAppliedIndex;
+    private long pendingConfIndex;
+    private IncomingSnapshot? incomingSnapshot;
+
+    public IReadOnlyCollection<ulong> Voters => voters;
+    public IReadOnlyCollection<ulong> Learners => learners;
+
+    /// <summary>The configuration in effect (as of the last entry handed out for application); store it with snapshots.</summary>
+    public ConfState ConfState
+    {
+        get
+        {
+            var cs = new ConfState();
+            var v = new List<ulong>(voters);
+            v.Sort();
+            var l = new List<ulong>(learners);
+            l.Sort();
+            cs.Voters.AddRange(v);
+            cs.Learners.AddRange(l);
+            return cs;
+        }
+    }
+
+    /// <summary>
+    /// Proposes a single-server membership change: add a voter (promoting a learner), add a learner, or remove a
+    /// member. Only one change may be pending: a new one is refused until the previous one has been applied.
+    /// </summary>
+    public ProposeResult ProposeConfChange(ConfChange change)
+    {
+        EnsureNoOutstandingReady();
+        ArgumentNullException.ThrowIfNull(change);
+        if (Role != RaftRole.Leader) return ProposeResult.NotLeader;
+        if (leadTransferee != 0) return ProposeResult.TransferInProgress;
+        if (pendingConfIndex > confAppliedIndex) return ProposeResult.ConfChangePending;
+        ulong id = change.NodeId;
+        if (id == 0) return ProposeResult.Invalid;
+        switch (change.Type)
+        {
+            case ConfChangeType.AddVoter when voters.Contains(id):
+            case ConfChangeType.AddLearner when voters.Contains(id) || learners.Contains(id):
+            case ConfChangeType.Remove when !voters.Contains(id) && !learners.Contains(id):
+            case ConfChangeType.Remove when voters.Count == 1 && voters.Contains(id):
+                return ProposeResult.Invalid;
+            case ConfChangeType.AddVoter or ConfChangeType.AddLearner or ConfChangeType.Remove:
+                break;
+            default:
+                return ProposeResult.Invalid;
+        }
+        AppendEntry(new Entry
+        {
+            Term = Term,
+            Index = Log.LastIndex + 1,
+            Type = EntryType.ConfChange,
+            Data = change.ToByteString(),
+        });
+        pendingConfIndex = Log.LastIndex;
+        return ProposeResult.Accepted;
+    }
+
+    private void ApplyConfState(ConfState cs)
+    {
+        voters.Clear();
+        learners.Clear();
+        foreach (ulong v in cs.Voters) voters.Add(v);
+        foreach (ulong l in cs.Learners) if (!voters.Contains(l)) learners.Add(l);
+        progressById.Clear();
+        foreach (ulong v in voters) progressById[v] = NewProgress(v, isLearner: false);
+        foreach (ulong l in learners) progressById[l] = NewProgress(l, isLearner: true);
+        RebuildPeers();
+    }
+
+    private Progress NewProgress(ulong id, bool isLearner) =>
+        new(id, Log.LastIndex + 1, config.MaxInflightMsgs, isLearner) { RecentActive = true };
+
+    private void RebuildPeers()
+    {
+        var list = new List<Progress>(progressById.Values);
+        list.Sort((a, b) => a.Id.CompareTo(b.Id));
+        peers = list.ToArray();
+        selfProgress = progressById.TryGetValue(Id, out var self) ? self : null;
+        if (selfProgress is not null) selfProgress.Match = Math.Max(selfProgress.Match, Role == RaftRole.Leader ? Log.StableLastIndex : 0);
+    }
+
+    /// <summary>On restart: re-applies committed conf changes between the snapshot and the commit index.</summary>
+    private void ReplayCommittedConfChanges()
+    {
+        if (Log.Committed <= confAppliedIndex) return;
+        var entries = new List<Entry>();
+        if (!Log.TryGetEntries(confAppliedIndex + 1, Log.Committed + 1, long.MaxValue, int.MaxValue, entries)) return;
+        ApplyCommittedConfChanges(entries);
+    }
+
+    private void ApplyCommittedConfChanges(List<Entry> committed)
+    {
+        for (int i = 0; i < committed.Count; i++)
+        {
+            var e = committed[i];
+            if (e.Type != EntryType.ConfChange || e.Index <= confAppliedIndex) continue;
+            ConfChange cc;
+            try
+            {
+                cc = ConfChange.Parser.ParseFrom(e.Data);
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                // committed garbage cannot be un-committed; every node skips it identically
+                confAppliedIndex = e.Index;
+                continue;
+            }
+            ApplyConfChange(cc);
+            confAppliedIndex = e.Index;
+        }
+    }
+
+    private void ApplyConfChange(ConfChange cc)
+    {
+        ulong id = cc.NodeId;
+        switch (cc.Type)
+        {
+            case ConfChangeType.AddVoter:
+                if (learners.Remove(id))
+                {
+                    voters.Add(id);
+                    progressById[id].IsLearner = false;
+                }
+                else if (voters.Add(id))
+                {
+                    progressById[id] = NewProgress(id, isLearner: false);
+                }
+                break;
+            case ConfChangeType.AddLearner:
+                if (!voters.Contains(id) && learners.Add(id)) progressById[id] = NewProgress(id, isLearner: true);
+                break;
+            case ConfChangeType.Remove:
+                voters.Remove(id);
+                learners.Remove(id);
+                progressById.Remove(id);
+                if (leadTransferee == id) leadTransferee = 0;
+                break;
+        }
+        RebuildPeers();
+        if (Role != RaftRole.Leader) return;
+        if (!voters.Contains(Id))
+        {
+            // removed (or never a voter): stop leading; the remaining voters elect a leader among themselves
+            BecomeFollower(Term, 0);
+            return;
+        }
+        pendingBroadcast = true; // start replicating to a new member
+        if (MaybeCommit()) OnCommitAdvanced(); // a smaller quorum may commit more
+        ReleaseConfirmedReads();
+    }
+
+    // ---------------------------------------------------------------- snapshots (follower side)
+
+    private sealed class IncomingSnapshot(SnapshotMetadata metadata, long size)
+    {
+        public SnapshotMetadata Metadata { get; } = metadata;
+        public long Size { get; } = size;
+        public MemoryStream Buffer { get; } = new();
+    }
+
+    private void HandleSnapshotChunk(Message m)
+    {
+        var meta = m.Snapshot;
+        if (meta is null || m.SnapshotOffset < 0 || m.SnapshotSize < 0) return;
+        if (meta.Index <= Log.Committed)
+        {
+            // we already have everything it contains
+            incomingSnapshot = null;
+            Send(new Message { Type = MessageType.AppendResponse, To = m.From, Index = Log.Committed });
+            return;
+        }
+        var incoming = incomingSnapshot;
+        if (incoming is null || incoming.Metadata.Index != meta.Index || incoming.Metadata.Term != meta.Term || incoming.Size != m.SnapshotSize)
+        {
+            if (m.SnapshotOffset != 0)
+            {
+                incomingSnapshot = null;
+                Send(new Message { Type = MessageType.SnapshotResponse, To = m.From, Index = meta.Index, SnapshotOffset = 0 });
+                return;
+            }
+            incoming = incomingSnapshot = new IncomingSnapshot(meta, m.SnapshotSize);
+        }
+        if (m.SnapshotOffset == incoming.Buffer.Length && incoming.Buffer.Length + m.SnapshotChunk.Length <= incoming.Size)
+        {
+            incoming.Buffer.Write(m.SnapshotChunk.Span);
+        }
+        if (incoming.Buffer.Length < incoming.Size)
+        {
+            Send(new Message { Type = MessageType.SnapshotResponse, To = m.From, Index = meta.Index, SnapshotOffset = incoming.Buffer.Length });
+            return;
+        }
+        incomingSnapshot = null;
+        var snapshot = new Snapshot { Metadata = meta, Data = ByteString.CopyFrom(incoming.Buffer.GetBuffer(), 0, (int)incoming.Buffer.Length) };
+        if (Restore(snapshot))
+            Send(new Message { Type = MessageType.AppendResponse, To = m.From, Index = Log.LastIndex });
+        else
+            Send(new Message { Type = MessageType.AppendResponse, To = m.From, Index = Log.Committed });
+    }
+
+    private bool Restore(Snapshot snapshot)
+    {
+        var meta = snapshot.Metadata;
+        if (meta.Index <= Log.Committed) return false;
+        if (Log.MatchTerm(meta.Index, meta.Term))
+        {
+            // our log already holds the snapshot's last entry: just fast-forward the commit
+            Log.CommitTo(meta.Index);
+            return false;
+        }
+        Log.Restore(snapshot);
+        ApplyConfState(meta.ConfState ?? new ConfState());
+        confAppliedIndex = meta.Index;
+        return true;
+    }
+}
