@@ -94,12 +94,22 @@ public static class ConfigurationExtensions
         return Raw(configuration, key) ?? defaultValue;
     }
 
-    /// <summary>Values of an array key (<c>key:0</c>, <c>key:1</c>, ...) in index order; empty when absent.</summary>
+    /// <summary>
+    /// Values of an array key (<c>key:0</c>, <c>key:1</c>, ...) in index order; empty when absent. A plain string
+    /// value is split on commas, so an environment override such as <c>"node2:4053,node3:4053"</c> works for a list.
+    /// </summary>
     public static IReadOnlyList<string> GetStringList(this IConfiguration configuration, string key)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(key);
+        var section = configuration.GetSection(NormalizeKey(key));
+        if (section.Value is { } single)
+        {
+            return single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        }
+
         var items = new List<(int Index, string Value)>();
-        foreach (var child in configuration.GetSection(key).GetChildren())
+        foreach (var child in section.GetChildren())
         {
             if (child.Value is not null && int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
             {
