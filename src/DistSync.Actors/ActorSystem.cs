@@ -41,7 +41,7 @@ public sealed class ActorSystem
     /// <summary>
     /// Creates a system. Settings come from section <c>dsync:actors</c> of <paramref name="configuration"/>
     /// (defaults when absent, see hocon/actors.conf). Without <paramref name="logger"/> a logger is made by
-    /// <see cref="DistSyncLogging.CreateLogger"/> with the system name as node id and <c>dsync.logging</c> settings.
+    /// <see cref="DistSyncLogging.CreateLogger"/> with the system name as node id and <c>dsync.log</c> settings (format, level).
     /// </summary>
     public static ActorSystem Create(string name, IConfiguration? configuration = null, ILogger? logger = null)
     {

@@ -4,7 +4,7 @@ using Serilog.Events;
 
 namespace DistSync.Actors;
 
-/// <summary>Typed <c>dsync.actors</c> (and <c>dsync.logging</c>) settings; defaults match hocon/actors.conf.</summary>
+/// <summary>Typed <c>dsync.actors</c> settings (plus <c>dsync.log</c> of node.conf for the default logger); defaults match hocon/actors.conf.</summary>
 public sealed record ActorSystemSettings
 {
     public int Throughput { get; init; } = 100;
@@ -31,7 +31,7 @@ public sealed record ActorSystemSettings
 
     private SupervisorStrategy? _strategy;
 
-    /// <summary>Reads section <c>dsync:actors</c> and <c>dsync:logging</c>; absent keys keep their defaults,
+    /// <summary>Reads sections <c>dsync:actors</c> and <c>dsync:log</c>; absent keys keep their defaults,
     /// malformed values throw naming the key.</summary>
     public static ActorSystemSettings FromConfiguration(IConfiguration? configuration)
     {
@@ -42,7 +42,7 @@ public sealed record ActorSystemSettings
         }
 
         var actors = configuration.GetSection("dsync:actors");
-        var logging = configuration.GetSection("dsync:logging");
+        var logging = configuration.GetSection("dsync:log");
         var settings = new ActorSystemSettings
         {
             Throughput = actors.GetInt("throughput", defaults.Throughput),
