@@ -51,4 +51,18 @@ public class DuplicateKeySpec
         var config = Hocon.Parse("b = 1\na = 2\nb = 3");
         Assert.Equal(["b", "a"], config.Keys);
     }
+
+    [Fact]
+    public void An_object_merges_with_a_later_substitution_that_resolves_to_an_object()
+    {
+        var config = Hocon.Parse("a { x = 1 }\na = ${b}\nb { y = 2 }");
+        Assert.Equal("1", config.GetString("a.x"));
+        Assert.Equal("2", config.GetString("a.y"));
+    }
+
+    [Fact]
+    public void A_scalar_from_a_later_substitution_replaces_an_object()
+    {
+        Assert.Equal("5", Hocon.Get("a { x = 1 }\na = ${b}\nb = 5", "a"));
+    }
 }
