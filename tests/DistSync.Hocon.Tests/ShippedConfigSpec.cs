@@ -40,6 +40,9 @@ public class ShippedConfigSpec
         Assert.Equal("data/n1", config.GetString("dsync.node.data-dir"));
         Assert.Equal("127.0.0.1", config.GetString("dsync.http.host"));
         Assert.Equal("8080", config.GetString("dsync.http.port"));
+        Assert.Equal(1024 * 1024, HoconSize.Parse(config.GetString("dsync.http.max-request-body")!));
+        Assert.Equal(TimeSpan.FromSeconds(5), HoconDuration.Parse(config.GetString("dsync.http.request-timeout")!));
+        Assert.Equal(TimeSpan.FromSeconds(10), HoconDuration.Parse(config.GetString("dsync.node.shutdown-timeout")!));
         Assert.Equal("127.0.0.1", config.GetString("dsync.remote.host"));
         Assert.Equal("off", config.GetString("dsync.testing.fault-injection"));
         Assert.Equal("text", config.GetString("dsync.log.format"));
