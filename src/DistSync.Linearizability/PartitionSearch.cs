@@ -25,8 +25,7 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>
     public SearchOutcome Run(SearchDeadline deadline)
     {
         var head = BuildEntryList();
-        var linearized = new ulong[(_ops.Length + 63) / 64];
-        ulong setHash = 0;
+        var linearized = new LinearizedSet(_ops.Length);
         var cache = new ConfigurationCache<TState, TInput, TOutput>(_model);
         var stack = new Stack<Frame>();
         var state = _model.Init();
@@ -49,9 +48,8 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>
                 if (ok)
                 {
                     var id = entry.Id;
-                    linearized[id >> 6] |= 1UL << (id & 63);
-                    setHash ^= ZobristKey(id);
-                    if (cache.TryAdd(linearized, setHash, next))
+                    linearized.Add(id);
+                    if (cache.TryAdd(linearized, next))
                     {
                         stack.Push(new Frame(entry, state));
                         state = next;
@@ -66,8 +64,7 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>
                         continue;
                     }
 
-                    linearized[id >> 6] &= ~(1UL << (id & 63));
-                    setHash ^= ZobristKey(id);
+                    linearized.Remove(id);
                 }
 
                 entry = entry.Next;
@@ -83,8 +80,7 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>
                 var frame = stack.Pop();
                 var id = frame.Entry.Id;
                 state = frame.StateBefore;
-                linearized[id >> 6] &= ~(1UL << (id & 63));
-                setHash ^= ZobristKey(id);
+                linearized.Remove(id);
                 path = path!.Parent;
                 Unlift(frame.Entry);
                 entry = frame.Entry.Next;
@@ -152,15 +148,6 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>
 
         call.Prev!.Next = call;
         call.Next!.Prev = call;
-    }
-
-    private static ulong ZobristKey(int id)
-    {
-        // SplitMix64 of the id: a fixed pseudo-random key per operation, so set hashes update in O(1).
-        var z = (ulong)(id + 1) * 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     internal sealed class PathNode(int id, TState stateAfter, PathNode? parent)
