@@ -22,7 +22,7 @@ public sealed class MessageTypeRegistrySpec
             (5, typeof(WatchRemote)),
             (6, typeof(UnwatchRemote)),
             (7, typeof(DeathWatchNotification)),
-            (8, typeof(ActorNotFound)),
+            (8, typeof(StopRemote)),
         };
         var actual = registry.Registrations;
         Assert.Equal(expected.Length, actual.Count);

@@ -14,7 +14,7 @@ public static class RemoteControlTypeIds
     public const uint WatchRemote = 5;
     public const uint UnwatchRemote = 6;
     public const uint DeathWatchNotification = 7;
-    public const uint ActorNotFound = 8;
+    public const uint StopRemote = 8;
 
     /// <summary>Highest id of the control range.</summary>
     public const uint MaxControlId = 99;
@@ -30,6 +30,6 @@ public static class RemoteControlTypeIds
         registry.Register(WatchRemote, Wire.WatchRemote.Parser);
         registry.Register(UnwatchRemote, Wire.UnwatchRemote.Parser);
         registry.Register(DeathWatchNotification, Wire.DeathWatchNotification.Parser);
-        registry.Register(ActorNotFound, Wire.ActorNotFound.Parser);
+        registry.Register(StopRemote, Wire.StopRemote.Parser);
     }
 }
