@@ -15,8 +15,9 @@ internal sealed class RaftLog
     {
         this.storage = storage;
         offset = storage.LastIndex + 1;
-        Committed = storage.FirstIndex - 1;
-        Applied = storage.FirstIndex - 1;
+        // Everything up to the snapshot is applied (the host restores its state machine from it).
+        Committed = storage.Snapshot.Metadata.Index;
+        Applied = storage.Snapshot.Metadata.Index;
     }
 
     /// <summary>Snapshot received from the leader, not yet installed by the host.</summary>

@@ -12,15 +12,23 @@ public sealed class MemoryRaftStorage : IRaftStorage
     private readonly List<Entry> entries = new();
     private Snapshot snapshot;
 
-    /// <summary>A fresh node's storage. Give every founding member the same <paramref name="voters"/>;
-    /// a node that will be added later starts with none.</summary>
+    /// <summary>
+    /// A fresh node's storage. Founding members all get the same <paramref name="voters"/>, written (as etcd's
+    /// bootstrap does) as committed add-voter entries 1..n of term 1, so that a node added later learns the whole
+    /// configuration from the log. A node that will be added later starts with none.
+    /// </summary>
     public MemoryRaftStorage(params ulong[] voters)
     {
-        var conf = new ConfState();
-        conf.Voters.AddRange(voters);
-        snapshot = new Snapshot { Metadata = new SnapshotMetadata { Index = 0, Term = 0, ConfState = conf } };
+        snapshot = new Snapshot { Metadata = new SnapshotMetadata { Index = 0, Term = 0, ConfState = new ConfState() } };
         entries.Add(new Entry { Index = 0, Term = 0 });
         HardState = new HardState();
+        if (voters.Length == 0) return;
+        for (int i = 0; i < voters.Length; i++)
+        {
+            var cc = new ConfChange { Type = ConfChangeType.AddVoter, NodeId = voters[i] };
+            entries.Add(new Entry { Index = i + 1, Term = 1, Type = EntryType.ConfChange, Data = cc.ToByteString() });
+        }
+        HardState = new HardState { Term = 1, Commit = voters.Length };
     }
 
     public HardState HardState { get; private set; }

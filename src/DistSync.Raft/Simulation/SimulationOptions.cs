@@ -1,0 +1,24 @@
+namespace DistSync.Raft.Simulation;
+
+/// <summary>Knobs of one deterministic simulation run; everything random derives from <see cref="Seed"/>.</summary>
+public sealed record SimulationOptions
+{
+    public required int Seed { get; init; }
+    /// <summary>Events to process (ticks, deliveries, client actions, faults); invariants are checked after each.</summary>
+    public int Steps { get; init; } = 2000;
+    public int InitialVoters { get; init; } = 3;
+    /// <summary>Upper bound on voters reached through membership changes.</summary>
+    public int MaxVoters { get; init; } = 5;
+    public int Clients { get; init; } = 3;
+    /// <summary>Drops, duplicates, long delays, partitions, crashes, membership changes and transfers.</summary>
+    public bool Faults { get; init; } = true;
+    /// <summary>Record a readable line per event (slower; used to replay a failing seed).</summary>
+    public bool Trace { get; init; }
+    /// <summary>Entries between state machine snapshots (log compaction).</summary>
+    public int SnapshotEvery { get; init; } = 40;
+    /// <summary>
+    /// Linearizability check of the client history: null when it is fine, otherwise a readable report.
+    /// Injected so this assembly does not depend on the checker.
+    /// </summary>
+    public Func<IReadOnlyList<SimKvOperation>, string?>? CheckHistory { get; init; }
+}

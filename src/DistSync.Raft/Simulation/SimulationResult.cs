@@ -1,0 +1,24 @@
+namespace DistSync.Raft.Simulation;
+
+/// <summary>Outcome of one simulation run.</summary>
+public sealed record SimulationResult
+{
+    public required int Seed { get; init; }
+    public required int Steps { get; init; }
+    /// <summary>First safety or linearizability violation, null when none.</summary>
+    public string? Violation { get; init; }
+    /// <summary>Event lines (only when tracing was on).</summary>
+    public IReadOnlyList<string> Trace { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<SimKvOperation> History { get; init; } = Array.Empty<SimKvOperation>();
+    public int Elections { get; init; }
+    public long MaxCommitIndex { get; init; }
+    public int CompletedOperations { get; init; }
+    public int Crashes { get; init; }
+    public int ConfChanges { get; init; }
+    public int SnapshotsInstalled { get; init; }
+
+    public bool Ok => Violation is null;
+
+    public override string ToString() =>
+        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} elections={Elections} commit={MaxCommitIndex} ops={CompletedOperations} crashes={Crashes} confchanges={ConfChanges} snapshots={SnapshotsInstalled})";
+}
