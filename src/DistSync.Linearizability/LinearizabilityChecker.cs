@@ -111,7 +111,7 @@ public static class LinearizabilityChecker
             indices,
             model.DescribeState(initial),
             () => Prefix(model, ops, indices, outcome.Longest),
-            () => outcome.Outcome == CheckOutcome.Illegal ? Blocked(model, ops, indices, outcome.Longest, initial) : []);
+            () => outcome.Outcome == CheckOutcome.Illegal ? Blocked(model, ops, indices, outcome.Longest) : []);
     }
 
     private static IReadOnlyList<LinearizedStep> Prefix<TState, TInput, TOutput>(
@@ -135,8 +135,7 @@ public static class LinearizabilityChecker
         IModel<TState, TInput, TOutput> model,
         Operation<TInput, TOutput>[] ops,
         int[] indices,
-        PartitionSearch<TState, TInput, TOutput>.PathNode? longest,
-        TState initial)
+        PartitionSearch<TState, TInput, TOutput>.PathNode? longest)
     {
         var done = new bool[ops.Length];
         for (var node = longest; node is not null; node = node.Parent)
@@ -144,7 +143,6 @@ public static class LinearizabilityChecker
             done[node.Id] = true;
         }
 
-        var state = longest is null ? initial : longest.StateAfter;
         var firstReturn = long.MaxValue;
         for (var i = 0; i < ops.Length; i++)
         {
@@ -154,14 +152,14 @@ public static class LinearizabilityChecker
             }
         }
 
-        // Real time lets an operation come next only if it was called before every remaining one returned.
+        // Real time lets an operation come next only if it was called before every remaining one returned. Each such
+        // operation is rejected by the model in the prefix's last state: otherwise the search would have gone deeper.
         var blocked = new List<BlockedOperation>();
         for (var i = 0; i < ops.Length; i++)
         {
             if (!done[i] && ops[i].CallTime <= firstReturn)
             {
-                var (ok, _) = model.Step(state, ops[i].Input, ops[i].Output);
-                blocked.Add(new BlockedOperation(indices[i], model.DescribeOperation(ops[i].Input, ops[i].Output), ok));
+                blocked.Add(new BlockedOperation(indices[i], model.DescribeOperation(ops[i].Input, ops[i].Output)));
             }
         }
 

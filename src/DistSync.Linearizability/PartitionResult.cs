@@ -46,7 +46,7 @@ public sealed class PartitionResult
 
     /// <summary>
     /// For an <see cref="CheckOutcome.Illegal"/> part: the operations that could come right after
-    /// <see cref="LongestLinearizablePrefix"/>, none of which leads to a linearization. Empty otherwise.
+    /// <see cref="LongestLinearizablePrefix"/> (real time allows them), all rejected by the model there. Empty otherwise.
     /// </summary>
     public IReadOnlyList<BlockedOperation> BlockedOperations => _blocked.Value;
 

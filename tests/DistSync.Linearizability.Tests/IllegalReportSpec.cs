@@ -48,7 +48,7 @@ public sealed class IllegalReportSpec : IDisposable
         Assert.Equal([1, 2], partition.LongestLinearizablePrefix.Select(s => s.HistoryIndex).ToArray());
         Assert.Equal(["\"p\" v2", "\"q\" v3"], partition.LongestLinearizablePrefix.Select(s => s.StateAfter).ToArray());
         // The timed-out put was called after the get returned, so real time does not let it come next.
-        Assert.Equal([new BlockedOperation(3, "get(b) -> \"p\" v2", false)], partition.BlockedOperations);
+        Assert.Equal([new BlockedOperation(3, "get(b) -> \"p\" v2")], partition.BlockedOperations);
     }
 
     [Fact]
