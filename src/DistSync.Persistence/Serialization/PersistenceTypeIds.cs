@@ -1,0 +1,21 @@
+namespace DistSync.Persistence.Serialization;
+
+/// <summary>
+/// Type ids written to disk by this module. They are pinned by a test: never renumber or reuse one, only add.
+/// Ids 1..99 belong to DistSync.Persistence; other modules register their own types from 100 up
+/// (Raft: 100..199, services: 200 and above).
+/// </summary>
+public static class PersistenceTypeIds
+{
+    /// <summary>A plain <c>byte[]</c>, stored as is.</summary>
+    public const int RawBytes = 1;
+
+    /// <summary>A <c>string</c>, stored as UTF-8.</summary>
+    public const int Utf8String = 2;
+
+    /// <summary>A <c>long</c>, stored as 8 bytes little endian.</summary>
+    public const int Int64 = 3;
+
+    /// <summary>Highest id reserved for this module.</summary>
+    public const int LastReserved = 99;
+}
