@@ -221,10 +221,12 @@ internal sealed class ActorCell : IActorContext
                 }
 
                 break;
-            case Terminated terminated:
+            case TerminatedNotice notification:
                 // Delivered only while still watched: an Unwatch in between makes it disappear, as in Akka.
+                var terminated = notification.Terminated;
                 if (_watching is not null && _watching.Remove(terminated.ActorRef))
                 {
+                    _current = new Envelope(terminated, terminated.ActorRef);
                     _actor!.AroundReceive(terminated);
                 }
 
@@ -248,7 +250,7 @@ internal sealed class ActorCell : IActorContext
             // A stopped actor still answers watches, so watching a dead actor yields Terminated.
             if (message is WatchActor lateWatch)
             {
-                lateWatch.Watcher.Tell(new Terminated(Self), Self);
+                TerminatedNotice.Send(lateWatch.Watcher, Self);
             }
 
             return;
@@ -619,7 +621,7 @@ internal sealed class ActorCell : IActorContext
         {
             foreach (var watcher in _watchedBy)
             {
-                watcher.Tell(new Terminated(Self), Self);
+                TerminatedNotice.Send(watcher, Self);
             }
 
             _watchedBy = null;

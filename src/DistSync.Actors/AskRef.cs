@@ -110,7 +110,7 @@ internal sealed class AskRef<T> : IInternalActorRef
     {
         if (_completion.Task.IsCompleted)
         {
-            watcher.Tell(new Terminated(this), this);
+            TerminatedNotice.Send(watcher, this);
         }
     }
 

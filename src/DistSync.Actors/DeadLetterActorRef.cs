@@ -31,9 +31,10 @@ internal sealed class DeadLetterActorRef(ActorSystem system, ActorPath path) : I
 
     public void Deliver(object message, IActorRef? sender, IActorRef recipient)
     {
-        if (message is TimerMessage)
+        if (message is TimerMessage or TerminatedNotice)
         {
-            // A timer that fired while its actor stopped: not a letter anybody sent.
+            // A timer that fired while its actor stopped, or a Terminated for a watcher that is gone:
+            // runtime noise, not a letter anybody sent.
             return;
         }
 
@@ -52,7 +53,7 @@ internal sealed class DeadLetterActorRef(ActorSystem system, ActorPath path) : I
         }
     }
 
-    public void AddWatcher(IActorRef watcher) => watcher.Tell(new Terminated(this), this);
+    public void AddWatcher(IActorRef watcher) => TerminatedNotice.Send(watcher, this);
 
     public void RemoveWatcher(IActorRef watcher)
     {

@@ -1,0 +1,69 @@
+using DistSync.TestKit;
+
+namespace DistSync.Actors.Tests;
+
+public sealed class ReceiveAsyncSpec : ActorTestKit
+{
+    private sealed record Work(TaskCompletionSource Gate, string Name);
+
+    private sealed class AsyncActor : ReceiveActor
+    {
+        public AsyncActor(IActorRef reporter)
+        {
+            ReceiveAsync<Work>(async w =>
+            {
+                reporter.Tell("begin:" + w.Name);
+                await w.Gate.Task.ConfigureAwait(false);
+                // Sender and Self are still those of this message after the await.
+                Sender.Tell("done:" + w.Name, Self);
+            });
+            ReceiveAsync<string>(async s =>
+            {
+                await Task.Yield();
+                throw new InvalidOperationException("async failure");
+            }, s => s == "fail-async");
+            Receive<string>(s => reporter.Tell("sync:" + s));
+        }
+
+        protected override void PostRestart(Exception reason) => Context.Parent.Tell("ignored");
+    }
+
+    [Fact]
+    public void The_mailbox_is_suspended_until_the_handler_task_ends()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new AsyncActor(TestActor)));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        actor.Tell(new Work(gate, "a"), TestActor);
+        actor.Tell("next");
+        ExpectMsg("begin:a");
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // "next" waits behind the running task
+        gate.SetResult();
+        ExpectMsg("done:a");
+        Assert.Equal(actor, LastSender);
+        ExpectMsg("sync:next");
+    }
+
+    [Fact]
+    public void The_sender_survives_the_await()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new AsyncActor(TestActor)), "async");
+        var requester = CreateTestProbe();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        requester.Send(actor, new Work(gate, "b"));
+        ExpectMsg("begin:b");
+        actor.Tell("other", TestActor); // another sender, queued meanwhile
+        gate.SetResult();
+        requester.ExpectMsg("done:b");
+        Assert.Equal(actor, requester.LastSender);
+        ExpectMsg("sync:other");
+    }
+
+    [Fact]
+    public void A_faulted_handler_task_fails_the_actor_and_it_restarts()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new AsyncActor(TestActor)));
+        actor.Tell("fail-async");
+        actor.Tell("after");
+        ExpectMsg("sync:after");
+    }
+}
