@@ -175,12 +175,12 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, IRemoteInb
     /// <summary>Messages that are not registered protobuf messages: death-watch notices are translated, the rest refused.</summary>
     internal void TellNonProtobuf(RemoteActorRef recipient, object message, IActorRef? sender)
     {
-        if (message is Terminated terminated)
+        if (message is TerminatedNotice notice)
         {
             // A local actor watched on behalf of this remote watcher has stopped.
             Transport.SendControl(recipient.Path.Address, RemoteControlTypeIds.DeathWatchNotification, new DeathWatchNotification
             {
-                Actor = System.SerializedPathOf(terminated.ActorRef),
+                Actor = System.SerializedPathOf(notice.Terminated.ActorRef),
                 Watcher = recipient.Path.ToString(),
                 ExistenceConfirmed = true,
             });
@@ -259,7 +259,7 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, IRemoteInb
         System.Log.Warning("Remoting: {Peer} unreachable for over {After}: {Count} remote watches end with Terminated", peer, FailureDetectorSettings.UnreachableDeathWatchAfter, ended.Count);
         foreach (var (watchee, watcher) in ended)
         {
-            watcher.Tell(new Terminated(watchee), watchee);
+            TerminatedNotice.Send(watcher, watchee);
         }
     }
 
@@ -359,7 +359,7 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, IRemoteInb
             }
         }
 
-        watcher.Tell(new Terminated(dead), dead);
+        TerminatedNotice.Send(watcher, dead);
     }
 
     private IActorRef? ResolveRecipient(InboundContext context, ReadOnlySpan<byte> recipientUtf8)
