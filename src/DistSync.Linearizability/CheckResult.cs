@@ -12,8 +12,10 @@ public sealed class CheckResult
     private const int MaxBlockedInExplanation = 5;
     private readonly Lazy<IReadOnlyList<ReportedOperation>> _operations;
 
-    internal CheckResult(IReadOnlyList<PartitionResult> partitions, TimeSpan elapsed, Func<IReadOnlyList<ReportedOperation>> operations)
+    internal CheckResult(
+        IReadOnlyList<PartitionResult> partitions, int operationCount, TimeSpan elapsed, Func<IReadOnlyList<ReportedOperation>> operations)
     {
+        OperationCount = operationCount;
         Partitions = partitions;
         Elapsed = elapsed;
         _operations = new Lazy<IReadOnlyList<ReportedOperation>>(operations);
@@ -35,6 +37,9 @@ public sealed class CheckResult
     /// <summary>The first illegal part, or null.</summary>
     public PartitionResult? IllegalPartition { get; }
 
+    /// <summary>Number of operations in the checked history.</summary>
+    public int OperationCount { get; }
+
     /// <summary>Time the check took.</summary>
     public TimeSpan Elapsed { get; }
 
@@ -49,7 +54,7 @@ public sealed class CheckResult
         {
             case CheckOutcome.Ok:
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"Linearizable: {Operations.Count} operations in {Partitions.Count} partition(s), checked in {Elapsed.TotalMilliseconds:F0} ms.");
+                    $"Linearizable: {OperationCount} operations in {Partitions.Count} partition(s), checked in {Elapsed.TotalMilliseconds:F0} ms.");
                 break;
             case CheckOutcome.Unknown:
                 var undecided = Partitions.Where(p => p.Outcome == CheckOutcome.Unknown).ToList();

@@ -56,6 +56,7 @@ public static class LinearizabilityChecker
 
         return new CheckResult(
             results,
+            history.Count,
             Stopwatch.GetElapsedTime(started),
             () => Render(model, history));
     }
