@@ -101,18 +101,19 @@ public sealed class WaitForGraph
     /// </summary>
     internal bool SetResourceEdges(string resource, IReadOnlyList<(string From, string To)> edges)
     {
+        // Add before removing, so an edge the resource keeps never drops to zero and counts as new.
+        var added = false;
+        foreach (var (from, to) in edges)
+        {
+            added |= AddEdge(from, to);
+        }
+
         if (_byResource.TryGetValue(resource, out var old))
         {
             foreach (var (from, to) in old)
             {
                 RemoveEdge(from, to);
             }
-        }
-
-        var added = false;
-        foreach (var (from, to) in edges)
-        {
-            added |= AddEdge(from, to);
         }
 
         if (edges.Count == 0)
