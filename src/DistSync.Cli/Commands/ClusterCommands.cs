@@ -19,9 +19,9 @@ public static class ClusterCommands
             var table = new Table().AddColumns("node", "address", "status", "phi", "raft");
             foreach (var m in status.Members)
             {
-                var role = m.NodeId == status.NodeId ? status.Role : (m.NodeId == status.Leader ? "leader" : "");
+                var role = m.NodeId is null ? "" : m.NodeId == status.NodeId ? status.Role : m.NodeId == status.Leader ? "leader" : "";
                 table.AddRow(
-                    Markup.Escape(m.NodeId),
+                    Markup.Escape(m.NodeId ?? "?"),
                     Markup.Escape(m.Address),
                     m.Status == "up" ? "[green]up[/]" : $"[red]{Markup.Escape(m.Status)}[/]",
                     m.Phi.ToString("0.00", CultureInfo.InvariantCulture),

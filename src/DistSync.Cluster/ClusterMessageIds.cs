@@ -1,0 +1,20 @@
+using DistSync.Actors.Remote.Serialization;
+using DistSync.Cluster.Wire;
+
+namespace DistSync.Cluster;
+
+/// <summary>
+/// Remoting type ids of the cluster module (block 1000-1999). Written on the wire: never renumber, only add.
+/// </summary>
+public static class ClusterMessageIds
+{
+    public const uint GetNodeInfo = 1000;
+    public const uint NodeInfo = 1001;
+
+    public static void Register(MessageTypeRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.Register(GetNodeInfo, Wire.GetNodeInfo.Parser);
+        registry.Register(NodeInfo, Wire.NodeInfo.Parser);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Sockets;
+using DistSync.Actors;
+using DistSync.Actors.Remote;
+using DistSync.Actors.Remote.Serialization;
+using DistSync.Cluster;
+using DistSync.Cluster.Membership;
+using DistSync.Cluster.Wire;
+using DistSync.Node.Http;
+using DistSync.Node.Metrics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace DistSync.Node.Hosting;
+
+/// <summary>
+/// One DistSync node: its actor system with remoting, the member directory, and the HTTP API on Kestrel.
+/// The executable runs one; in-process multi-node specs run several side by side.
+/// </summary>
+public sealed class DistSyncNode : IAsyncDisposable
+{
+    /// <summary>Every node's actor system has this name, so addresses differ only by host:port (as in an Akka cluster).</summary>
+    public const string SystemName = "dsync";
+
+    private readonly WebApplication _web;
+    private readonly PrometheusTextExporter _metrics;
+    private int _stopped;
+
+    private DistSyncNode(NodeSettings settings, ActorSystem system, RemoteActorRefProvider remoting, MemberDirectory members,
+        WebApplication web, PrometheusTextExporter metrics, Uri httpAddress)
+    {
+        Settings = settings;
+        System = system;
+        Remoting = remoting;
+        Members = members;
+        _web = web;
+        _metrics = metrics;
+        HttpAddress = httpAddress;
+    }
+
+    public NodeSettings Settings { get; }
+    public ActorSystem System { get; }
+    public RemoteActorRefProvider Remoting { get; }
+    public MemberDirectory Members { get; }
+
+    /// <summary>Where the HTTP API really listens (the bound port when configured as 0).</summary>
+    public Uri HttpAddress { get; }
+
+    public Address RemoteAddress => Remoting.LocalAddress;
+
+    /// <summary>The remoting address a seed entry <c>host:port</c> stands for.</summary>
+    public static Address SeedAddress(string seed) =>
+        NodeSettings.TryParseHostPort(seed, out var host, out var port)
+            ? new Address(Address.DefaultProtocol, SystemName, host, port)
+            : throw new FormatException($"seed '{seed}' is not host:port");
+
+    public static async Task<DistSyncNode> StartAsync(IConfiguration config, Serilog.ILogger logger, NodeStartOptions? options = null)
+    {
+        options ??= new NodeStartOptions();
+        var settings = NodeSettings.From(config);
+        try
+        {
+            Directory.CreateDirectory(settings.DataDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NodeStartupException($"cannot create the data directory '{settings.DataDir}': {e.Message}", e);
+        }
+
+        var system = ActorSystem.Create(SystemName, config, logger);
+        RemoteActorRefProvider remoting;
+        try
+        {
+            var registry = MessageTypeRegistry.CreateWithControlMessages();
+            ClusterMessageIds.Register(registry);
+            remoting = await RemoteActorRefProvider.StartAsync(system, config, new RemotingOptions
+            {
+                Registry = registry,
+                Faults = options.Faults,
+                MonitoredPeers = settings.Seeds.Select(SeedAddress).ToList(),
+            }).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw new NodeStartupException($"cannot bind the remoting port {settings.RemoteHost}:{settings.RemotePort}: {e.Message}", e);
+        }
+
+        PrometheusTextExporter? metrics = null;
+        WebApplication? web = null;
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+                kestrel.AddServerHeader = false;
+                var ip = settings.HttpHost is "localhost" ? IPAddress.Loopback : IPAddress.Parse(settings.HttpHost);
+                kestrel.Listen(ip, settings.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+            });
+            builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+            web = builder.Build();
+            metrics = new PrometheusTextExporter();
+
+            var advertisedHttp = $"{(settings.HttpHost == "0.0.0.0" ? "127.0.0.1" : settings.HttpHost)}:{settings.HttpPort}";
+            var self = new NodeInfo { NodeId = settings.NodeId, HttpEndpoint = advertisedHttp, RemoteAddress = remoting.LocalAddress.ToString() };
+            var members = new MemberDirectory(self, remoting);
+            system.SystemActorOf(Props.Create(() => new NodeInfoActor(self)), NodeInfoActor.Name);
+            system.SystemActorOf(Props.Create(() => new MemberDirectoryActor(members, system, TimeSpan.FromSeconds(1))), "member-directory");
+
+            web.UseMiddleware<RequestIdMiddleware>();
+            SystemRoutes.Map(web, settings, members, metrics);
+            if (settings.FaultInjection) FaultRoutes.Map(web, settings, remoting);
+
+            await web.StartAsync().ConfigureAwait(false);
+            var bound = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var httpAddress = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+            if (settings.HttpPort == 0) self.HttpEndpoint = httpAddress.Authority;
+            logger.Information("node {NodeId} up: http {Http}, remoting {Remote}, seeds {Seeds}",
+                settings.NodeId, httpAddress, remoting.LocalAddress, settings.Seeds);
+            return new DistSyncNode(settings, system, remoting, members, web, metrics, httpAddress);
+        }
+        catch (Exception e)
+        {
+            metrics?.Dispose();
+            if (web is not null) await web.DisposeAsync().ConfigureAwait(false);
+            await system.Terminate().ConfigureAwait(false);
+            if (e is IOException { InnerException: SocketException } or SocketException || e.InnerException is SocketException)
+                throw new NodeStartupException($"cannot bind the HTTP port {settings.HttpHost}:{settings.HttpPort}: {(e.InnerException ?? e).Message}", e);
+            if (e is FormatException) throw new NodeStartupException($"bad HTTP host '{settings.HttpHost}': {e.Message}", e);
+            throw;
+        }
+    }
+
+    /// <summary>Blocks until the host is asked to stop (SIGTERM, Ctrl-C).</summary>
+    public Task WaitForShutdownAsync() => _web.WaitForShutdownAsync();
+
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        await _web.StopAsync().ConfigureAwait(false);
+        await System.Terminate().ConfigureAwait(false);
+        await _web.DisposeAsync().ConfigureAwait(false);
+        _metrics.Dispose();
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+}

@@ -1,0 +1,36 @@
+using System.Net;
+
+namespace DistSync.Node.Tests;
+
+/// <summary>The System routes of API.md on a single node.</summary>
+public class SystemRoutesSpec
+{
+    [Fact]
+    public async Task Health_status_metrics_and_dashboard_answer_and_request_ids_are_echoed()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(1);
+        using var http = new HttpClient { BaseAddress = cluster.Nodes[0].HttpAddress };
+
+        var health = await http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("""{"status":"ok"}""", await health.Content.ReadAsStringAsync());
+
+        var status = await cluster.Clients[0].GetStatusAsync();
+        Assert.Equal("n1", status.NodeId);
+        Assert.Equal("up", Assert.Single(status.Members).Status);
+
+        var metrics = await http.GetAsync("/metrics");
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType!.ToString());
+
+        var page = await http.GetStringAsync("/");
+        Assert.Contains("<title>DistSync</title>", page);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health");
+        request.Headers.Add("X-Request-Id", "abc-123");
+        var echoed = await http.SendAsync(request);
+        Assert.Equal("abc-123", echoed.Headers.GetValues("X-Request-Id").Single());
+
+        var fresh = await http.GetAsync("/health");
+        Assert.Matches("^[0-9a-f]{32}$", fresh.Headers.GetValues("X-Request-Id").Single());
+    }
+}
