@@ -31,6 +31,18 @@ public sealed class RemoteMessagingSpec : IAsyncLifetime
         Assert.Equal("127.0.0.1", _a.System.Address.Host);
         Assert.Equal(_a.Address, _a.System.Address);
         Assert.NotEqual(0, _a.System.Address.Port);
+        Assert.Same(_a.Remoting, _a.System.Remoting());
+    }
+
+    [Fact]
+    public void A_system_without_remoting_says_so()
+    {
+        var local = ActorSystem.Create("plain", logger: new CapturingLogSink().CreateLogger());
+
+        var error = Assert.Throws<InvalidOperationException>(() => local.Remoting());
+        Assert.Contains("plain", error.Message);
+        Assert.Null(local.TryResolveActorRef($"{_b.Address}/user/echo"));
+        _ = local.Terminate();
     }
 
     [Fact]
