@@ -31,6 +31,9 @@ internal sealed class ActorCell : IActorContext
     private volatile bool _recreatePending;
     private Exception? _recreateCause;
 
+    // The child whose failure this actor escalated: it waits suspended, so a Resume of this actor resumes it too.
+    private ActorCell? _escalatedChild;
+
     // ReceiveAsync: the mailbox processes nothing while a handler's task runs.
     private volatile bool _awaitingTask;
     private volatile bool _taskCompleted;
@@ -283,7 +286,7 @@ internal sealed class ActorCell : IActorContext
                     HandleChildStopped(stopped.Child);
                     break;
                 case ResumeActor:
-                    _failed = false;
+                    Resume();
                     break;
                 case RecreateActor recreate:
                     BeginRecreate(recreate.Cause, recreate.FailedMessage);
@@ -466,13 +469,32 @@ internal sealed class ActorCell : IActorContext
                 StopChild(record);
                 break;
             case Directive.Escalate:
+                _escalatedChild = child;
                 HandleInvokeFailure(failed.Cause, failed.Message);
                 break;
         }
     }
 
+    private void Resume()
+    {
+        if (_actor is null)
+        {
+            // Nothing to resume when creation failed: create it afresh instead of staying suspended forever.
+            BeginRecreate(new InvalidOperationException($"{Path} was resumed without an instance"), null);
+            return;
+        }
+
+        _failed = false;
+        if (_escalatedChild is { } child)
+        {
+            _escalatedChild = null;
+            child.Mailbox.PostSystem(ResumeActor.Instance);
+        }
+    }
+
     private void BeginRecreate(Exception cause, object? failedMessage)
     {
+        _escalatedChild = null;
         if (_terminating)
         {
             return;

@@ -102,6 +102,9 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>True when user messages wait (tests use it to know a timer message is queued).</summary>
+    internal bool HasQueuedUserMessages => _prepended is { Count: > 0 } || _reader.TryPeek(out _);
+
     /// <summary>Puts messages in front of the queue, in the given order (stash).</summary>
     public void Prepend(IReadOnlyList<Envelope> envelopes)
     {

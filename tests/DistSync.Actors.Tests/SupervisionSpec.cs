@@ -119,6 +119,22 @@ public sealed class SupervisionSpec : ActorTestKit
     }
 
     [Fact]
+    public void Resuming_an_actor_that_escalated_resumes_the_failed_child_too()
+    {
+        var top = Sys.ActorOf(Props.Create(() => new SupervisorActor(_ => Directive.Resume, -1, null)), "resuming-top");
+        top.Tell(new CreateChild(Props.Create(() => new SupervisorActor(_ => Directive.Escalate, -1, null)), "middle"), TestActor);
+        var middle = ExpectMsg<IActorRef>();
+        middle.Tell(new CreateChild(Props.Create(() => new CounterActor(TestActor)), "leaf"), TestActor);
+        var leaf = ExpectMsg<IActorRef>();
+        ExpectMsg("started:leaf");
+        leaf.Tell("inc");
+        leaf.Tell("fail");
+        leaf.Tell("inc");
+        leaf.Tell("get", TestActor);
+        ExpectMsg(2); // state kept, processing resumed
+    }
+
+    [Fact]
     public void Default_strategy_stops_a_child_whose_constructor_throws()
     {
         var probe = CreateTestProbe();
