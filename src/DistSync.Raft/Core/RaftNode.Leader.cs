@@ -165,7 +165,8 @@ public sealed partial class RaftNode
         foreach (var pr in peers)
         {
             if (pr.Id == Id) continue;
-            if (MaybeSendAppend(pr, withCommit))
+            // a peer in Probe is probed even without new entries (a new member must be found)
+            if (MaybeSendAppend(pr, withCommit || pr.State != ProgressState.Replicate))
             {
                 while (MaybeSendAppend(pr, sendIfEmpty: false)) { }
             }
