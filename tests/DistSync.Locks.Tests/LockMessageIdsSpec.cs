@@ -1,0 +1,51 @@
+using Google.Protobuf;
+using System.Reflection;
+
+namespace DistSync.Locks.Tests;
+
+public sealed class LockMessageIdsSpec
+{
+    [Fact]
+    public void Type_ids_are_pinned_so_they_only_ever_grow()
+    {
+        Assert.Equal(300u, LockMessageIds.LockCommand);
+        Assert.Equal(301u, LockMessageIds.CreateSession);
+        Assert.Equal(302u, LockMessageIds.KeepAlive);
+        Assert.Equal(303u, LockMessageIds.DeleteSession);
+        Assert.Equal(304u, LockMessageIds.Acquire);
+        Assert.Equal(305u, LockMessageIds.Release);
+        Assert.Equal(306u, LockMessageIds.CancelWait);
+        Assert.Equal(307u, LockMessageIds.Expire);
+        Assert.Equal(308u, LockMessageIds.LockSnapshot);
+    }
+
+    [Fact]
+    public void Every_message_id_is_unique_and_inside_the_lock_block()
+    {
+        var ids = typeof(LockMessageIds).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.Name is not (nameof(LockMessageIds.First) or nameof(LockMessageIds.Last)))
+            .Select(f => (uint)f.GetRawConstantValue()!)
+            .ToList();
+
+        Assert.Equal(9, ids.Count); // a new id needs a pin above
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.InRange(id, LockMessageIds.First, LockMessageIds.Last));
+    }
+
+    [Fact]
+    public void Wire_field_numbers_and_enum_values_are_pinned()
+    {
+        Assert.Equal(1, Wire.LockCommand.CreateSessionFieldNumber);
+        Assert.Equal(2, Wire.LockCommand.KeepAliveFieldNumber);
+        Assert.Equal(3, Wire.LockCommand.DeleteSessionFieldNumber);
+        Assert.Equal(4, Wire.LockCommand.AcquireFieldNumber);
+        Assert.Equal(5, Wire.LockCommand.ReleaseFieldNumber);
+        Assert.Equal(6, Wire.LockCommand.CancelWaitFieldNumber);
+        Assert.Equal(7, Wire.LockCommand.ExpireFieldNumber);
+        Assert.Equal(1, (int)Wire.AcquireMode.Shared);
+        Assert.Equal(2, (int)Wire.AcquireMode.Exclusive);
+        Assert.Equal(
+            "0a027221120273321802200a",
+            Convert.ToHexString(LockCommands.Acquire("r!", "s2", LockMode.Exclusive, 10).Acquire.ToByteArray()).ToLowerInvariant());
+    }
+}
