@@ -19,8 +19,10 @@ public sealed class GroupCommitJournalWriter : IAsyncDisposable
     private readonly Task _loop;
     private long _transactions;
     private long _eventsWritten;
+    private int _pendingRequests;
 
-    private readonly record struct PendingWrite(AtomicWrite Write, TaskCompletionSource Done);
+    /// <summary>One request: the atomic writes of one caller turn, acknowledged together.</summary>
+    private readonly record struct PendingWrite(IReadOnlyList<AtomicWrite> Writes, int EventCount, TaskCompletionSource Done);
 
     public GroupCommitJournalWriter(IJournal journal, int maxBatchSize = 4096, ILogger? log = null)
     {
@@ -34,8 +36,12 @@ public sealed class GroupCommitJournalWriter : IAsyncDisposable
     /// <summary>The journal the batches go to (reads and deletes go to it directly).</summary>
     public IJournal Journal => _journal;
 
-    /// <summary>Write transactions this writer issued (successful or not); one per batch.</summary>
+    /// <summary>Write transactions this writer issued (successful or not); one per batch. A batch holds up to the
+    /// configured maximum of atomic writes (a request is never split, so one request may overshoot it).</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
+
+    /// <summary>Requests waiting for the next batch (not counting the batch being written).</summary>
+    public int PendingRequests => Volatile.Read(ref _pendingRequests);
 
     /// <summary>Events acknowledged as durable.</summary>
     public long EventsWritten => Interlocked.Read(ref _eventsWritten);
@@ -44,9 +50,26 @@ public sealed class GroupCommitJournalWriter : IAsyncDisposable
     public Task WriteAsync(AtomicWrite write)
     {
         ArgumentNullException.ThrowIfNull(write);
+        return WriteAsync(new[] { write });
+    }
+
+    /// <summary>
+    /// Completes when every one of <paramref name="writes"/> is durable. They go into the same transaction, so they
+    /// succeed or fail together (a persistent actor hands in all the Persist calls of one command this way).
+    /// </summary>
+    public Task WriteAsync(IReadOnlyList<AtomicWrite> writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (writes.Count == 0) return Task.CompletedTask;
+        var events = 0;
+        for (var i = 0; i < writes.Count; i++) events += writes[i].Events.Count;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new PendingWrite(write, done)))
+        Interlocked.Increment(ref _pendingRequests);
+        if (!_queue.Writer.TryWrite(new PendingWrite(writes, events, done)))
+        {
+            Interlocked.Decrement(ref _pendingRequests);
             done.SetException(new ObjectDisposedException(nameof(GroupCommitJournalWriter), "the journal writer is shut down"));
+        }
         return done.Task;
     }
 
@@ -59,10 +82,11 @@ public sealed class GroupCommitJournalWriter : IAsyncDisposable
         {
             pending.Clear();
             writes.Clear();
-            while (pending.Count < _maxBatchSize && reader.TryRead(out var item))
+            while (writes.Count < _maxBatchSize && reader.TryRead(out var item))
             {
+                Interlocked.Decrement(ref _pendingRequests);
                 pending.Add(item);
-                writes.Add(item.Write);
+                for (var i = 0; i < item.Writes.Count; i++) writes.Add(item.Writes[i]);
             }
             if (pending.Count == 0) continue;
             try
@@ -72,7 +96,7 @@ public sealed class GroupCommitJournalWriter : IAsyncDisposable
                 var events = 0;
                 foreach (var p in pending)
                 {
-                    events += p.Write.Events.Count;
+                    events += p.EventCount;
                     p.Done.TrySetResult();
                 }
                 Interlocked.Add(ref _eventsWritten, events);
@@ -96,8 +120,8 @@ public sealed class GroupCommitJournalWriter : IAsyncDisposable
         try
         {
             Interlocked.Increment(ref _transactions);
-            await _journal.WriteMessagesAsync(new[] { p.Write }).ConfigureAwait(false);
-            Interlocked.Add(ref _eventsWritten, p.Write.Events.Count);
+            await _journal.WriteMessagesAsync(p.Writes).ConfigureAwait(false);
+            Interlocked.Add(ref _eventsWritten, p.EventCount);
             p.Done.TrySetResult();
         }
         catch (Exception error)
