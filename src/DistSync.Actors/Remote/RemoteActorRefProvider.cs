@@ -123,8 +123,9 @@ public sealed class RemoteActorRefProvider : IRemoteActorRefProvider, IRemoteInb
     public IActorRef ResolveRemote(ActorPath path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (path.Address.Host is null || path.Address.Port is null)
+        if (path.Address.Host is null || path.Address.Port is null || Transport.IsShutDown)
         {
+            // Not reachable by remoting (or remoting has stopped): like a ref to nobody, Tell never throws.
             return ActorRefs.Nobody;
         }
 

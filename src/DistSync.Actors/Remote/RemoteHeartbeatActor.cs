@@ -30,6 +30,11 @@ internal sealed class RemoteHeartbeatActor : ReceiveActor, IWithTimers
     private void OnTick()
     {
         var transport = _provider.Transport;
+        if (transport.IsShutDown)
+        {
+            return;
+        }
+
         var heartbeat = new Heartbeat { From = transport.LocalAddressData, Sequence = ++_sequence };
         foreach (var peer in _provider.Monitor.Peers)
         {

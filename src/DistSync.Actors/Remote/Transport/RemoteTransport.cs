@@ -70,6 +70,9 @@ public sealed class RemoteTransport : IAsyncDisposable
 
     internal IRemoteInboundHandler Handler => _handler ?? throw new InvalidOperationException("remote transport has no inbound handler");
 
+    /// <summary>True once <see cref="DisposeAsync"/> began; sends are then dropped.</summary>
+    public bool IsShutDown => Volatile.Read(ref _disposed) != 0;
+
     /// <summary>The peers this node has an outbound association with (connected or reconnecting).</summary>
     public IReadOnlyCollection<Association> Associations => _associations.Values.ToArray();
 
@@ -113,13 +116,8 @@ public sealed class RemoteTransport : IAsyncDisposable
             throw new ArgumentException($"'{peer}' is not a remote address (dsync://system@host:port)", nameof(peer));
         }
 
-        var created = _associations.GetOrAdd(peer, p => new Association(this, p, new ReconnectBackoff(Settings.BackoffMin, Settings.BackoffMax, _backoffRandom), _shutdown.Token));
-        if (_shutdown.IsCancellationRequested)
-        {
-            throw new ObjectDisposedException(nameof(RemoteTransport));
-        }
-
-        return created;
+        ObjectDisposedException.ThrowIf(IsShutDown, this);
+        return _associations.GetOrAdd(peer, p => new Association(this, p, new ReconnectBackoff(Settings.BackoffMin, Settings.BackoffMax, _backoffRandom), _shutdown.Token));
     }
 
     /// <summary>Queues an envelope to <paramref name="peer"/>; false when its queue was full (counted).</summary>
@@ -128,7 +126,7 @@ public sealed class RemoteTransport : IAsyncDisposable
     /// <summary>Queues a control message (no recipient path) to <paramref name="peer"/>.</summary>
     public bool SendControl(Address peer, uint typeId, IMessage message)
     {
-        if (_shutdown.IsCancellationRequested)
+        if (IsShutDown)
         {
             return false;
         }
