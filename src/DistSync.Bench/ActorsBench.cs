@@ -68,8 +68,11 @@ public sealed class ActorsBench : IBenchmark
             var asks = (int)(100_000 * scale);
             var latencies = await AskLatency(system, asks);
             Console.WriteLine();
-            Console.WriteLine($"Ask round trip ({asks:N0} sequential asks to an echo actor, after warm-up):");
+            Console.WriteLine($"Ask round trip, awaited on the thread pool ({asks:N0} sequential asks to an echo actor, after warm-up):");
             Console.WriteLine($"  p50 {Percentile(latencies, 0.50):F1} µs   p90 {Percentile(latencies, 0.90):F1} µs   p99 {Percentile(latencies, 0.99):F1} µs   max {latencies[^1]:F1} µs");
+            var blocking = AskLatencyFromDedicatedThread(system, asks);
+            Console.WriteLine($"Ask round trip from a dedicated (non-pool) thread blocking on each reply ({asks:N0} asks):");
+            Console.WriteLine($"  p50 {Percentile(blocking, 0.50):F1} µs   p90 {Percentile(blocking, 0.90):F1} µs   p99 {Percentile(blocking, 0.99):F1} µs   max {blocking[^1]:F1} µs");
             Console.WriteLine($"dead letters during the run: {system.DeadLetterCount}");
             return 0;
         }
@@ -151,6 +154,33 @@ public sealed class ActorsBench : IBenchmark
             micros[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
 
+        Array.Sort(micros);
+        system.Stop(echo);
+        return micros;
+    }
+
+    /// <summary>The caller waits on another thread than the actors run on: includes a cross-thread wake-up each way.</summary>
+    private static double[] AskLatencyFromDedicatedThread(ActorSystem system, int count)
+    {
+        var echo = system.ActorOf(Props.Create(() => new Ponger()));
+        var timeout = TimeSpan.FromSeconds(10);
+        var micros = new double[count];
+        var thread = new Thread(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                echo.Ask<object>(Ponger.Ball, timeout).GetAwaiter().GetResult();
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                echo.Ask<object>(Ponger.Ball, timeout).GetAwaiter().GetResult();
+                micros[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+        });
+        thread.Start();
+        thread.Join();
         Array.Sort(micros);
         system.Stop(echo);
         return micros;
