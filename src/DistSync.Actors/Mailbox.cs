@@ -87,6 +87,12 @@ internal sealed class Mailbox : IThreadPoolWorkItem
                     break;
                 }
 
+                if (cell.HasCompletedTask)
+                {
+                    // The handler's task finished while it was being registered: settle it before the next message.
+                    cell.HandleCompletedTask();
+                }
+
                 if (!_system.IsEmpty)
                 {
                     ProcessSystemMessages(cell);

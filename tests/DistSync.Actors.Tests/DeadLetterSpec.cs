@@ -1,3 +1,4 @@
+using DistSync.Hocon;
 using DistSync.TestKit;
 
 namespace DistSync.Actors.Tests;
@@ -60,6 +61,34 @@ public sealed class DeadLetterSpec : ActorTestKit
         var before = Sys.DeadLetterCount;
         Sys.DeadLetters.Tell("straight to dead letters");
         Assert.Equal(before + 1, Sys.DeadLetterCount);
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_all_counted_but_logged_at_most_the_limit_per_second()
+    {
+        var output = new StringWriter();
+        var logger = DistSyncLogging.CreateLogger("n1", LogFormat.Json, Serilog.Events.LogEventLevel.Information, output);
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddHoconString("dsync.actors.dead-letter-log-limit-per-second = 3")
+            .Build();
+        var system = ActorSystem.Create("limited", configuration, logger);
+        try
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                system.DeadLetters.Tell(i);
+            }
+
+            Assert.Equal(40, system.DeadLetterCount);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        var logged = output.ToString().Split('\n').Count(l => l.Contains("Dead letter", StringComparison.Ordinal));
+        // The 40 tells may straddle one second boundary: at most two windows' worth.
+        Assert.InRange(logged, 3, 6);
     }
 
     private sealed class GatedEcho : ReceiveActor

@@ -59,6 +59,39 @@ public sealed class ReceiveAsyncSpec : ActorTestKit
     }
 
     [Fact]
+    public void An_already_completed_handler_task_does_not_suspend_and_a_faulted_one_restarts_before_the_next_message()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new SyncAsyncActor(TestActor)));
+        actor.Tell("ok");
+        actor.Tell("bad");
+        actor.Tell("count", TestActor);
+        ExpectMsg("ok handled");
+        ExpectMsg("restarted");
+        ExpectMsg(0); // the fresh instance answers: the failure was settled before "count"
+    }
+
+    private sealed class SyncAsyncActor : ReceiveActor
+    {
+        private readonly IActorRef _reporter;
+        private int _handled;
+
+        public SyncAsyncActor(IActorRef reporter)
+        {
+            _reporter = reporter;
+            ReceiveAsync<string>(_ =>
+            {
+                _handled++;
+                reporter.Tell("ok handled");
+                return Task.CompletedTask;
+            }, s => s == "ok");
+            ReceiveAsync<string>(_ => Task.FromException(new InvalidOperationException("sync fault")), s => s == "bad");
+            Receive<string>(_ => Sender.Tell(_handled), s => s == "count");
+        }
+
+        protected override void PostRestart(Exception reason) => _reporter.Tell("restarted");
+    }
+
+    [Fact]
     public void A_faulted_handler_task_fails_the_actor_and_it_restarts()
     {
         var actor = Sys.ActorOf(Props.Create(() => new AsyncActor(TestActor)));
