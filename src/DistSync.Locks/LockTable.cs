@@ -561,9 +561,11 @@ public sealed class LockTable
                 }
 
                 added |= Graph.SetResourceEdges(name, ComputeEdges(res));
-                if (res.IsUnused && res.LastToken <= ctx.Index)
+                if (res.IsUnused && res.LastToken < ctx.Index)
                 {
-                    // Any later entry's index exceeds LastToken, so forgetting it cannot make a token go back.
+                    // Every later grant (in this entry or a later one) gets at least this entry's index, which is
+                    // above LastToken, so forgetting it cannot make a token go back. A resource granted in this very
+                    // entry is kept until an entry touches it again.
                     _resources.Remove(name);
                 }
             }

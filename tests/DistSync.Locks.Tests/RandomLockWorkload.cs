@@ -9,7 +9,7 @@ namespace DistSync.Locks.Tests;
 /// </summary>
 internal sealed class RandomLockWorkload(int seed, int resources = 4, int maxSessions = 6, int txns = 3)
 {
-    private static readonly long[] Waits = [0, 0, 150, 400, 1_000, 3_000];
+    private static readonly long[] Waits = [0, 300, 1_000, 2_000, 5_000];
     private readonly Random _random = new(seed);
     private readonly List<string> _sessions = [];
     private readonly List<(long RequestId, string Resource, string SessionId)> _requests = [];
@@ -17,10 +17,10 @@ internal sealed class RandomLockWorkload(int seed, int resources = 4, int maxSes
     /// <summary>The next command to apply, and how far to move the log clock before it.</summary>
     public (long AdvanceMs, LockCommand Command) Next(LockServiceStateMachine machine)
     {
-        var advance = _random.Next(10) < 7 ? _random.Next(0, 120) : _random.Next(0, 1_500);
+        var advance = _random.Next(20) != 0 ? _random.Next(0, 100) : _random.Next(0, 1_000);
         var live = _sessions.Where(s => machine.Sessions.Find(s) is not null).ToList();
         var roll = _random.Next(100);
-        if (live.Count == 0 || (roll < 8 && live.Count < maxSessions))
+        if (live.Count == 0 || (roll < 10 && live.Count < maxSessions))
         {
             return (advance, LockCommands.CreateSession(_random.Next(1_000, 4_000)));
         }
@@ -29,16 +29,16 @@ internal sealed class RandomLockWorkload(int seed, int resources = 4, int maxSes
         var resource = "r" + _random.Next(resources);
         return roll switch
         {
-            < 30 => (advance, LockCommands.KeepAlive(session)),
-            < 32 => (advance, LockCommands.DeleteSession(session)),
-            < 62 => (advance, LockCommands.Acquire(
+            < 25 => (advance, LockCommands.KeepAlive(session)),
+            < 26 => (advance, LockCommands.DeleteSession(session)),
+            < 61 => (advance, LockCommands.Acquire(
                 resource,
                 session,
-                _random.Next(3) == 0 ? LockMode.Exclusive : LockMode.Shared,
+                _random.Next(2) == 0 ? LockMode.Exclusive : LockMode.Shared,
                 Waits[_random.Next(Waits.Length)],
                 _random.Next(4) == 0 ? "t" + _random.Next(txns) : "")),
-            < 85 => (advance, ReleaseSomething(machine, session, resource)),
-            < 90 when _requests.Count > 0 => (advance, CancelSomething()),
+            < 90 => (advance, ReleaseSomething(machine, session, resource)),
+            < 94 when _requests.Count > 0 => (advance, CancelSomething()),
             _ => (machine.NextDeadlineMs is { } due ? Math.Max(0, due - machine.LastLogTimeMs) : advance, LockCommands.Expire()),
         };
     }
