@@ -32,7 +32,7 @@ public sealed class ActorsBench : IBenchmark
         var system = ActorSystem.Create("bench", logger: DistSyncLogging.CreateLogger("bench", LogFormat.Console, LogEventLevel.Warning));
         try
         {
-            var rows = new List<(string Case, long Messages, TimeSpan Elapsed)>();
+            var rows = new List<(string Case, long Messages, TimeSpan Elapsed, long Bytes)>();
 
             // Warm-up: JIT and thread pool.
             await PingPong(system, 2, batch, (long)(200_000 * scale));
@@ -40,29 +40,33 @@ public sealed class ActorsBench : IBenchmark
             foreach (var pairs in new[] { 1, 2, 4, 8 })
             {
                 var roundTrips = (long)(400_000 * scale / Math.Sqrt(pairs));
+                var bytes = GC.GetTotalAllocatedBytes(true);
                 var elapsed = await PingPong(system, pairs, 1, roundTrips);
-                rows.Add(($"ping-pong {pairs} pair(s), 1 in flight", 2 * roundTrips * pairs, elapsed));
+                rows.Add(($"ping-pong {pairs} pair(s), 1 in flight", 2 * roundTrips * pairs, elapsed, GC.GetTotalAllocatedBytes(true) - bytes));
             }
 
             foreach (var pairs in new[] { 1, 2, 4, 8 })
             {
                 var roundTrips = (long)(4_000_000 * scale / pairs);
+                var bytes = GC.GetTotalAllocatedBytes(true);
                 var elapsed = await PingPong(system, pairs, batch, roundTrips);
-                rows.Add(($"ping-pong {pairs} pair(s), {batch} in flight", 2 * roundTrips * pairs, elapsed));
+                rows.Add(($"ping-pong {pairs} pair(s), {batch} in flight", 2 * roundTrips * pairs, elapsed, GC.GetTotalAllocatedBytes(true) - bytes));
             }
 
             foreach (var senders in new[] { 2, 8 })
             {
                 var perSender = (long)(4_000_000 * scale / senders);
+                var bytes = GC.GetTotalAllocatedBytes(true);
                 var elapsed = await FanIn(system, senders, perSender);
-                rows.Add(($"fan-in {senders} senders -> 1", perSender * senders, elapsed));
+                rows.Add(($"fan-in {senders} senders -> 1", perSender * senders, elapsed, GC.GetTotalAllocatedBytes(true) - bytes));
             }
 
             Console.WriteLine();
-            Console.WriteLine($"{"case",-40} {"messages",12} {"seconds",9} {"msgs/s",14}");
-            foreach (var (name, messages, elapsed) in rows)
+            // B/msg: bytes allocated by the whole process during the case (actor creation included) per message.
+            Console.WriteLine($"{"case",-40} {"messages",12} {"seconds",9} {"msgs/s",14} {"B/msg",7}");
+            foreach (var (name, messages, elapsed, bytes) in rows)
             {
-                Console.WriteLine($"{name,-40} {messages,12:N0} {elapsed.TotalSeconds,9:F3} {messages / elapsed.TotalSeconds,14:N0}");
+                Console.WriteLine($"{name,-40} {messages,12:N0} {elapsed.TotalSeconds,9:F3} {messages / elapsed.TotalSeconds,14:N0} {(double)bytes / messages,7:F1}");
             }
 
             var asks = (int)(100_000 * scale);
