@@ -14,7 +14,7 @@ namespace DistSync.Persistence.Tests;
 public sealed class RedisServerFixture : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private readonly Process _process;
+    private Process _process;
     private readonly string _directory;
     private readonly StringBuilder _output = new();
 
@@ -22,6 +22,12 @@ public sealed class RedisServerFixture : IDisposable
     {
         _directory = Directory.CreateTempSubdirectory("dsync-redis-").FullName;
         Port = FreeLoopbackPort();
+        _process = StartServer();
+        WaitForPing();
+    }
+
+    private Process StartServer()
+    {
         var start = new ProcessStartInfo(FindRedisServer())
         {
             RedirectStandardOutput = true,
@@ -31,11 +37,24 @@ public sealed class RedisServerFixture : IDisposable
         foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", _directory })
             start.ArgumentList.Add(arg);
-        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
-        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
+        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>
+    /// Kills the server with SIGKILL (no chance to flush anything) and starts it again on the same port and
+    /// directory, so it reloads its append-only file: what survives is exactly what was fsynced.
+    /// </summary>
+    public void CrashAndRestart()
+    {
+        _process.Kill();
+        _process.WaitForExit(30_000);
+        _process.Dispose();
+        _process = StartServer();
         WaitForPing();
     }
 
