@@ -315,6 +315,25 @@ public sealed class LockTableTransitionSpec
     }
 
     [Fact]
+    public void A_lock_granted_and_freed_within_one_entry_still_gives_the_next_grant_of_that_entry_a_larger_token()
+    {
+        // Both sessions expire in one entry: the holder's expiry grants the waiter, whose own expiry frees it again.
+        var holder = _h.NewSession(ttlMs: 5_000);
+        var waiter = _h.NewSession(ttlMs: 5_000);
+        var late = _h.NewSession(ttlMs: 60_000);
+        _h.Granted("r", holder, LockMode.Exclusive);
+        var rw = _h.Queued("r", waiter, LockMode.Exclusive, waitMs: 30_000);
+
+        _h.NowMs += 5_000;
+        var granted = _h.Granted("r", late, LockMode.Exclusive);
+
+        Assert.Equal(2, _h.Last.SessionsEnded.Count);
+        var outcome = _h.OutcomeOf(rw);
+        Assert.Equal((WaitOutcomeKind.Granted, _h.Index), (outcome.Kind, outcome.FencingToken));
+        Assert.Equal(_h.Index + 1, granted.FencingToken);
+    }
+
+    [Fact]
     public void Tokens_are_per_resource_and_each_is_the_granting_index()
     {
         var a = _h.NewSession();
