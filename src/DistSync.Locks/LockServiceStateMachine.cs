@@ -141,6 +141,17 @@ public sealed class LockServiceStateMachine
             }
 
             Locks.LoadFrom(snapshot);
+            foreach (var r in snapshot.Resources)
+            {
+                foreach (var sessionId in r.Holders.Select(h => h.SessionId).Concat(r.Waiters.Select(w => w.SessionId)))
+                {
+                    if (Sessions.Find(sessionId) is null)
+                    {
+                        throw new InvalidDataException($"Snapshot has \"{r.Resource}\" held or awaited by session {sessionId}, which it does not list.");
+                    }
+                }
+            }
+
             LastAppliedIndex = snapshot.LastAppliedIndex;
             LastLogTimeMs = snapshot.LastLogTimeMs;
         }

@@ -151,6 +151,22 @@ public sealed class LockSnapshotSpec
     }
 
     [Fact]
+    public void Restoring_a_snapshot_whose_lock_belongs_to_an_unlisted_session_fails_clearly()
+    {
+        var snapshot = new LockSnapshot { LastAppliedIndex = 9 };
+        var resource = new ResourceRecord { Resource = "r", LastToken = 3 };
+        resource.Holders.Add(new HoldRecord { SessionId = "s-1", Mode = AcquireMode.Exclusive, FencingToken = 3, TxnId = "s-1" });
+        snapshot.Resources.Add(resource);
+        snapshot.Txns.Add(new TxnRecord { TxnId = "s-1", FirstIndex = 3 });
+        var machine = new LockServiceStateMachine();
+
+        var error = Assert.Throws<InvalidDataException>(() => machine.Restore(snapshot.ToByteArray()));
+
+        Assert.Contains("s-1", error.Message, StringComparison.Ordinal);
+        Assert.Empty(machine.List());
+    }
+
+    [Fact]
     public void An_empty_machine_snapshots_and_restores_to_an_empty_machine()
     {
         var machine = new LockServiceStateMachine();
