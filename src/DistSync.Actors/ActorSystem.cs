@@ -8,7 +8,7 @@ namespace DistSync.Actors;
 /// A tree of actors: root <c>/</c> with the guardians <c>/user</c> (your actors) and <c>/system</c>
 /// (runtime actors), plus <c>/temp</c> for Ask refs and <c>/deadLetters</c>.
 /// </summary>
-public sealed class ActorSystem
+public sealed class ActorSystem : IAsyncDisposable
 {
     private readonly ActorCell _root;
     private readonly ActorCell _userGuardian;
@@ -164,6 +164,9 @@ public sealed class ActorSystem
 
         return WhenTerminated;
     }
+
+    /// <summary>Same as awaiting <see cref="Terminate"/>.</summary>
+    public async ValueTask DisposeAsync() => await Terminate().ConfigureAwait(false);
 
     internal bool IsLocal(Address address) => address == _localAddress || address == Address;
 

@@ -68,6 +68,46 @@ public sealed class MailboxOrderingSpec : ActorTestKit
     }
 
     [Fact]
+    public void A_stop_overtakes_queued_user_messages_which_become_dead_letters()
+    {
+        var gate = new ManualResetEventSlim(false);
+        var entered = new ManualResetEventSlim(false);
+        var actor = Sys.ActorOf(Props.Create(() => new HeldEcho(entered, gate)), "held");
+        Watch(actor);
+        actor.Tell("hold", TestActor);
+        Assert.True(entered.Wait(Dilated(TimeSpan.FromSeconds(30))), "the actor never started the held message");
+        for (var i = 0; i < 100; i++)
+        {
+            actor.Tell(i, TestActor);
+        }
+
+        var before = Sys.DeadLetterCount;
+        Sys.Stop(actor); // a system message: handled right after the current message, before the 100 queued ones
+        gate.Set();
+
+        ExpectMsg("hold");
+        ExpectTerminated(actor);
+        Assert.Equal(before + 100, Sys.DeadLetterCount);
+    }
+
+    private sealed class HeldEcho : ReceiveActor
+    {
+        public HeldEcho(ManualResetEventSlim entered, ManualResetEventSlim gate)
+        {
+            ReceiveAny(m =>
+            {
+                if (m is "hold")
+                {
+                    entered.Set();
+                    gate.Wait(TimeSpan.FromSeconds(30));
+                }
+
+                Sender.Tell(m);
+            });
+        }
+    }
+
+    [Fact]
     public void Messages_between_two_actors_keep_their_order()
     {
         var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));
