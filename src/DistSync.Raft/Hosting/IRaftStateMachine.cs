@@ -1,0 +1,30 @@
+namespace DistSync.Raft.Hosting;
+
+/// <summary>
+/// A deterministic replicated state machine (ARCHITECTURE.md §3). The <see cref="RaftGroup"/> host calls it
+/// from ONE thread (its actor's turn), in log order, on every replica; it never reads a clock or a random
+/// source: time comes from <see cref="AppliedEntry.TimestampMs"/>, stamped by the leader.
+/// </summary>
+public interface IRaftStateMachine
+{
+    /// <summary>
+    /// Applies one committed normal entry and returns the result the proposer receives (encoded by the state
+    /// machine itself, e.g. a Protobuf message). Must be deterministic: same entries, same results and state.
+    /// </summary>
+    ReadOnlyMemory<byte> Apply(AppliedEntry entry);
+
+    /// <summary>The whole state as bytes, deterministic (sorted keys), for Raft snapshots.</summary>
+    byte[] Snapshot();
+
+    /// <summary>Replaces the whole state with a snapshot taken by <see cref="Snapshot"/> (possibly on another node).</summary>
+    void Restore(ReadOnlySpan<byte> snapshot);
+
+    /// <summary>
+    /// The earliest log time (ms) at which the state machine has something to expire (session TTL, lock
+    /// wait, ...), or null. When the leader's clock passes it, the host proposes <see cref="ExpireCommand"/>.
+    /// </summary>
+    long? NextDeadlineMs { get; }
+
+    /// <summary>The command bytes the leader proposes when <see cref="NextDeadlineMs"/> is due.</summary>
+    ReadOnlyMemory<byte> ExpireCommand { get; }
+}

@@ -1,0 +1,25 @@
+namespace DistSync.Raft.Hosting;
+
+/// <summary>One group's Raft state as seen on this node.</summary>
+/// <param name="Role">follower, pre-candidate, candidate or leader.</param>
+/// <param name="Leader">Node id of the leader this node knows of, or null.</param>
+/// <param name="Followers">On the leader: each other member's progress; empty elsewhere.</param>
+public sealed record RaftGroupStatus(
+    int GroupId,
+    string NodeId,
+    string Role,
+    long Term,
+    string? Leader,
+    long CommitIndex,
+    long LastApplied,
+    long LastIndex,
+    IReadOnlyList<RaftMemberStatus> Members,
+    IReadOnlyList<RaftFollowerProgress> Followers);
+
+/// <summary>A member of the group's configuration.</summary>
+/// <param name="Kind">voter or learner.</param>
+public sealed record RaftMemberStatus(string NodeId, string Address, string Kind);
+
+/// <summary>The leader's view of one follower: how far its log matches, and its replication state.</summary>
+/// <param name="State">probe, replicate or snapshot.</param>
+public sealed record RaftFollowerProgress(string NodeId, long MatchIndex, long NextIndex, string State, bool RecentlyActive);

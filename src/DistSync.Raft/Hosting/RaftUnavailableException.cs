@@ -1,0 +1,12 @@
+namespace DistSync.Raft.Hosting;
+
+/// <summary>
+/// No leader committed the request in time (no quorum, election in progress, leadership lost). Maps to
+/// HTTP 503: the outcome of a proposal is unknown, a read did not happen.
+/// </summary>
+public sealed class RaftUnavailableException(string message, string? leaderHint = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    /// <summary>The node id believed to lead, when one is known.</summary>
+    public string? LeaderHint { get; } = leaderHint;
+}
