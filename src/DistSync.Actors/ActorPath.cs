@@ -59,7 +59,16 @@ public sealed class ActorPath : IEquatable<ActorPath>
         }
 
         var slash = text.IndexOf('/', schemeEnd + 3);
-        var address = Address.Parse(slash < 0 ? text : text[..slash]);
+        Address address;
+        try
+        {
+            address = Address.Parse(slash < 0 ? text : text[..slash]);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"'{text}' is not an actor path: {ex.Message}", ex);
+        }
+
         var elements = slash < 0
             ? Array.Empty<string>()
             : text[(slash + 1)..].Split('/', StringSplitOptions.RemoveEmptyEntries);

@@ -64,12 +64,26 @@ public sealed class AskSpec : IAsyncLifetime
         Assert.Equal("resolved", reply);
     }
 
-    private sealed class EchoActor : ReceiveActor
+    [Fact]
+    public async Task PipeTo_sends_a_result_or_a_failure_status()
     {
-        public EchoActor()
-        {
-            ReceiveAny(m => Sender.Tell(m is Status.Failure ? m : m, Self));
-        }
+        var target = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sink = new SinkRef(target);
+        await Task.FromResult(41).PipeTo(sink, success: v => v + 1);
+        Assert.Equal(42, await target.Task);
+
+        var failureTarget = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await Task.FromException<int>(new InvalidOperationException("nope")).PipeTo(new SinkRef(failureTarget));
+        var failure = Assert.IsType<Status.Failure>(await failureTarget.Task);
+        Assert.Equal("nope", failure.Cause.Message);
+    }
+
+    /// <summary>An IActorRef that hands the first message to a task (enough to observe PipeTo).</summary>
+    private sealed class SinkRef(TaskCompletionSource<object> target) : IActorRef
+    {
+        public ActorPath Path { get; } = ActorPath.Parse("dsync://test/user/sink");
+
+        public void Tell(object message, IActorRef? sender = null) => target.TrySetResult(message);
     }
 
     private sealed class SilentActor : ReceiveActor
