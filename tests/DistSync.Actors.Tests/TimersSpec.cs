@@ -10,6 +10,9 @@ public sealed class TimersSpec : ActorTestKit
 
     private sealed record CancelTimer(object Key);
 
+    /// <summary>Starts a key twice in one turn, so the replacement cannot race the first timer.</summary>
+    private sealed record StartTwice(object Key, StartSingle First, StartSingle Second);
+
     private sealed record IsActive(object Key);
 
     /// <summary>Drives its timers from messages and forwards every other message to the reporter.</summary>
@@ -18,6 +21,11 @@ public sealed class TimersSpec : ActorTestKit
         public TimerActor(IActorRef reporter)
         {
             Receive<StartSingle>(s => Timers.StartSingleTimer(s.Key, s.Message, s.Delay));
+            Receive<StartTwice>(t =>
+            {
+                Timers.StartSingleTimer(t.Key, t.First.Message, t.First.Delay);
+                Timers.StartSingleTimer(t.Key, t.Second.Message, t.Second.Delay);
+            });
             Receive<StartPeriodic>(s => Timers.StartPeriodicTimer(s.Key, s.Message, s.Interval));
             Receive<CancelTimer>(c => Timers.Cancel(c.Key));
             Receive<IsActive>(q => Sender.Tell(Timers.IsTimerActive(q.Key)));
@@ -60,8 +68,7 @@ public sealed class TimersSpec : ActorTestKit
     public void Starting_a_key_again_replaces_the_old_timer()
     {
         var actor = CreateTimerActor();
-        actor.Tell(new StartSingle("k", "old", TimeSpan.FromMilliseconds(150)));
-        actor.Tell(new StartSingle("k", "new", TimeSpan.FromMilliseconds(300)));
+        actor.Tell(new StartTwice("k", new StartSingle("k", "old", TimeSpan.FromMilliseconds(50)), new StartSingle("k", "new", TimeSpan.FromMilliseconds(200))));
         ExpectMsg("new");
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
