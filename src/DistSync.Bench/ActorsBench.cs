@@ -28,7 +28,7 @@ public sealed class ActorsBench : IBenchmark
         }
 
         var scale = quick ? 0.2 : 1.0;
-        Console.WriteLine($"actors benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, throughput per turn 100{(quick ? ", quick" : "")}");
+        Console.WriteLine($"actors benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, throughput per turn 100{(quick ? ", quick" : "")}{LoadAverage()}");
         var system = ActorSystem.Create("bench", logger: DistSyncLogging.CreateLogger("bench", LogFormat.Console, LogEventLevel.Warning));
         try
         {
@@ -188,6 +188,20 @@ public sealed class ActorsBench : IBenchmark
         Array.Sort(micros);
         system.Stop(echo);
         return micros;
+    }
+
+    /// <summary>The 1-minute load average on Linux, so figures from a busy shared machine can be read as such.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            var text = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg") : null;
+            return text is null ? "" : $", load average {text.Split(' ')[0]}";
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     private static double Percentile(double[] sorted, double p) =>
