@@ -17,7 +17,7 @@ internal static class SqliteDatabase
             sequence_nr INTEGER NOT NULL,
             type_id INTEGER NOT NULL,
             payload BLOB NOT NULL,
-            PRIMARY KEY (persistence_id, sequence_nr));
+            PRIMARY KEY (persistence_id, sequence_nr)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS journal_highest (
             persistence_id TEXT NOT NULL PRIMARY KEY,
             sequence_nr INTEGER NOT NULL) WITHOUT ROWID;
@@ -50,6 +50,9 @@ internal static class SqliteDatabase
             {
                 Execute(connection, "PRAGMA journal_mode = WAL;");
                 Execute(connection, "PRAGMA synchronous = FULL;");
+                // Group-committed batches touch one index page per persistence id; checkpointing less often lets a
+                // page that many batches dirtied be copied into the database file once (64 MiB of WAL at most).
+                Execute(connection, "PRAGMA wal_autocheckpoint = 16384;");
                 Execute(connection, Schema);
                 CheckSchemaVersion(connection, path);
             }

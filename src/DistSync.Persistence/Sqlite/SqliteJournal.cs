@@ -1,5 +1,6 @@
 using DistSync.Persistence.Journal;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace DistSync.Persistence.Sqlite;
 
@@ -14,13 +15,50 @@ public sealed class SqliteJournal : IJournal
     private readonly TimeSpan _busyTimeout;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteConnection _writer;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteParameter _insertPid, _insertSeq, _insertType, _insertPayload;
-    private readonly SqliteCommand _raiseHighest;
-    private readonly SqliteParameter _highestPid, _highestSeq;
-    private readonly Dictionary<string, long> _batchHighest = new(StringComparer.Ordinal);
+    private readonly RawInsert _insert;
     private long _transactions;
     private bool _disposed;
+
+    /// <summary>
+    /// The prepared INSERT driven through the native SQLite API: binding by index and no boxing cut the per-event
+    /// cost of a group-committed batch to a few microseconds (Microsoft.Data.Sqlite binds every parameter by name).
+    /// </summary>
+    private sealed class RawInsert : IDisposable
+    {
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _statement;
+
+        public RawInsert(SqliteConnection connection)
+        {
+            _db = connection.Handle ?? throw new InvalidOperationException("the journal connection is not open");
+            Check(raw.sqlite3_prepare_v2(_db,
+                "INSERT INTO journal (persistence_id, sequence_nr, type_id, payload) VALUES (?1, ?2, ?3, ?4);", out _statement));
+        }
+
+        public void Execute(PersistentRepr e)
+        {
+            Check(raw.sqlite3_bind_text(_statement, 1, e.PersistenceId));
+            Check(raw.sqlite3_bind_int64(_statement, 2, e.SequenceNr));
+            Check(raw.sqlite3_bind_int(_statement, 3, e.TypeId));
+            // An empty span would bind NULL; a zero-length blob keeps the NOT NULL column honest.
+            Check(e.Payload.Length == 0
+                ? raw.sqlite3_bind_zeroblob(_statement, 4, 0)
+                : raw.sqlite3_bind_blob(_statement, 4, e.Payload));
+            var rc = raw.sqlite3_step(_statement);
+            raw.sqlite3_reset(_statement);
+            if (rc != raw.SQLITE_DONE) throw Error(rc, $"storing {e.PersistenceId}#{e.SequenceNr}");
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK) throw Error(rc, "preparing the journal insert");
+        }
+
+        private SqliteException Error(int rc, string what) =>
+            new($"SQLite error {rc} while {what}: {raw.sqlite3_errmsg(_db).utf8_to_string()}", rc);
+
+        public void Dispose() => _statement.Dispose();
+    }
 
     public SqliteJournal(string databasePath, TimeSpan? busyTimeout = null)
     {
@@ -28,23 +66,7 @@ public sealed class SqliteJournal : IJournal
         _path = databasePath;
         _busyTimeout = busyTimeout ?? TimeSpan.FromSeconds(30);
         _writer = SqliteDatabase.Open(_path, _busyTimeout, forWriting: true);
-
-        _insert = _writer.CreateCommand();
-        _insert.CommandText = "INSERT INTO journal (persistence_id, sequence_nr, type_id, payload) VALUES ($pid, $seq, $type, $payload);";
-        _insertPid = _insert.Parameters.Add("$pid", SqliteType.Text);
-        _insertSeq = _insert.Parameters.Add("$seq", SqliteType.Integer);
-        _insertType = _insert.Parameters.Add("$type", SqliteType.Integer);
-        _insertPayload = _insert.Parameters.Add("$payload", SqliteType.Blob);
-        _insert.Prepare();
-
-        _raiseHighest = _writer.CreateCommand();
-        _raiseHighest.CommandText = """
-            INSERT INTO journal_highest (persistence_id, sequence_nr) VALUES ($pid, $seq)
-            ON CONFLICT (persistence_id) DO UPDATE SET sequence_nr = max(sequence_nr, excluded.sequence_nr);
-            """;
-        _highestPid = _raiseHighest.Parameters.Add("$pid", SqliteType.Text);
-        _highestSeq = _raiseHighest.Parameters.Add("$seq", SqliteType.Integer);
-        _raiseHighest.Prepare();
+        _insert = new RawInsert(_writer);
     }
 
     /// <summary>The database file this journal writes.</summary>
@@ -62,38 +84,18 @@ public sealed class SqliteJournal : IJournal
             ObjectDisposedException.ThrowIf(_disposed, this);
             // SQLite calls are synchronous; the caller is the node's single journal writer, so blocking it is fine.
             using var transaction = _writer.BeginTransaction();
-            _insert.Transaction = transaction;
-            _raiseHighest.Transaction = transaction;
-            _batchHighest.Clear();
+            // The highest sequence number is the largest stored one; journal_highest only remembers it across
+            // deletes (see DeleteMessagesToAsync), so a write is nothing but INSERTs.
             for (var w = 0; w < batch.Count; w++)
             {
                 var events = batch[w].Events;
-                for (var i = 0; i < events.Count; i++)
-                {
-                    var e = events[i];
-                    _insertPid.Value = e.PersistenceId;
-                    _insertSeq.Value = e.SequenceNr;
-                    _insertType.Value = e.TypeId;
-                    _insertPayload.Value = e.Payload;
-                    _insert.ExecuteNonQuery();
-                }
-                var write = batch[w];
-                if (!_batchHighest.TryGetValue(write.PersistenceId, out var h) || h < write.HighestSequenceNr)
-                    _batchHighest[write.PersistenceId] = write.HighestSequenceNr;
-            }
-            foreach (var (pid, highest) in _batchHighest)
-            {
-                _highestPid.Value = pid;
-                _highestSeq.Value = highest;
-                _raiseHighest.ExecuteNonQuery();
+                for (var i = 0; i < events.Count; i++) _insert.Execute(events[i]);
             }
             transaction.Commit();
             Interlocked.Increment(ref _transactions);
         }
         finally
         {
-            _insert.Transaction = null;
-            _raiseHighest.Transaction = null;
             _writeGate.Release();
         }
     }
@@ -128,7 +130,10 @@ public sealed class SqliteJournal : IJournal
         await Task.Yield();
         using var connection = SqliteDatabase.Open(_path, _busyTimeout, forWriting: false);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sequence_nr FROM journal_highest WHERE persistence_id = $pid;";
+        command.CommandText = """
+            SELECT max(coalesce((SELECT max(sequence_nr) FROM journal WHERE persistence_id = $pid), 0),
+                       coalesce((SELECT sequence_nr FROM journal_highest WHERE persistence_id = $pid), 0));
+            """;
         command.Parameters.AddWithValue("$pid", persistenceId);
         return command.ExecuteScalar() is long highest ? highest : 0L;
     }
@@ -139,11 +144,20 @@ public sealed class SqliteJournal : IJournal
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            using var transaction = _writer.BeginTransaction();
             using var command = _writer.CreateCommand();
-            command.CommandText = "DELETE FROM journal WHERE persistence_id = $pid AND sequence_nr <= $to;";
+            command.Transaction = transaction;
+            // Remember the highest sequence number before the events that carry it may go.
+            command.CommandText = """
+                INSERT INTO journal_highest (persistence_id, sequence_nr)
+                SELECT $pid, max(sequence_nr) FROM journal WHERE persistence_id = $pid HAVING max(sequence_nr) IS NOT NULL
+                ON CONFLICT (persistence_id) DO UPDATE SET sequence_nr = max(sequence_nr, excluded.sequence_nr);
+                DELETE FROM journal WHERE persistence_id = $pid AND sequence_nr <= $to;
+                """;
             command.Parameters.AddWithValue("$pid", persistenceId);
             command.Parameters.AddWithValue("$to", toSequenceNr);
             command.ExecuteNonQuery();
+            transaction.Commit();
             Interlocked.Increment(ref _transactions);
         }
         finally
@@ -160,7 +174,6 @@ public sealed class SqliteJournal : IJournal
             if (_disposed) return;
             _disposed = true;
             _insert.Dispose();
-            _raiseHighest.Dispose();
             _writer.Dispose();
         }
         finally

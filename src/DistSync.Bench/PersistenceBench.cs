@@ -1,0 +1,391 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using DistSync.Actors;
+using DistSync.Persistence;
+using DistSync.Persistence.Actor;
+using Microsoft.Data.Sqlite;
+
+namespace DistSync.Bench;
+
+/// <summary>
+/// <c>./build.sh bench persistence [--seconds S] [--actors 1,16,256] [--plugins sqlite,redis] [--payload BYTES] [--data-dir DIR]</c>
+/// Persistent actors each persist events back to back (the next Persist is issued from the previous one's handler)
+/// for S seconds after a warm-up; reports events/s, p50/p99 Persist latency (Persist call to handler) and journal
+/// transactions per 1,000 events. Also measures this disk's raw fsync latency. Redis runs as a private
+/// redis-server with appendonly yes + appendfsync always, so both backends fsync every acknowledged batch.
+/// </summary>
+public sealed class PersistenceBench : IBenchmark
+{
+    public string Name => "persistence";
+
+    public string Description => "persistent actors on sqlite/redis: events/s, p50/p99 Persist latency, fsyncs per 1,000 events";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var seconds = 5.0;
+        var actorCounts = new[] { 1, 16, 256 };
+        var plugins = new[] { "sqlite", "redis" };
+        var payloadSize = 128;
+        var dataDir = Path.Combine(Directory.GetCurrentDirectory(), "artifacts", "bench-persistence");
+        var mode = "actors";
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--seconds" when value is not null: seconds = double.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--actors" when value is not null: actorCounts = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); i++; break;
+                case "--plugins" when value is not null: plugins = value.Split(','); i++; break;
+                case "--payload" when value is not null: payloadSize = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--data-dir" when value is not null: dataDir = Path.GetFullPath(value); i++; break;
+                // "writers": plain tasks calling the group-commit writer, no actors (isolates the journal's cost).
+                case "--mode" when value is "actors" or "writers": mode = value; i++; break;
+                default:
+                    Console.Error.WriteLine($"persistence: unknown or incomplete argument '{args[i]}'");
+                    return 2;
+            }
+        }
+        if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+        Directory.CreateDirectory(dataDir);
+
+        Console.WriteLine($"persistence bench: {seconds}s per run after a 1s warm-up, {payloadSize}-byte events, data under {dataDir}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        MeasureFsync(dataDir);
+        Console.WriteLine();
+        Console.WriteLine($"mode: {mode} ({(mode == "actors" ? "persistent actors, Persist from the previous handler" : "tasks awaiting GroupCommitJournalWriter.WriteAsync, no actors")})");
+        Console.WriteLine("| plugin | actors | events/s | p50 Persist | p99 Persist | transactions per 1,000 events | events per transaction |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        var rc = 0;
+        foreach (var plugin in plugins)
+        {
+            RedisServer? redis = null;
+            try
+            {
+                if (plugin == "redis")
+                {
+                    redis = RedisServer.TryStart(Path.Combine(dataDir, "redis"));
+                    if (redis is null)
+                    {
+                        Console.WriteLine("| redis | – | redis-server not installed (apt-get install -y redis-server) | | | | |");
+                        rc = 1;
+                        continue;
+                    }
+                }
+                foreach (var actors in actorCounts)
+                {
+                    var settings = plugin switch
+                    {
+                        "sqlite" => new PersistenceSettings { NodeId = $"bench{actors}", DataDirectory = Path.Combine(dataDir, $"sqlite-{actors}") },
+                        "redis" => new PersistenceSettings
+                        {
+                            NodeId = $"bench{actors}",
+                            JournalPlugin = PersistencePlugin.Redis,
+                            SnapshotStorePlugin = PersistencePlugin.Redis,
+                            RedisConfiguration = redis!.Endpoint,
+                        },
+                        "inmem" => new PersistenceSettings { JournalPlugin = PersistencePlugin.InMem, SnapshotStorePlugin = PersistencePlugin.InMem },
+                        _ => throw new ArgumentException($"unknown plugin '{plugin}' (sqlite | redis | inmem)"),
+                    };
+                    var r = mode == "actors"
+                        ? await RunOnceAsync(settings, actors, seconds, payloadSize)
+                        : await RunWritersAsync(settings, actors, seconds, payloadSize);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {plugin} | {actors} | {r.EventsPerSecond:N0} | {Micros(r.P50)} | {Micros(r.P99)} | {r.TransactionsPer1000:0.0} | {1000 / r.TransactionsPer1000:0.0} |"));
+                }
+            }
+            finally
+            {
+                redis?.Dispose();
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine("Persist latency = from the Persist call to its handler (event durable). One transaction = one fsync (SQLite WAL, synchronous=FULL; Redis AOF, appendfsync always).");
+        return rc;
+    }
+
+    private sealed record Result(double EventsPerSecond, double P50, double P99, double TransactionsPer1000);
+
+    private static async Task<Result> RunOnceAsync(PersistenceSettings settings, int actorCount, double seconds, int payloadSize)
+    {
+        var system = ActorSystem.Create($"bench-persistence-{actorCount}");
+        try
+        {
+            var persistence = await PersistenceExtension.StartAsync(system, settings);
+            var run = new RunState(actorCount);
+            var payload = new byte[payloadSize];
+            new Random(42).NextBytes(payload);
+            for (var i = 0; i < actorCount; i++)
+            {
+                var slot = i;
+                system.ActorOf(Props.Create(() => new WriterActor($"bench-{slot}", slot, run, payload)), $"writer-{slot}");
+            }
+            await run.AllRecovered.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            await Task.Delay(TimeSpan.FromSeconds(1)); // warm-up: JIT, connection, first batches
+            var transactionsBefore = persistence.Writer.Transactions;
+            var started = Stopwatch.GetTimestamp();
+            Volatile.Write(ref run.Recording, true);
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+            Volatile.Write(ref run.Recording, false);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var transactions = persistence.Writer.Transactions - transactionsBefore;
+            Volatile.Write(ref run.Running, false);
+            await run.AllStopped.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            return Summarize(run, elapsed, transactions);
+        }
+        finally
+        {
+            await system.Terminate();
+            await Task.Delay(200); // let the extension close its stores before the next run reuses the server
+        }
+    }
+
+    private static async Task<Result> RunWritersAsync(PersistenceSettings settings, int writerCount, double seconds, int payloadSize)
+    {
+        var system = ActorSystem.Create($"bench-writers-{writerCount}");
+        try
+        {
+            var persistence = await PersistenceExtension.StartAsync(system, settings);
+            var writer = persistence.Writer;
+            var payload = new byte[payloadSize];
+            new Random(42).NextBytes(payload);
+            var run = new RunState(writerCount);
+            var tasks = Enumerable.Range(0, writerCount).Select(slot => Task.Run(async () =>
+            {
+                var latencies = run.Latencies[slot];
+                var pid = $"writer-{slot}";
+                for (long seqNr = 1; Volatile.Read(ref run.Running); seqNr++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    await writer.WriteAsync(new Persistence.Journal.AtomicWrite(new Persistence.Journal.PersistentRepr(pid, seqNr, 1, payload)));
+                    if (Volatile.Read(ref run.Recording)) latencies.Add(Stopwatch.GetTimestamp() - start);
+                }
+            })).ToArray();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var transactionsBefore = writer.Transactions;
+            var started = Stopwatch.GetTimestamp();
+            Volatile.Write(ref run.Recording, true);
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+            Volatile.Write(ref run.Recording, false);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var transactions = writer.Transactions - transactionsBefore;
+            Volatile.Write(ref run.Running, false);
+            await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromMinutes(2));
+            return Summarize(run, elapsed, transactions);
+        }
+        finally
+        {
+            await system.Terminate();
+            await Task.Delay(200);
+        }
+    }
+
+    private static Result Summarize(RunState run, double elapsed, long transactions)
+    {
+        var total = 0;
+        foreach (var l in run.Latencies) total += l.Count;
+        var all = new long[total];
+        var k = 0;
+        foreach (var l in run.Latencies)
+        {
+            l.CopyTo(all, k);
+            k += l.Count;
+        }
+        Array.Sort(all);
+        double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1_000_000.0 / Stopwatch.Frequency;
+        return new Result(total / elapsed, Percentile(0.50), Percentile(0.99), total == 0 ? 0 : transactions * 1000.0 / total);
+    }
+
+    /// <summary>Shared between the bench driver and its actors; each actor writes only its own latency list.</summary>
+    private sealed class RunState(int actors)
+    {
+        public bool Running = true;
+        public bool Recording;
+        public readonly List<long>[] Latencies = Enumerable.Range(0, actors).Select(_ => new List<long>(1 << 16)).ToArray();
+        public readonly TaskCompletionSource AllRecovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly TaskCompletionSource AllStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _recovered;
+        private int _stopped;
+
+        public void Recovered()
+        {
+            if (Interlocked.Increment(ref _recovered) == Latencies.Length) AllRecovered.TrySetResult();
+        }
+
+        public void Stopped()
+        {
+            if (Interlocked.Increment(ref _stopped) == Latencies.Length) AllStopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Persists back to back: the next Persist is issued from the handler of the previous one.</summary>
+    private sealed class WriterActor : PersistentActor
+    {
+        private readonly RunState _run;
+        private readonly List<long> _latencies;
+        private readonly byte[] _payload;
+        private readonly Action<byte[]> _onPersisted;
+        private long _persistStarted;
+
+        public WriterActor(string persistenceId, int slot, RunState run, byte[] payload)
+        {
+            PersistenceId = persistenceId;
+            _run = run;
+            _latencies = run.Latencies[slot];
+            _payload = payload;
+            _onPersisted = OnPersisted;
+            Recover<RecoveryCompleted>(_ =>
+            {
+                _run.Recovered();
+                PersistNext();
+            });
+        }
+
+        public override string PersistenceId { get; }
+
+        private void PersistNext()
+        {
+            _persistStarted = Stopwatch.GetTimestamp();
+            Persist(_payload, _onPersisted);
+        }
+
+        private void OnPersisted(byte[] _)
+        {
+            if (Volatile.Read(ref _run.Recording)) _latencies.Add(Stopwatch.GetTimestamp() - _persistStarted);
+            if (Volatile.Read(ref _run.Running)) PersistNext();
+            else _run.Stopped();
+        }
+    }
+
+    /// <summary>Raw fsync cost of this disk: small SQLite transactions (WAL, synchronous=FULL) and plain write+fsync.</summary>
+    private static void MeasureFsync(string dataDir)
+    {
+        const int rounds = 300;
+        var path = Path.Combine(dataDir, "fsync-probe.db");
+        var samples = new double[rounds];
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using (var setup = connection.CreateCommand())
+            {
+                setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);";
+                setup.ExecuteNonQuery();
+            }
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO t (v) VALUES ($v);";
+            var v = insert.Parameters.Add("$v", SqliteType.Blob);
+            v.Value = new byte[128];
+            insert.Prepare();
+            for (var i = 0; i < rounds; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using (var tx = connection.BeginTransaction())
+                {
+                    insert.Transaction = tx;
+                    insert.ExecuteNonQuery();
+                    tx.Commit();
+                }
+                samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+        }
+        Report("SQLite 1-row transaction (WAL, synchronous=FULL)", samples);
+
+        using (var file = new FileStream(Path.Combine(dataDir, "fsync-probe.bin"), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        {
+            var block = new byte[4096];
+            for (var i = 0; i < rounds; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                file.Write(block);
+                file.Flush(flushToDisk: true);
+                samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+        }
+        Report("4 KiB append + fsync", samples);
+    }
+
+    private static void Report(string what, double[] samples)
+    {
+        var sorted = (double[])samples.Clone();
+        Array.Sort(sorted);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fsync latency, {what}: p50 {sorted[sorted.Length / 2]:0} µs, p99 {sorted[(int)(sorted.Length * 0.99)]:0} µs, mean {sorted.Average():0} µs ({sorted.Length} rounds)"));
+    }
+
+    private static string Micros(double us) => us >= 1000
+        ? string.Create(CultureInfo.InvariantCulture, $"{us / 1000:0.00} ms")
+        : string.Create(CultureInfo.InvariantCulture, $"{us:0} µs");
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    /// <summary>A private redis-server (AOF, appendfsync always) on a free loopback port.</summary>
+    private sealed class RedisServer : IDisposable
+    {
+        private readonly Process _process;
+
+        private RedisServer(Process process, int port)
+        {
+            _process = process;
+            Endpoint = $"127.0.0.1:{port}";
+        }
+
+        public string Endpoint { get; }
+
+        public static RedisServer? TryStart(string directory)
+        {
+            var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+            if (binary is null) return null;
+            Directory.CreateDirectory(directory);
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "",
+                         "--appendonly", "yes", "--appendfsync", "always", "--dir", directory })
+                start.ArgumentList.Add(a);
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                try
+                {
+                    using var client = new TcpClient();
+                    client.Connect(IPAddress.Loopback, port);
+                    client.GetStream().Write("PING\r\n"u8);
+                    var buffer = new byte[8];
+                    if (client.GetStream().Read(buffer) > 0 && buffer[0] == (byte)'+') return new RedisServer(process, port);
+                }
+                catch (SocketException)
+                {
+                    // still starting
+                }
+                Thread.Sleep(50);
+            }
+            process.Kill();
+            throw new InvalidOperationException($"redis-server on port {port} did not answer PING within 30 s");
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill();
+            _process.WaitForExit(10_000);
+            _process.Dispose();
+        }
+    }
+}
