@@ -1,0 +1,78 @@
+using DistSync.Actors;
+using DistSync.Raft.Hosting.Wire;
+
+namespace DistSync.Raft.Hosting;
+
+/// <summary>
+/// nodeId &lt;-&gt; Raft id &lt;-&gt; remoting address of every member a group has heard of, with a cached ref to each
+/// peer's <see cref="RaftRouter"/>. Filled from conf-change contexts (log and snapshots), the initial members and
+/// the senders of inbound messages. Owned by one RaftActor (not thread-safe).
+/// </summary>
+internal sealed class AddressBook
+{
+    private readonly ActorSystem system;
+    private readonly Dictionary<ulong, MemberInfo> byRaftId = new();
+    private readonly Dictionary<ulong, IActorRef> routers = new();
+
+    public AddressBook(ActorSystem system) => this.system = system;
+
+    public IEnumerable<MemberInfo> Members => byRaftId.Values;
+
+    public bool TryGet(ulong raftId, out MemberInfo member) => byRaftId.TryGetValue(raftId, out member!);
+
+    public string NodeIdOf(ulong raftId) => byRaftId.TryGetValue(raftId, out var m) ? m.NodeId : raftId.ToString("x16");
+
+    /// <summary>Learns or updates a member; an empty field never overwrites a known one.</summary>
+    public void Learn(MemberInfo info)
+    {
+        if (string.IsNullOrEmpty(info.NodeId)) return;
+        ulong id = RaftIds.FromNodeId(info.NodeId);
+        if (byRaftId.TryGetValue(id, out var known))
+        {
+            var merged = known.Clone();
+            if (info.RemoteAddress.Length > 0 && info.RemoteAddress != known.RemoteAddress)
+            {
+                merged.RemoteAddress = info.RemoteAddress;
+                routers.Remove(id);
+            }
+            if (info.HttpEndpoint.Length > 0) merged.HttpEndpoint = info.HttpEndpoint;
+            byRaftId[id] = merged;
+            return;
+        }
+        byRaftId[id] = info.Clone();
+    }
+
+    /// <summary>Learns the address of the node behind <paramref name="raftId"/> from the sender of a message it sent.</summary>
+    public void LearnSender(ulong raftId, IActorRef? sender)
+    {
+        if (sender is null || byRaftId.ContainsKey(raftId) && routers.ContainsKey(raftId)) return;
+        var address = sender.Path.Address;
+        if (address.Host is null || !byRaftId.TryGetValue(raftId, out var known) || known.RemoteAddress.Length > 0) return;
+        Learn(new MemberInfo { NodeId = known.NodeId, RemoteAddress = address.ToString() });
+    }
+
+    /// <summary>The RaftRouter of the member, or null when its address is unknown.</summary>
+    public IActorRef? RouterOf(ulong raftId)
+    {
+        if (routers.TryGetValue(raftId, out var router)) return router;
+        if (!byRaftId.TryGetValue(raftId, out var member) || member.RemoteAddress.Length == 0) return null;
+        Address address;
+        try
+        {
+            address = Address.Parse(member.RemoteAddress);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        router = RouterAt(system, address);
+        routers[raftId] = router;
+        return router;
+    }
+
+    public static IActorRef RouterAt(ActorSystem system, Address address)
+    {
+        var path = new ActorPath(address, ["system", RaftRouter.Name]);
+        return system.TryResolveActorRef(path) ?? ActorRefs.Nobody;
+    }
+}

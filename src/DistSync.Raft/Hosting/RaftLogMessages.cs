@@ -1,0 +1,20 @@
+using DistSync.Raft.Hosting.Wire;
+
+namespace DistSync.Raft.Hosting;
+
+// Messages between a RaftActor and its RaftLogActor (local only, never on the wire).
+
+/// <summary>Persist one Ready's snapshot, entries and hard state as one atomic write; answered with <see cref="BatchPersisted"/>.</summary>
+internal sealed record PersistBatch(Snapshot? Snapshot, IReadOnlyList<Entry> Entries, HardState? HardState);
+
+/// <summary>The batch is durable.</summary>
+internal sealed record BatchPersisted
+{
+    public static readonly BatchPersisted Instance = new();
+}
+
+/// <summary>Recovery finished: the rebuilt storage now belongs to the RaftActor.</summary>
+internal sealed record LogRecovered(JournaledRaftStorage Storage);
+
+/// <summary>Store the whole (compacted) log as the persistence snapshot and delete the events it covers.</summary>
+internal sealed record SaveLogState(RaftLogState State);
