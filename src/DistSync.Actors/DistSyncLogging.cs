@@ -28,6 +28,8 @@ public static class DistSyncLogging
         };
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(minimumLevel)
+            // Log context carries per-request properties (the HTTP host pushes RequestId).
+            .Enrich.FromLogContext()
             .Enrich.WithProperty("NodeId", nodeId);
         configuration = output is null
             ? configuration.WriteTo.Console(formatter)
