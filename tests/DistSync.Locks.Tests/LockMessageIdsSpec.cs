@@ -8,15 +8,15 @@ public sealed class LockMessageIdsSpec
     [Fact]
     public void Type_ids_are_pinned_so_they_only_ever_grow()
     {
-        Assert.Equal(300u, LockMessageIds.LockCommand);
-        Assert.Equal(301u, LockMessageIds.CreateSession);
-        Assert.Equal(302u, LockMessageIds.KeepAlive);
-        Assert.Equal(303u, LockMessageIds.DeleteSession);
-        Assert.Equal(304u, LockMessageIds.Acquire);
-        Assert.Equal(305u, LockMessageIds.Release);
-        Assert.Equal(306u, LockMessageIds.CancelWait);
-        Assert.Equal(307u, LockMessageIds.Expire);
-        Assert.Equal(308u, LockMessageIds.LockSnapshot);
+        Assert.Equal(3000u, LockMessageIds.LockCommand);
+        Assert.Equal(3001u, LockMessageIds.CreateSession);
+        Assert.Equal(3002u, LockMessageIds.KeepAlive);
+        Assert.Equal(3003u, LockMessageIds.DeleteSession);
+        Assert.Equal(3004u, LockMessageIds.Acquire);
+        Assert.Equal(3005u, LockMessageIds.Release);
+        Assert.Equal(3006u, LockMessageIds.CancelWait);
+        Assert.Equal(3007u, LockMessageIds.Expire);
+        Assert.Equal(3008u, LockMessageIds.LockSnapshot);
     }
 
     [Fact]
