@@ -59,7 +59,7 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
 
     private sealed class PendingRead(ulong context, LocalRead request)
     {
-        public ulong Context { get; set; } = context;
+        public ulong Context { get; } = context;
         public LocalRead Request { get; } = request;
         public long Index { get; set; } = -1;
         public long IssuedAtTick { get; set; } = -1;
@@ -278,27 +278,15 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
         if (node.ReadIndex(UnsafeByteOperations.UnsafeWrap(ctx)) == ProposeResult.Accepted) pr.IssuedAtTick = ticks;
     }
 
-    /// <summary>Reads whose confirmation was lost (leader change, dropped message) are asked again under a new context.</summary>
+    /// <summary>Reads whose confirmation was lost (leader change, dropped message) are asked again, under the same
+    /// context: a late answer to the first request still counts.</summary>
     private void ReissueStaleReads()
     {
         if (reads.Count == 0) return;
-        List<PendingRead>? again = null;
         foreach (var pr in reads.Values)
         {
             if (pr.Request.Completion.Task.IsCompleted || pr.Index >= 0) continue;
-            if (pr.IssuedAtTick < 0 || ticks - pr.IssuedAtTick >= settings.ElectionTick) (again ??= new()).Add(pr);
-        }
-        if (again is null)
-        {
-            RemoveAbandonedReads();
-            return;
-        }
-        foreach (var pr in again)
-        {
-            reads.Remove(pr.Context);
-            pr.Context = ++nextReadContext;
-            reads[pr.Context] = pr;
-            IssueRead(pr);
+            if (pr.IssuedAtTick < 0 || ticks - pr.IssuedAtTick >= 2 * settings.ElectionTick) IssueRead(pr);
         }
         RemoveAbandonedReads();
     }
