@@ -101,7 +101,8 @@ public sealed class PersistenceBench : IBenchmark
             }
         }
         Console.WriteLine();
-        Console.WriteLine("Persist latency = from the Persist call to its handler (event durable). One transaction = one fsync (SQLite WAL, synchronous=FULL; Redis AOF, appendfsync always).");
+        Console.WriteLine("Persist latency = from the Persist call to its handler (event durable). Transactions = commits the journal made (its own counter); one transaction = one fsync (SQLite WAL, synchronous=FULL; Redis AOF, appendfsync always).");
+        Console.WriteLine($"CPU pressure while running (/proc/pressure/cpu, share of time runnable tasks waited for a CPU): {CpuPressure()}");
         return rc;
     }
 
@@ -123,13 +124,13 @@ public sealed class PersistenceBench : IBenchmark
             }
             await run.AllRecovered.Task.WaitAsync(TimeSpan.FromMinutes(2));
             await Task.Delay(TimeSpan.FromSeconds(1)); // warm-up: JIT, connection, first batches
-            var transactionsBefore = persistence.Writer.Transactions;
+            var transactionsBefore = persistence.Journal.CommittedTransactions;
             var started = Stopwatch.GetTimestamp();
             Volatile.Write(ref run.Recording, true);
             await Task.Delay(TimeSpan.FromSeconds(seconds));
             Volatile.Write(ref run.Recording, false);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var transactions = persistence.Writer.Transactions - transactionsBefore;
+            var transactions = persistence.Journal.CommittedTransactions - transactionsBefore;
             Volatile.Write(ref run.Running, false);
             await run.AllStopped.Task.WaitAsync(TimeSpan.FromMinutes(2));
             return Summarize(run, elapsed, transactions);
@@ -163,13 +164,13 @@ public sealed class PersistenceBench : IBenchmark
                 }
             })).ToArray();
             await Task.Delay(TimeSpan.FromSeconds(1));
-            var transactionsBefore = writer.Transactions;
+            var transactionsBefore = persistence.Journal.CommittedTransactions;
             var started = Stopwatch.GetTimestamp();
             Volatile.Write(ref run.Recording, true);
             await Task.Delay(TimeSpan.FromSeconds(seconds));
             Volatile.Write(ref run.Recording, false);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var transactions = writer.Transactions - transactionsBefore;
+            var transactions = persistence.Journal.CommittedTransactions - transactionsBefore;
             Volatile.Write(ref run.Running, false);
             await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromMinutes(2));
             return Summarize(run, elapsed, transactions);
@@ -316,6 +317,19 @@ public sealed class PersistenceBench : IBenchmark
     private static string Micros(double us) => us >= 1000
         ? string.Create(CultureInfo.InvariantCulture, $"{us / 1000:0.00} ms")
         : string.Create(CultureInfo.InvariantCulture, $"{us:0} µs");
+
+    private static string CpuPressure()
+    {
+        try
+        {
+            var line = File.ReadAllLines("/proc/pressure/cpu")[0];
+            return line.Split(' ')[1].Replace("avg10=", "", StringComparison.Ordinal) + "% (last 10 s)";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return "n/a";
+        }
+    }
 
     private static string LoadAverage()
     {

@@ -53,6 +53,8 @@ internal static class SqliteDatabase
                 // Group-committed batches touch one index page per persistence id; checkpointing less often lets a
                 // page that many batches dirtied be copied into the database file once (64 MiB of WAL at most).
                 Execute(connection, "PRAGMA wal_autocheckpoint = 16384;");
+                // Keep the index pages of many persistence ids in memory instead of re-reading them per batch.
+                Execute(connection, "PRAGMA cache_size = -65536;");
                 Execute(connection, Schema);
                 CheckSchemaVersion(connection, path);
             }
