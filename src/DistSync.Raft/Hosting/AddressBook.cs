@@ -42,13 +42,15 @@ internal sealed class AddressBook
         byRaftId[id] = info.Clone();
     }
 
-    /// <summary>Learns the address of the node behind <paramref name="raftId"/> from the sender of a message it sent.</summary>
+    /// <summary>Remembers where a message from <paramref name="raftId"/> came from, so a node that does not know
+    /// the sender yet (a joining node) can answer it.</summary>
     public void LearnSender(ulong raftId, IActorRef? sender)
     {
-        if (sender is null || byRaftId.ContainsKey(raftId) && routers.ContainsKey(raftId)) return;
+        if (sender is null || routers.ContainsKey(raftId)) return;
         var address = sender.Path.Address;
-        if (address.Host is null || !byRaftId.TryGetValue(raftId, out var known) || known.RemoteAddress.Length > 0) return;
-        Learn(new MemberInfo { NodeId = known.NodeId, RemoteAddress = address.ToString() });
+        if (address.Host is null) return;
+        if (byRaftId.TryGetValue(raftId, out var known) && known.RemoteAddress.Length > 0) return; // RouterOf uses the known address
+        routers[raftId] = RouterAt(system, address);
     }
 
     /// <summary>The RaftRouter of the member, or null when its address is unknown.</summary>
