@@ -4,7 +4,7 @@ using DistSync.Client.Contracts;
 namespace DistSync.Client;
 
 /// <summary>The node answered with an error status; <see cref="Problem"/> carries its problem+json body when it sent one.</summary>
-public sealed class DistSyncApiException(HttpStatusCode statusCode, ProblemDetails? problem, string message)
+public class DistSyncApiException(HttpStatusCode statusCode, ProblemDetails? problem, string message)
     : Exception(message)
 {
     public HttpStatusCode StatusCode { get; } = statusCode;

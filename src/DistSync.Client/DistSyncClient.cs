@@ -49,6 +49,86 @@ public sealed class DistSyncClient : IDisposable
     public Task<StatusResponse> GetStatusAsync(CancellationToken ct = default) =>
         GetJsonAsync<StatusResponse>("status", ct);
 
+    /// <summary>
+    /// <c>PUT /kv/{key}</c>. With <paramref name="expectedVersion"/> it is a compare-and-set (0 = the key must not
+    /// exist) and a mismatch throws <see cref="VersionMismatchException"/>. A 503 (no quorum in time) throws
+    /// <see cref="DistSyncApiException"/>: the write may or may not have happened.
+    /// </summary>
+    public async Task<KvPutResponse> PutAsync(string key, string value, long? expectedVersion = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var request = new HttpRequestMessage(HttpMethod.Put, KvPath(key))
+        {
+            Content = JsonContent.Create(new KvPutRequest(value, expectedVersion), options: DistSyncJson.Options),
+        };
+        using var response = await SendAsync(request, ct).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            var problem = await ReadJsonOrDefaultAsync<ProblemDetails>(response, ct).ConfigureAwait(false);
+            if (problem?.Detail == "version-mismatch") throw new VersionMismatchException(key, expectedVersion ?? -1, problem);
+        }
+        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        return await ReadJsonAsync<KvPutResponse>(response, ct).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /kv/{key}</c>; null when the key does not exist.</summary>
+    public async Task<KvGetResponse?> GetAsync(string key, ReadConsistency consistency = ReadConsistency.Linearizable, CancellationToken ct = default)
+    {
+        var path = KvPath(key) + (consistency == ReadConsistency.Local ? "?consistency=local" : "");
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            var problem = await ReadJsonOrDefaultAsync<ProblemDetails>(response, ct).ConfigureAwait(false);
+            // A 404 without our problem body is a node that does not know the route, not a missing key.
+            if (problem?.Title == "not found") return null;
+            throw new DistSyncApiException(response.StatusCode, problem, $"404 GET /{path}: the node does not serve this route");
+        }
+        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        return await ReadJsonAsync<KvGetResponse>(response, ct).ConfigureAwait(false);
+    }
+
+    /// <summary><c>DELETE /kv/{key}</c>; true when a key was deleted.</summary>
+    public async Task<bool> DeleteAsync(string key, CancellationToken ct = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, KvPath(key)), ct).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        return (await ReadJsonAsync<KvDeleteResponse>(response, ct).ConfigureAwait(false)).Deleted;
+    }
+
+    /// <summary><c>GET /raft/status</c>: the node's Raft groups, members and (on the leader) follower progress.</summary>
+    public Task<RaftStatusResponse> GetRaftStatusAsync(CancellationToken ct = default) =>
+        GetJsonAsync<RaftStatusResponse>("raft/status", ct);
+
+    /// <summary><c>POST /raft/transfer-leader/{nodeId}</c>: 202 once the leader accepted the transfer.</summary>
+    public Task<AcceptedResponse> TransferLeaderAsync(string nodeId, CancellationToken ct = default) =>
+        PostAcceptedAsync("raft/transfer-leader/" + Uri.EscapeDataString(RequireNodeId(nodeId)), ct);
+
+    /// <summary><c>POST /cluster/leave</c>: the contacted node leaves the cluster.</summary>
+    public Task<AcceptedResponse> LeaveAsync(CancellationToken ct = default) => PostAcceptedAsync("cluster/leave", ct);
+
+    /// <summary><c>POST /cluster/down/{nodeId}</c>: removes another (dead) node from the cluster.</summary>
+    public Task<AcceptedResponse> DownAsync(string nodeId, CancellationToken ct = default) =>
+        PostAcceptedAsync("cluster/down/" + Uri.EscapeDataString(RequireNodeId(nodeId)), ct);
+
+    /// <summary>The relative path of a key: each '/'-separated segment escaped, so keys may contain slashes.</summary>
+    public static string KvPath(string key)
+    {
+        if (string.IsNullOrEmpty(key)) throw new ArgumentException("the key is empty", nameof(key));
+        var segments = key.Split('/');
+        for (var i = 0; i < segments.Length; i++) segments[i] = Uri.EscapeDataString(segments[i]);
+        return "kv/" + string.Join('/', segments);
+    }
+
+    private static string RequireNodeId(string nodeId) =>
+        string.IsNullOrWhiteSpace(nodeId) ? throw new ArgumentException("the node id is empty", nameof(nodeId)) : nodeId;
+
+    private async Task<AcceptedResponse> PostAcceptedAsync(string path, CancellationToken ct)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path), ct).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        return await ReadJsonAsync<AcceptedResponse>(response, ct).ConfigureAwait(false);
+    }
+
     internal async Task<T> GetJsonAsync<T>(string path, CancellationToken ct)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct).ConfigureAwait(false);

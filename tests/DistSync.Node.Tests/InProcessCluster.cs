@@ -10,7 +10,8 @@ namespace DistSync.Node.Tests;
 
 /// <summary>
 /// Three (or N) DistSync nodes in this test process over real loopback TCP, sharing one fault injector.
-/// Heartbeats are fast (200 ms) so reachability changes show within a few seconds.
+/// Heartbeats are fast (200 ms) so reachability changes show within a few seconds. All nodes found the meta Raft
+/// group together (dsync.cluster.initial-members); each keeps its SQLite journal under a temporary data directory.
 /// </summary>
 internal sealed class InProcessCluster : IAsyncDisposable
 {
@@ -21,10 +22,15 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public List<DistSyncClient> Clients { get; } = [];
     public int[] RemotePorts { get; private set; } = [];
 
-    public static async Task<InProcessCluster> StartAsync(int size, bool faultRoutes = false)
+    /// <summary>dsync.http.request-timeout of every node: how long a request waits for a quorum before 503.</summary>
+    public TimeSpan RequestTimeout { get; private init; } = TimeSpan.FromSeconds(5);
+
+    /// <param name="founders">Size of the founding member list (default: <paramref name="size"/>); more than
+    /// <paramref name="size"/> leaves founders that never start.</param>
+    public static async Task<InProcessCluster> StartAsync(int size, bool faultRoutes = false, TimeSpan? requestTimeout = null, int? founders = null)
     {
-        var cluster = new InProcessCluster();
-        cluster.RemotePorts = TestPorts.Free(size);
+        var cluster = new InProcessCluster { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(5) };
+        cluster.RemotePorts = TestPorts.Free(Math.Max(size, founders ?? size));
         for (var i = 0; i < size; i++)
         {
             var node = await DistSyncNode.StartAsync(cluster.ConfigFor(i, faultRoutes),
@@ -39,17 +45,30 @@ internal sealed class InProcessCluster : IAsyncDisposable
     private IConfiguration ConfigFor(int index, bool faultRoutes)
     {
         var seeds = string.Join(", ", RemotePorts.Where((_, j) => j != index).Select(p => $"\"127.0.0.1:{p}\""));
+        var founders = string.Join(", ", RemotePorts.Select((p, j) => $"\"n{j + 1}@127.0.0.1:{p}\""));
         var hocon = $$"""
             dsync {
               node { id = "n{{index + 1}}", data-dir = "{{Path.Combine(_dataRoot, $"n{index + 1}").Replace("\\", "/")}}" }
               http { host = "127.0.0.1", port = 0 }
               remote { host = "127.0.0.1", port = {{RemotePorts[index]}} }
               cluster.seeds = [{{seeds}}]
+              cluster.initial-members = [{{founders}}]
+              http.request-timeout = {{(long)RequestTimeout.TotalMilliseconds}}ms
               failure-detector { heartbeat-interval = 200ms, acceptable-heartbeat-pause = 1s, min-std-deviation = 100ms, threshold = 8 }
               testing.fault-injection = {{(faultRoutes ? "on" : "off")}}
             }
             """;
         return new ConfigurationBuilder().AddHoconString(hocon).Build();
+    }
+
+    /// <summary>Waits until every node sees the same leader of the meta group; returns its index in <see cref="Nodes"/>.</summary>
+    public async Task<int> WaitForLeaderAsync(TimeSpan timeout)
+    {
+        var leader = await Eventually.Until(
+            () => Task.FromResult(Nodes.Select(n => n.Meta.Status.Leader).ToArray()),
+            leaders => leaders[0] is not null && leaders.All(l => l == leaders[0]),
+            timeout, "one leader seen by every node");
+        return Nodes.FindIndex(n => n.Settings.NodeId == leader[0]);
     }
 
     public async ValueTask DisposeAsync()

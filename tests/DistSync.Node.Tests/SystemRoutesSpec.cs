@@ -11,13 +11,18 @@ public class SystemRoutesSpec
         await using var cluster = await InProcessCluster.StartAsync(1);
         using var http = new HttpClient { BaseAddress = cluster.Nodes[0].HttpAddress };
 
-        var health = await http.GetAsync("/health");
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        // A single node elects itself; /health is 200 once it sees a leader.
+        var health = await Eventually.Until(() => http.GetAsync("/health"), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "healthy");
         Assert.Equal("""{"status":"ok"}""", await health.Content.ReadAsStringAsync());
 
         var status = await cluster.Clients[0].GetStatusAsync();
         Assert.Equal("n1", status.NodeId);
-        Assert.Equal("up", Assert.Single(status.Members).Status);
+        var self = Assert.Single(status.Members);
+        Assert.Equal("up", self.Status);
+        Assert.Equal("leader", self.Raft);
+        Assert.Equal("leader", status.Role);
+        Assert.Equal("n1", status.Leader);
+        Assert.Equal(0, Assert.Single(status.Groups).GroupId);
 
         var metrics = await http.GetAsync("/metrics");
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType!.ToString());

@@ -6,8 +6,11 @@ using DistSync.Actors.Remote.Serialization;
 using DistSync.Cluster;
 using DistSync.Cluster.Membership;
 using DistSync.Cluster.Wire;
+using DistSync.KeyValue;
 using DistSync.Node.Http;
+using DistSync.Node.Meta;
 using DistSync.Node.Metrics;
+using DistSync.Raft.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -15,9 +18,15 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace DistSync.Node.Hosting;
 
 /// <summary>
-/// One DistSync node: its actor system with remoting, the member directory, and the HTTP API on Kestrel.
-/// The executable runs one; in-process multi-node specs run several side by side.
+/// One DistSync node: its actor system with remoting, the member directory, the Raft host with the meta group
+/// (group 0, <see cref="MetaStateMachine"/>), and the HTTP API on Kestrel. The executable runs one; in-process
+/// multi-node specs run several side by side.
 /// </summary>
+/// <remarks>
+/// Start order: remoting, then the Raft host (it recovers the meta group's log from the journal before it takes
+/// part), then HTTP, so no request is served from an unrecovered replica. Stop order: HTTP (drains requests), the
+/// Raft host, the actor system.
+/// </remarks>
 public sealed class DistSyncNode : IAsyncDisposable
 {
     /// <summary>Every node's actor system has this name, so addresses differ only by host:port (as in an Akka cluster).</summary>
@@ -25,15 +34,17 @@ public sealed class DistSyncNode : IAsyncDisposable
 
     private readonly WebApplication _web;
     private readonly PrometheusTextExporter _metrics;
+    private readonly RaftHost _raft;
     private int _stopped;
 
     private DistSyncNode(NodeSettings settings, ActorSystem system, RemoteActorRefProvider remoting, MemberDirectory members,
-        WebApplication web, PrometheusTextExporter metrics, Uri httpAddress)
+        RaftHost raft, WebApplication web, PrometheusTextExporter metrics, Uri httpAddress)
     {
         Settings = settings;
         System = system;
         Remoting = remoting;
         Members = members;
+        _raft = raft;
         _web = web;
         _metrics = metrics;
         HttpAddress = httpAddress;
@@ -43,6 +54,9 @@ public sealed class DistSyncNode : IAsyncDisposable
     public ActorSystem System { get; }
     public RemoteActorRefProvider Remoting { get; }
     public MemberDirectory Members { get; }
+
+    /// <summary>The meta Raft group (group 0): membership and the replicated key-value store.</summary>
+    public IRaftGroup Meta => _raft.Meta;
 
     /// <summary>Where the HTTP API really listens (the bound port when configured as 0).</summary>
     public Uri HttpAddress { get; }
@@ -89,6 +103,7 @@ public sealed class DistSyncNode : IAsyncDisposable
 
         PrometheusTextExporter? metrics = null;
         WebApplication? web = null;
+        RaftHost? raft = null;
         try
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -112,8 +127,12 @@ public sealed class DistSyncNode : IAsyncDisposable
             system.SystemActorOf(Props.Create(() => new NodeInfoActor(self)), NodeInfoActor.Name);
             system.SystemActorOf(Props.Create(() => new MemberDirectoryActor(members, system, TimeSpan.FromSeconds(1))), "member-directory");
 
+            raft = await StartRaftAsync(settings, config, system, remoting, settings.HttpPort == 0 ? "" : advertisedHttp).ConfigureAwait(false);
+
             web.UseMiddleware<RequestIdMiddleware>();
-            SystemRoutes.Map(web, settings, members, metrics);
+            SystemRoutes.Map(web, settings, members, raft.Meta, metrics);
+            KvRoutes.Map(web, settings, raft.Meta, settings.KvLimits);
+            ClusterRoutes.Map(web, settings, raft.Meta, members);
             if (settings.FaultInjection) FaultRoutes.Map(web, settings, remoting);
 
             await web.StartAsync().ConfigureAwait(false);
@@ -122,18 +141,43 @@ public sealed class DistSyncNode : IAsyncDisposable
             if (settings.HttpPort == 0) self.HttpEndpoint = httpAddress.Authority;
             logger.Information("node {NodeId} up: http {Http}, remoting {Remote}, seeds {Seeds}",
                 settings.NodeId, httpAddress, remoting.LocalAddress, settings.Seeds);
-            return new DistSyncNode(settings, system, remoting, members, web, metrics, httpAddress);
+            return new DistSyncNode(settings, system, remoting, members, raft, web, metrics, httpAddress);
         }
         catch (Exception e)
         {
             metrics?.Dispose();
             if (web is not null) await web.DisposeAsync().ConfigureAwait(false);
+            if (raft is not null) await raft.DisposeAsync().ConfigureAwait(false);
             await system.Terminate().ConfigureAwait(false);
             if (e is IOException { InnerException: SocketException } or SocketException || e.InnerException is SocketException)
                 throw new NodeStartupException($"cannot bind the HTTP port {settings.HttpHost}:{settings.HttpPort}: {(e.InnerException ?? e).Message}", e);
             if (e is FormatException) throw new NodeStartupException($"bad HTTP host '{settings.HttpHost}': {e.Message}", e);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts the Raft host with the meta group. Founding: the configured initial members; none and no seeds: a
+    /// single-node cluster of this node; none but seeds: join through the seeds. A node with a non-empty journal
+    /// recovers and ignores both (RAFT-HOST-API.md).
+    /// </summary>
+    private static Task<RaftHost> StartRaftAsync(NodeSettings settings, IConfiguration config, ActorSystem system,
+        RemoteActorRefProvider remoting, string advertisedHttp)
+    {
+        var initial = settings.InitialMembers;
+        if (initial.Count == 0 && settings.Seeds.Count == 0) initial = [new RaftMember(settings.NodeId, remoting.LocalAddress)];
+        var founding = initial.Any(m => m.NodeId == settings.NodeId);
+        var kvLimits = settings.KvLimits;
+        var sessionTimeoutMs = (long)settings.KvSessionTimeout.TotalMilliseconds;
+        return RaftHost.StartAsync(system, remoting, config, new RaftHostOptions
+        {
+            NodeId = settings.NodeId,
+            HttpEndpoint = advertisedHttp,
+            InitialMembers = initial,
+            Join = !founding && settings.Seeds.Count > 0,
+            Seeds = settings.Seeds.Select(SeedAddress).ToList(),
+            StateMachineFactory = () => new MetaStateMachine(kvLimits, sessionTimeoutMs),
+        });
     }
 
     /// <summary>Blocks until the host is asked to stop (SIGTERM, Ctrl-C).</summary>
@@ -143,6 +187,7 @@ public sealed class DistSyncNode : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         await _web.StopAsync().ConfigureAwait(false);
+        await _raft.DisposeAsync().ConfigureAwait(false);
         await System.Terminate().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();

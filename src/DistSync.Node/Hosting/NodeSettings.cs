@@ -1,4 +1,6 @@
 using DistSync.Hocon;
+using DistSync.KeyValue;
+using DistSync.Raft.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace DistSync.Node.Hosting;
@@ -17,7 +19,14 @@ public sealed record NodeSettings
     public required int RemotePort { get; init; }
     /// <summary>Remoting addresses (<c>host:port</c>) of the other members to contact at startup.</summary>
     public required IReadOnlyList<string> Seeds { get; init; }
+    /// <summary>
+    /// The founding members of the meta Raft group (<c>nodeId@host:port</c>, the same list on every founding node).
+    /// Empty with no seeds: a single-node cluster of this node. Empty with seeds: this node joins through them.
+    /// </summary>
+    public required IReadOnlyList<RaftMember> InitialMembers { get; init; }
     public required bool FaultInjection { get; init; }
+    public required KvLimits KvLimits { get; init; }
+    public required TimeSpan KvSessionTimeout { get; init; }
     public required long MaxRequestBodyBytes { get; init; }
     public required TimeSpan RequestTimeout { get; init; }
     public required TimeSpan ShutdownTimeout { get; init; }
@@ -35,12 +44,24 @@ public sealed record NodeSettings
             RemoteHost = config.GetString("dsync.remote.host", "127.0.0.1"),
             RemotePort = config.GetInt("dsync.remote.port", 4053),
             Seeds = ReadList(config, "dsync.cluster.seeds"),
+            InitialMembers = ReadInitialMembers(config),
             FaultInjection = config.GetBool("dsync.testing.fault-injection", false),
+            KvLimits = new KvLimits((int)config.GetSize("dsync.kv.max-key-size", 1024), (int)config.GetSize("dsync.kv.max-value-size", 256 * 1024)),
+            KvSessionTimeout = config.GetDuration("dsync.kv.session-timeout", TimeSpan.FromMinutes(10)),
             MaxRequestBodyBytes = config.GetSize("dsync.http.max-request-body", 1024 * 1024),
             RequestTimeout = config.GetDuration("dsync.http.request-timeout", TimeSpan.FromSeconds(5)),
             ShutdownTimeout = config.GetDuration("dsync.node.shutdown-timeout", TimeSpan.FromSeconds(10)),
         };
         CheckPort("dsync.http.port", settings.HttpPort);
+        try
+        {
+            settings.KvLimits.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new FormatException($"configuration keys 'dsync.kv.max-key-size' / 'dsync.kv.max-value-size': {e.Message}", e);
+        }
+        if (settings.KvSessionTimeout <= TimeSpan.Zero) throw new FormatException("configuration key 'dsync.kv.session-timeout' must be positive");
         CheckPort("dsync.remote.port", settings.RemotePort);
         foreach (var seed in settings.Seeds)
         {
@@ -63,6 +84,18 @@ public sealed record NodeSettings
     {
         // 0 lets the OS choose (tests); otherwise a real port number.
         if (port is < 0 or > 65535) throw new FormatException($"configuration key '{key}' is {port}; a port is 0..65535");
+    }
+
+    private static IReadOnlyList<RaftMember> ReadInitialMembers(IConfiguration config)
+    {
+        try
+        {
+            return RaftMember.ParseList(ReadList(config, "dsync.cluster.initial-members"), DistSyncNode.SystemName);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"configuration key 'dsync.cluster.initial-members': {e.Message}", e);
+        }
     }
 
     private static IReadOnlyList<string> ReadList(IConfiguration config, string key)

@@ -3,30 +3,46 @@ using DistSync.Client.Contracts;
 using DistSync.Cluster.Membership;
 using DistSync.Node.Hosting;
 using DistSync.Node.Metrics;
+using DistSync.Raft.Hosting;
 
 namespace DistSync.Node.Http;
 
 /// <summary>The System routes of API.md: /health, /status, /metrics and the dashboard page.</summary>
 public static class SystemRoutes
 {
-    public static void Map(WebApplication web, NodeSettings settings, MemberDirectory members, PrometheusTextExporter metrics)
+    public static void Map(WebApplication web, NodeSettings settings, MemberDirectory members, IRaftGroup meta, PrometheusTextExporter metrics)
     {
-        // No Raft group is hosted yet (the Raft-in-cluster issue adds it), so "sees a leader" cannot be
-        // asked: a node that serves HTTP and has its remoting bound is healthy.
-        web.MapGet("/health", () => Results.Json(new HealthResponse("ok"), DistSyncJson.Options));
+        // Healthy = up and sees a leader of the meta group (API.md); a load balancer then skips nodes cut off from it.
+        web.MapGet("/health", () => meta.Status.Leader is not null
+            ? Results.Json(new HealthResponse("ok"), DistSyncJson.Options)
+            : Results.Json(new HealthResponse("no-leader"), DistSyncJson.Options, statusCode: StatusCodes.Status503ServiceUnavailable));
 
-        web.MapGet("/status", () => Results.Json(StatusOf(settings, members), DistSyncJson.Options));
+        web.MapGet("/status", () => Results.Json(StatusOf(settings, members, meta), DistSyncJson.Options));
 
         web.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
 
         web.MapGet("/", () => Results.Content(Dashboard.Html, "text/html; charset=utf-8"));
     }
 
-    public static StatusResponse StatusOf(NodeSettings settings, MemberDirectory members)
+    /// <summary>The node's view: Raft state of the meta group, and each member's reachability next to its Raft part.</summary>
+    public static StatusResponse StatusOf(NodeSettings settings, MemberDirectory members, IRaftGroup meta)
     {
+        var raft = meta.Status;
         var list = members.Members();
         var result = new List<MemberStatus>(list.Count);
-        foreach (var m in list) result.Add(new MemberStatus(m.NodeId, m.Address.ToString(), m.Status, m.Phi));
-        return new StatusResponse(settings.NodeId, "none", 0, null, 0, 0, result, []);
+        foreach (var m in list) result.Add(new MemberStatus(m.NodeId, m.Address.ToString(), m.Status, m.Phi, RaftPartOf(raft, m.NodeId)));
+        var group = new GroupStatus(raft.GroupId, raft.Role, raft.Term, raft.Leader, raft.CommitIndex, raft.LastApplied);
+        return new StatusResponse(settings.NodeId, raft.Role, raft.Term, raft.Leader, raft.CommitIndex, raft.LastApplied, result, [group]);
+    }
+
+    private static string? RaftPartOf(RaftGroupStatus raft, string? nodeId)
+    {
+        if (nodeId is null) return null;
+        if (nodeId == raft.Leader) return "leader";
+        foreach (var m in raft.Members)
+        {
+            if (m.NodeId == nodeId) return m.Kind;
+        }
+        return null;
     }
 }

@@ -1,0 +1,26 @@
+namespace DistSync.Client.Contracts;
+
+/// <summary>
+/// Body of <c>GET /raft/status</c>: every Raft group hosted by the node with its members and, on the leader,
+/// each follower's progress. <see cref="LeaderHttp"/> is the leader's HTTP endpoint when known, so a caller that
+/// asked a follower can ask the leader for the follower table.
+/// </summary>
+public sealed record RaftStatusResponse(string NodeId, string? LeaderHttp, IReadOnlyList<RaftGroupDetail> Groups);
+
+/// <summary>One group's Raft state on the node.</summary>
+public sealed record RaftGroupDetail(
+    int GroupId,
+    string Role,
+    long Term,
+    string? Leader,
+    long CommitIndex,
+    long LastApplied,
+    long LastIndex,
+    IReadOnlyList<RaftMemberDetail> Members,
+    IReadOnlyList<RaftFollowerDetail> Followers);
+
+/// <summary>A member of a group's configuration; <see cref="Kind"/> is voter or learner.</summary>
+public sealed record RaftMemberDetail(string NodeId, string Address, string Kind);
+
+/// <summary>The leader's view of one follower.</summary>
+public sealed record RaftFollowerDetail(string NodeId, long MatchIndex, long NextIndex, string State, bool RecentlyActive);

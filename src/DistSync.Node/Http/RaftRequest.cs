@@ -1,0 +1,38 @@
+using DistSync.Node.Hosting;
+using DistSync.Raft.Hosting;
+
+namespace DistSync.Node.Http;
+
+/// <summary>
+/// Runs a request that needs the meta Raft group under the request deadline (<c>dsync.http.request-timeout</c>):
+/// no leader or no quorum in time -> 503 (safe to retry), an unknown member -> 404.
+/// </summary>
+public static class RaftRequest
+{
+    public static async Task<IResult> RunAsync(HttpContext context, NodeSettings settings, Func<CancellationToken, Task<IResult>> work)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(settings.RequestTimeout);
+        try
+        {
+            return await work(deadline.Token).ConfigureAwait(false);
+        }
+        catch (RaftUnavailableException e)
+        {
+            return Unavailable(settings, e.Message, e.LeaderHint);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return Unavailable(settings, "the request deadline passed", null);
+        }
+        catch (ArgumentException e)
+        {
+            // The group rejects unknown member ids this way (transfer-leader, down).
+            return Problems.NotFound(e.Message);
+        }
+    }
+
+    private static IResult Unavailable(NodeSettings settings, string reason, string? leaderHint) =>
+        Problems.Unavailable($"no quorum within {(long)settings.RequestTimeout.TotalMilliseconds} ms ({reason}); safe to retry"
+            + (leaderHint is null ? "" : $"; leader believed to be {leaderHint}"));
+}
