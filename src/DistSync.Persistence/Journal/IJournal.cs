@@ -30,6 +30,7 @@ public interface IJournal : IAsyncDisposable
     /// <summary>Deletes the events of <paramref name="persistenceId"/> with seqNr &lt;= <paramref name="toSequenceNr"/>.</summary>
     Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default);
 
-    /// <summary>Write transactions this journal committed (each is one fsync on a durable backend).</summary>
+    /// <summary>Write and delete transactions this journal committed (each is one fsync on a durable backend);
+    /// housekeeping a plugin does on its own (SQLite's merges) is counted by the plugin separately.</summary>
     long CommittedTransactions { get; }
 }

@@ -18,6 +18,12 @@ internal static class SqliteDatabase
             type_id INTEGER NOT NULL,
             payload BLOB NOT NULL,
             PRIMARY KEY (persistence_id, sequence_nr)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS journal_recent (
+            ordering INTEGER PRIMARY KEY,
+            persistence_id TEXT NOT NULL,
+            sequence_nr INTEGER NOT NULL,
+            type_id INTEGER NOT NULL,
+            payload BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS journal_highest (
             persistence_id TEXT NOT NULL PRIMARY KEY,
             sequence_nr INTEGER NOT NULL) WITHOUT ROWID;
