@@ -35,6 +35,7 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
+founders="n1@127.0.0.1:$remote_base,n2@127.0.0.1:$((remote_base + 1)),n3@127.0.0.1:$((remote_base + 2))"
 for i in 1 2 3; do
   seeds=""
   for j in 1 2 3; do [ "$j" -ne "$i" ] && seeds="${seeds:+$seeds,}127.0.0.1:$((remote_base + j - 1))"; done
@@ -42,6 +43,7 @@ for i in 1 2 3; do
     --set "dsync.http.port=$((http_base + i - 1))" \
     --set "dsync.remote.port=$((remote_base + i - 1))" \
     --set "dsync.cluster.seeds=$seeds" \
+    --set "dsync.cluster.initial-members=$founders" \
     --set "dsync.node.data-dir=$data/n$i" \
     --log-format "$log_format" >"$data/logs/n$i.log" 2>&1 &
   pids+=($!)
@@ -65,6 +67,9 @@ cat <<USAGE
 The cluster is running. Try:
   dotnet $cli_dll --node 127.0.0.1:$http_base cluster show
   dotnet $cli_dll --node 127.0.0.1:$((http_base + 1)) status
+  dotnet $cli_dll --node 127.0.0.1:$http_base raft status
+  dotnet $cli_dll --node 127.0.0.1:$((http_base + 2)) kv put greeting hello
+  dotnet $cli_dll --node 127.0.0.1:$((http_base + 1)) kv get greeting
   curl -s http://127.0.0.1:$http_base/status
   open http://127.0.0.1:$http_base/ for the dashboard
 Ctrl-C stops all three nodes.

@@ -31,6 +31,8 @@ public static class DsyncCli
         root.Options.Add(TimeoutOption);
         root.Subcommands.Add(ClusterCommands.Build(output));
         root.Subcommands.Add(StatusCommand.Build(output));
+        root.Subcommands.Add(RaftCommands.Build(output));
+        root.Subcommands.Add(KvCommands.Build(output));
         return root;
     }
 

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace DistSync.Cli.Commands;
 
-/// <summary><c>dsync cluster show</c>: the members as the chosen node sees them.</summary>
+/// <summary><c>dsync cluster show|leave|down</c>: the members as the chosen node sees them, and membership changes.</summary>
 public static class ClusterCommands
 {
     public static Command Build(TextWriter output)
@@ -19,7 +19,7 @@ public static class ClusterCommands
             var table = new Table().AddColumns("node", "address", "status", "phi", "raft");
             foreach (var m in status.Members)
             {
-                var role = m.NodeId is null ? "" : m.NodeId == status.NodeId ? status.Role : m.NodeId == status.Leader ? "leader" : "";
+                var role = m.NodeId is null ? "" : m.NodeId == status.NodeId ? status.Role : m.Raft ?? "";
                 table.AddRow(
                     Markup.Escape(m.NodeId ?? "?"),
                     Markup.Escape(m.Address),
@@ -32,6 +32,27 @@ public static class ClusterCommands
             return 0;
         });
         cluster.Subcommands.Add(show);
+
+        var leave = new Command("leave", "the node given by --node leaves the cluster (removed from the meta group)");
+        leave.SetAction(async (parse, ct) =>
+        {
+            using var client = DsyncCli.ClientFor(parse);
+            var accepted = await client.LeaveAsync(ct).ConfigureAwait(false);
+            await output.WriteLineAsync($"{accepted.NodeId} is leaving the cluster").ConfigureAwait(false);
+            return 0;
+        });
+        cluster.Subcommands.Add(leave);
+
+        var node = new Argument<string>("node") { Description = "node id of the member to remove" };
+        var down = new Command("down", "removes another member (e.g. a dead node) from the cluster") { node };
+        down.SetAction(async (parse, ct) =>
+        {
+            using var client = DsyncCli.ClientFor(parse);
+            var accepted = await client.DownAsync(parse.GetValue(node)!, ct).ConfigureAwait(false);
+            await output.WriteLineAsync($"{accepted.NodeId} removed from the cluster").ConfigureAwait(false);
+            return 0;
+        });
+        cluster.Subcommands.Add(down);
         return cluster;
     }
 

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using DistSync.Client.Contracts;
+
+namespace DistSync.Cli.Commands;
+
+/// <summary><c>dsync kv get|put|delete</c>: the replicated key-value store.</summary>
+public static class KvCommands
+{
+    public static Command Build(TextWriter output)
+    {
+        var kv = new Command("kv", "the replicated key-value store (linearizable, compare-and-set)");
+        kv.Subcommands.Add(Get(output));
+        kv.Subcommands.Add(Put(output));
+        kv.Subcommands.Add(Delete(output));
+        return kv;
+    }
+
+    private static Command Get(TextWriter output)
+    {
+        var key = new Argument<string>("key") { Description = "the key" };
+        var consistency = new Option<string>("--consistency")
+        {
+            Description = "linearizable (through the leader's read index) or local (this node's replica, may be stale)",
+            DefaultValueFactory = _ => "linearizable",
+        };
+        consistency.AcceptOnlyFromAmong("linearizable", "local");
+        var get = new Command("get", "prints the key's value and version; exit code 1 when the key does not exist") { key, consistency };
+        get.SetAction(async (parse, ct) =>
+        {
+            using var client = DsyncCli.ClientFor(parse);
+            var mode = parse.GetValue(consistency) == "local" ? ReadConsistency.Local : ReadConsistency.Linearizable;
+            var found = await client.GetAsync(parse.GetValue(key)!, mode, ct).ConfigureAwait(false);
+            if (found is null)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: no key '{parse.GetValue(key)}'").ConfigureAwait(false);
+                return 1;
+            }
+            await output.WriteLineAsync(found.Value).ConfigureAwait(false);
+            await output.WriteLineAsync($"version: {found.Version}").ConfigureAwait(false);
+            return 0;
+        });
+        return get;
+    }
+
+    private static Command Put(TextWriter output)
+    {
+        var key = new Argument<string>("key") { Description = "the key" };
+        var value = new Argument<string>("value") { Description = "the value (text)" };
+        var expected = new Option<long?>("--expected-version")
+        {
+            Description = "compare-and-set: write only if the key's version is N (0 = only if the key does not exist)",
+        };
+        var put = new Command("put", "writes the value; prints the new version") { key, value, expected };
+        put.SetAction(async (parse, ct) =>
+        {
+            using var client = DsyncCli.ClientFor(parse);
+            var written = await client.PutAsync(parse.GetValue(key)!, parse.GetValue(value)!, parse.GetValue(expected), ct).ConfigureAwait(false);
+            await output.WriteLineAsync($"version: {written.Version}").ConfigureAwait(false);
+            return 0;
+        });
+        return put;
+    }
+
+    private static Command Delete(TextWriter output)
+    {
+        var key = new Argument<string>("key") { Description = "the key" };
+        var delete = new Command("delete", "deletes the key; prints whether it existed") { key };
+        delete.SetAction(async (parse, ct) =>
+        {
+            using var client = DsyncCli.ClientFor(parse);
+            var deleted = await client.DeleteAsync(parse.GetValue(key)!, ct).ConfigureAwait(false);
+            await output.WriteLineAsync(deleted ? "deleted" : "not found (nothing deleted)").ConfigureAwait(false);
+            return 0;
+        });
+        return delete;
+    }
+}
