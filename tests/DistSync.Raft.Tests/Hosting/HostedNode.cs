@@ -58,10 +58,13 @@ internal sealed class HostedNode : IAsyncDisposable
     {
         var logger = DistSyncLogging.CreateLogger(nodeId, LogFormat.Console, LogEventLevel.Warning);
         var system = ActorSystem.Create("dsync", logger: logger);
+        // registered before remoting starts: an unknown type id would close the connection of an early peer
+        var registry = MessageTypeRegistry.CreateWithControlMessages();
+        RaftMessageIds.Register(registry);
         var remoting = await RemoteActorRefProvider.StartAsync(system, options: new RemotingOptions
         {
             Remote = new RemoteSettings { Host = "127.0.0.1", Port = port, BackoffMin = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(200) },
-            Registry = MessageTypeRegistry.CreateWithControlMessages(),
+            Registry = registry,
             Faults = faults,
         });
         if (dataDir is null)
