@@ -30,8 +30,13 @@ public sealed class PersistenceExtension : IAsyncDisposable
         SnapshotStore = snapshotStore;
         Serializers = serializers;
         _redis = redis;
-        Writer = new GroupCommitJournalWriter(journal, settings.MaxBatchSize, system.Log);
+        _writer = new Lazy<GroupCommitJournalWriter>(() => new GroupCommitJournalWriter(journal, settings.MaxBatchSize, system.Log));
+        JournalActor = system.SystemActorOf(
+            Props.Create(() => new JournalActor(journal, settings.MaxBatchSize, JournalMetrics)), $"persistence-journal-{Interlocked.Increment(ref _instances)}");
     }
+
+    private static int _instances;
+    private readonly Lazy<GroupCommitJournalWriter> _writer;
 
     public ActorSystem System { get; }
 
@@ -39,8 +44,14 @@ public sealed class PersistenceExtension : IAsyncDisposable
 
     public IJournal Journal { get; }
 
-    /// <summary>Every persistent actor of the system writes through this one writer (group commit).</summary>
-    public GroupCommitJournalWriter Writer { get; }
+    /// <summary>The node-wide journal actor: every persistent actor of the system writes through it (group commit).</summary>
+    public IActorRef JournalActor { get; }
+
+    public JournalActorMetrics JournalMetrics { get; } = new();
+
+    /// <summary>Group-commit writer for code outside actors (tools, benchmarks); created on first use.
+    /// Persistent actors use <see cref="JournalActor"/>.</summary>
+    public GroupCommitJournalWriter Writer => _writer.Value;
 
     public ISnapshotStore SnapshotStore { get; }
 
@@ -115,7 +126,7 @@ public sealed class PersistenceExtension : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        await Writer.DisposeAsync().ConfigureAwait(false);
+        if (_writer.IsValueCreated) await _writer.Value.DisposeAsync().ConfigureAwait(false);
         await Journal.DisposeAsync().ConfigureAwait(false);
         await SnapshotStore.DisposeAsync().ConfigureAwait(false);
         if (_redis is not null)

@@ -226,14 +226,14 @@ public sealed class PersistentActorSpec : ActorTestKit
         await _journal.WriteHeld.Task.WaitAsync(Generous);
 
         foreach (var actor in actors.Skip(1)) actor.Tell(new Append("v"), TestActor);
-        AwaitCondition(() => PersistenceExtension.Get(Sys).Writer.Transactions == 1, Generous);
-        // Give the other 19 actors' writes time to queue behind the held batch, then let everything go.
-        AwaitCondition(() => QueuedBehindHeldBatch() == 19, Generous);
+        Assert.Equal(1, PersistenceExtension.Get(Sys).JournalMetrics.Transactions);
+        // Wait until the other 19 actors' writes queue behind the held batch, then let everything go.
+        AwaitCondition(() => PersistenceExtension.Get(Sys).JournalMetrics.WaitingRequests == 19, Generous);
         _journal.ReleaseWrites();
 
         for (var i = 0; i < actors.Count; i++) ExpectMsg<Acked>(Generous);
         Assert.Equal(new[] { 1, 19 }, _journal.Batches.Select(b => b.Count));
+        Assert.Equal(2, PersistenceExtension.Get(Sys).JournalMetrics.Transactions);
+        Assert.Equal(20, PersistenceExtension.Get(Sys).JournalMetrics.EventsWritten);
     }
-
-    private int QueuedBehindHeldBatch() => PersistenceExtension.Get(Sys).Writer.PendingRequests;
 }

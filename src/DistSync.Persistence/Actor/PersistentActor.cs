@@ -149,6 +149,12 @@ public abstract class PersistentActor : ActorBase, IWithStash
             case InternalMessage internalMessage:
                 if (ReferenceEquals(internalMessage.Incarnation, _incarnation)) HandleInternal(internalMessage);
                 return true;
+            case JournalActor.WriteMessagesSuccess written:
+                if (ReferenceEquals(written.Token, _incarnation)) OnWritten(written.Writes);
+                return true;
+            case JournalActor.WriteMessagesFailure rejected:
+                if (ReferenceEquals(rejected.Token, _incarnation)) OnWriteFailed(rejected.Cause);
+                return true;
             default:
                 if (_recovering || _pendingInvocations.Count > 0)
                 {
@@ -181,13 +187,8 @@ public abstract class PersistentActor : ActorBase, IWithStash
         if (_writesToFlush is null) return;
         var writes = _writesToFlush;
         _writesToFlush = null;
-        var self = Self;
-        var sender = Sender;
-        var incarnation = _incarnation;
-        // The reply carries the command's sender, so Sender inside the persist handlers is the command's sender.
-        Persistence.Writer.WriteAsync(writes).ContinueWith(
-            t => self.Tell(t.IsCompletedSuccessfully ? new WriteSucceeded(incarnation, writes) : new WriteFailed(incarnation, writes, Cause(t)), sender),
-            TaskScheduler.Default);
+        // The journal actor replies with the command's sender, so Sender inside the persist handlers is the command's sender.
+        Persistence.JournalActor.Tell(new JournalActor.WriteMessages(writes, Self, Sender, _incarnation), Self);
     }
 
     private void HandleInternal(InternalMessage message)
@@ -216,32 +217,35 @@ public abstract class PersistentActor : ActorBase, IWithStash
             case ReplayFailed failed:
                 FailRecovery(failed.Cause, null);
                 break;
-            case WriteSucceeded succeeded:
-                var count = 0;
-                foreach (var w in succeeded.Writes) count += w.Events.Count;
-                for (var i = 0; i < count; i++)
-                {
-                    var invocation = _pendingInvocations.Dequeue();
-                    LastSequenceNr = invocation.SequenceNr;
-                    invocation.Handler(invocation.Event);
-                }
-                FlushWrites(); // handlers may persist again
-                if (_pendingInvocations.Count == 0) Stash.UnstashAll();
-                break;
-            case WriteFailed failed:
-                var first = _pendingInvocations.Count > 0 ? _pendingInvocations.Peek() : default;
-                Log.Error(failed.Cause, "Persisting event {SequenceNr} of {PersistenceId} failed; stopping the actor",
-                    first.SequenceNr, PersistenceId);
-                try
-                {
-                    OnPersistFailure(failed.Cause, first.Event, first.SequenceNr);
-                }
-                finally
-                {
-                    _pendingInvocations.Clear();
-                    Context.Stop(Self);
-                }
-                break;
+        }
+    }
+
+    private void OnWritten(IReadOnlyList<AtomicWrite> writes)
+    {
+        var count = 0;
+        for (var w = 0; w < writes.Count; w++) count += writes[w].Events.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var invocation = _pendingInvocations.Dequeue();
+            LastSequenceNr = invocation.SequenceNr;
+            invocation.Handler(invocation.Event);
+        }
+        FlushWrites(); // handlers may persist again
+        if (_pendingInvocations.Count == 0) Stash.UnstashAll();
+    }
+
+    private void OnWriteFailed(Exception cause)
+    {
+        var first = _pendingInvocations.Count > 0 ? _pendingInvocations.Peek() : default;
+        Log.Error(cause, "Persisting event {SequenceNr} of {PersistenceId} failed; stopping the actor", first.SequenceNr, PersistenceId);
+        try
+        {
+            OnPersistFailure(cause, first.Event, first.SequenceNr);
+        }
+        finally
+        {
+            _pendingInvocations.Clear();
+            Context.Stop(Self);
         }
     }
 
@@ -333,8 +337,4 @@ public abstract class PersistentActor : ActorBase, IWithStash
     private sealed record ReplayFinished(object Incarnation, long HighestSequenceNr) : InternalMessage(Incarnation);
 
     private sealed record ReplayFailed(object Incarnation, Exception Cause) : InternalMessage(Incarnation);
-
-    private sealed record WriteSucceeded(object Incarnation, List<AtomicWrite> Writes) : InternalMessage(Incarnation);
-
-    private sealed record WriteFailed(object Incarnation, List<AtomicWrite> Writes, Exception Cause) : InternalMessage(Incarnation);
 }

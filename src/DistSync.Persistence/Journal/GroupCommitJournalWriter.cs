@@ -77,56 +77,34 @@ public sealed class GroupCommitJournalWriter : IAsyncDisposable
     {
         var reader = _queue.Reader;
         var pending = new List<PendingWrite>(_maxBatchSize);
-        var writes = new List<AtomicWrite>(_maxBatchSize);
+        var requests = new List<IReadOnlyList<AtomicWrite>>(_maxBatchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             pending.Clear();
-            writes.Clear();
-            while (writes.Count < _maxBatchSize && reader.TryRead(out var item))
+            requests.Clear();
+            var writes = 0;
+            while (writes < _maxBatchSize && reader.TryRead(out var item))
             {
                 Interlocked.Decrement(ref _pendingRequests);
                 pending.Add(item);
-                for (var i = 0; i < item.Writes.Count; i++) writes.Add(item.Writes[i]);
+                requests.Add(item.Writes);
+                writes += item.Writes.Count;
             }
             if (pending.Count == 0) continue;
-            try
+            var failures = await BatchCommitter.CommitAsync(_journal, requests, _log, n => Interlocked.Add(ref _transactions, n))
+                .ConfigureAwait(false);
+            for (var i = 0; i < pending.Count; i++)
             {
-                Interlocked.Increment(ref _transactions);
-                await _journal.WriteMessagesAsync(writes).ConfigureAwait(false);
-                var events = 0;
-                foreach (var p in pending)
+                if (failures[i] is { } error)
                 {
-                    events += p.EventCount;
-                    p.Done.TrySetResult();
+                    pending[i].Done.TrySetException(error);
                 }
-                Interlocked.Add(ref _eventsWritten, events);
+                else
+                {
+                    Interlocked.Add(ref _eventsWritten, pending[i].EventCount);
+                    pending[i].Done.TrySetResult();
+                }
             }
-            catch (Exception batchError) when (pending.Count > 1)
-            {
-                // One bad write must not fail its neighbours: the batch left nothing behind (a transaction, or
-                // idempotent commands on Redis), so each write is retried alone to find out whose it was.
-                _log.Warning(batchError, "Journal batch of {Count} writes failed; retrying them one by one", pending.Count);
-                foreach (var p in pending) await WriteAloneAsync(p).ConfigureAwait(false);
-            }
-            catch (Exception error)
-            {
-                pending[0].Done.TrySetException(error);
-            }
-        }
-    }
-
-    private async Task WriteAloneAsync(PendingWrite p)
-    {
-        try
-        {
-            Interlocked.Increment(ref _transactions);
-            await _journal.WriteMessagesAsync(p.Writes).ConfigureAwait(false);
-            Interlocked.Add(ref _eventsWritten, p.EventCount);
-            p.Done.TrySetResult();
-        }
-        catch (Exception error)
-        {
-            p.Done.TrySetException(error);
         }
     }
 
