@@ -76,7 +76,7 @@ public sealed class PersistenceExtension : IAsyncDisposable
         var inMem = new InMemStorage();
         IJournal journal = settings.JournalPlugin switch
         {
-            PersistencePlugin.Sqlite => new SqliteJournal(settings.SqlitePath, settings.SqliteBusyTimeout),
+            PersistencePlugin.Sqlite => new SqliteJournal(settings.SqlitePath, settings.SqliteBusyTimeout, settings.SqliteMergeThreshold, system.Log),
             PersistencePlugin.Redis => new RedisJournal(redis!, settings.RedisNodePrefix),
             _ => new InMemJournal(inMem),
         };

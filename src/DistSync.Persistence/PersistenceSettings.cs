@@ -27,6 +27,9 @@ public sealed record PersistenceSettings
 
     public TimeSpan SqliteBusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Events the SQLite journal collects in its append-only table before merging them into the keyed one.</summary>
+    public int SqliteMergeThreshold { get; init; } = Sqlite.SqliteJournal.DefaultMergeThreshold;
+
     /// <summary>StackExchange.Redis configuration string (endpoints and options).</summary>
     public string RedisConfiguration { get; init; } = "127.0.0.1:6379";
 
@@ -54,6 +57,7 @@ public sealed record PersistenceSettings
             DataDirectory = node.GetString("data-dir", d.DataDirectory),
             SqliteFileName = p.GetString("sqlite:file-name", d.SqliteFileName),
             SqliteBusyTimeout = p.GetDuration("sqlite:busy-timeout", d.SqliteBusyTimeout),
+            SqliteMergeThreshold = p.GetInt("sqlite:merge-threshold", d.SqliteMergeThreshold),
             RedisConfiguration = p.GetString("redis:configuration", d.RedisConfiguration),
             RedisKeyPrefix = p.GetString("redis:key-prefix", d.RedisKeyPrefix),
         };
@@ -63,6 +67,8 @@ public sealed record PersistenceSettings
             throw new FormatException($"dsync.persistence.recovery.replay-chunk-size must be at least 1, got {settings.ReplayChunkSize}.");
         if (string.IsNullOrWhiteSpace(settings.SqliteFileName) || settings.SqliteFileName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
             throw new FormatException($"dsync.persistence.sqlite.file-name must be a plain file name, got '{settings.SqliteFileName}'.");
+        if (settings.SqliteMergeThreshold < 1)
+            throw new FormatException($"dsync.persistence.sqlite.merge-threshold must be at least 1, got {settings.SqliteMergeThreshold}.");
         if (settings.SqliteBusyTimeout <= TimeSpan.Zero)
             throw new FormatException($"dsync.persistence.sqlite.busy-timeout must be positive, got {settings.SqliteBusyTimeout}.");
         return settings;

@@ -62,6 +62,7 @@ public sealed class PersistenceSettingsSpec
     [InlineData("dsync:persistence:journal:max-batch-size", "0", "max-batch-size")]
     [InlineData("dsync:persistence:recovery:replay-chunk-size", "-1", "replay-chunk-size")]
     [InlineData("dsync:persistence:sqlite:file-name", "a/b.db", "file-name")]
+    [InlineData("dsync:persistence:sqlite:merge-threshold", "0", "merge-threshold")]
     public void A_bad_value_is_a_clear_error_naming_the_key(string key, string value, string expectedInMessage)
     {
         var error = Assert.Throws<FormatException>(() => PersistenceSettings.FromConfiguration(FromPairs((key, value))));
