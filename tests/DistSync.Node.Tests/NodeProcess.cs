@@ -56,8 +56,14 @@ internal sealed class NodeProcess : IDisposable
     }
 
     /// <summary>Starts node <paramref name="id"/> of a loopback cluster with fast heartbeats.</summary>
-    public static NodeProcess StartMember(string id, int httpPort, int remotePort, IEnumerable<int> seedPorts, string dataDir) =>
-        Start("--config", "hocon/dsync.conf",
+    /// <param name="founders">dsync.cluster.initial-members (<c>n1@127.0.0.1:port,...</c>), or null for none.</param>
+    /// <param name="extra">More <c>key=value</c> settings.</param>
+    public static NodeProcess StartMember(string id, int httpPort, int remotePort, IEnumerable<int> seedPorts, string dataDir,
+        string? founders = null, params string[] extra)
+    {
+        var args = new List<string>
+        {
+            "--config", "hocon/dsync.conf",
             "--set", $"dsync.node.id={id}",
             "--set", $"dsync.node.data-dir={dataDir}",
             "--set", $"dsync.http.port={httpPort}",
@@ -65,7 +71,12 @@ internal sealed class NodeProcess : IDisposable
             "--set", $"dsync.cluster.seeds={string.Join(",", seedPorts.Select(p => $"127.0.0.1:{p}"))}",
             "--set", "dsync.failure-detector.heartbeat-interval=200ms",
             "--set", "dsync.failure-detector.acceptable-heartbeat-pause=1s",
-            "--set", "dsync.log.level=warning");
+            "--set", "dsync.log.level=warning",
+        };
+        if (founders is not null) args.AddRange(["--set", $"dsync.cluster.initial-members={founders}"]);
+        foreach (var e in extra) args.AddRange(["--set", e]);
+        return Start([.. args]);
+    }
 
     private void Append(string? line)
     {
