@@ -14,7 +14,7 @@ public static class LockCommands
     public static LockCommand DeleteSession(string sessionId) =>
         new() { DeleteSession = new Wire.DeleteSession { SessionId = sessionId ?? "" } };
 
-    public static LockCommand Acquire(string resource, string sessionId, LockMode mode, long waitMs = 0, string txnId = "") =>
+    public static LockCommand Acquire(string resource, string sessionId, LockMode mode, long waitMs = 0, string txnId = "", string waitToken = "") =>
         new()
         {
             Acquire = new Wire.Acquire
@@ -24,6 +24,7 @@ public static class LockCommands
                 Mode = ToWire(mode),
                 WaitMs = waitMs,
                 TxnId = txnId ?? "",
+                WaitToken = waitToken ?? "",
             },
         };
 

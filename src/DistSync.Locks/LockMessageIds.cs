@@ -16,6 +16,16 @@ public static class LockMessageIds
     public const uint CancelWait = 3006;
     public const uint Expire = 3007;
     public const uint LockSnapshot = 3008;
+    public const uint LockResult = 3009;
+    public const uint SessionCreatedResult = 3010;
+    public const uint SessionKeptAliveResult = 3011;
+    public const uint SessionDeletedResult = 3012;
+    public const uint LockGrantedResult = 3013;
+    public const uint LockQueuedResult = 3014;
+    public const uint LockReleasedResult = 3015;
+    public const uint WaitCancelledResult = 3016;
+    public const uint ExpiryAppliedResult = 3017;
+    public const uint CommandFailedResult = 3018;
 
     /// <summary>First id of the lock service's block.</summary>
     public const uint First = 3000;

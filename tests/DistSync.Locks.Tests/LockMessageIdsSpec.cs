@@ -17,6 +17,16 @@ public sealed class LockMessageIdsSpec
         Assert.Equal(3006u, LockMessageIds.CancelWait);
         Assert.Equal(3007u, LockMessageIds.Expire);
         Assert.Equal(3008u, LockMessageIds.LockSnapshot);
+        Assert.Equal(3009u, LockMessageIds.LockResult);
+        Assert.Equal(3010u, LockMessageIds.SessionCreatedResult);
+        Assert.Equal(3011u, LockMessageIds.SessionKeptAliveResult);
+        Assert.Equal(3012u, LockMessageIds.SessionDeletedResult);
+        Assert.Equal(3013u, LockMessageIds.LockGrantedResult);
+        Assert.Equal(3014u, LockMessageIds.LockQueuedResult);
+        Assert.Equal(3015u, LockMessageIds.LockReleasedResult);
+        Assert.Equal(3016u, LockMessageIds.WaitCancelledResult);
+        Assert.Equal(3017u, LockMessageIds.ExpiryAppliedResult);
+        Assert.Equal(3018u, LockMessageIds.CommandFailedResult);
     }
 
     [Fact]
@@ -27,7 +37,7 @@ public sealed class LockMessageIdsSpec
             .Select(f => (uint)f.GetRawConstantValue()!)
             .ToList();
 
-        Assert.Equal(9, ids.Count); // a new id needs a pin above
+        Assert.Equal(19, ids.Count); // a new id needs a pin above
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.All(ids, id => Assert.InRange(id, LockMessageIds.First, LockMessageIds.Last));
     }
@@ -42,6 +52,9 @@ public sealed class LockMessageIdsSpec
         Assert.Equal(5, Wire.LockCommand.ReleaseFieldNumber);
         Assert.Equal(6, Wire.LockCommand.CancelWaitFieldNumber);
         Assert.Equal(7, Wire.LockCommand.ExpireFieldNumber);
+        Assert.Equal(6, Wire.Acquire.WaitTokenFieldNumber);
+        Assert.Equal(9, Wire.LockResult.FailedFieldNumber);
+        Assert.Equal(6, (int)Wire.FailureReason.Invalid);
         Assert.Equal(1, (int)Wire.AcquireMode.Shared);
         Assert.Equal(2, (int)Wire.AcquireMode.Exclusive);
         Assert.Equal(
