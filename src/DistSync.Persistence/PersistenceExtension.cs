@@ -11,7 +11,7 @@ using StackExchange.Redis;
 namespace DistSync.Persistence;
 
 /// <summary>
-/// The persistence of one actor system: its journal (behind the node-wide group-commit writer), snapshot store and
+/// The persistence of one actor system: its journal (behind the node-wide journal actor), snapshot store and
 /// serializer registry. Start it once per system before creating persistent actors; it closes its stores when the
 /// system terminates.
 /// </summary>

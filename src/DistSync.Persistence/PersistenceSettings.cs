@@ -13,7 +13,7 @@ public sealed record PersistenceSettings
 
     public PersistencePlugin SnapshotStorePlugin { get; init; } = PersistencePlugin.Sqlite;
 
-    /// <summary>Most atomic writes the node-wide writer puts in one transaction.</summary>
+    /// <summary>Most atomic writes the node-wide journal actor puts in one transaction.</summary>
     public int MaxBatchSize { get; init; } = 4096;
 
     /// <summary>Events a recovering actor receives per replay message.</summary>

@@ -4,10 +4,11 @@ using Serilog;
 namespace DistSync.Persistence.Journal;
 
 /// <summary>
-/// The node-wide journal writer: every persistent actor hands its atomic writes to this one writer, which drains
+/// Group commit for code outside actors (tools, benchmarks; persistent actors use <see cref="JournalActor"/>):
+/// callers hand their atomic writes to this one writer, which drains
 /// everything pending into a single <see cref="IJournal.WriteMessagesAsync"/> call — one transaction, one fsync —
 /// while the previous batch is being written (group commit). Writes are committed in the order they were handed
-/// in, so the writes of one actor keep their order.
+/// in, so the writes of one caller keep their order.
 /// </summary>
 public sealed class GroupCommitJournalWriter : IAsyncDisposable
 {

@@ -88,7 +88,7 @@ public sealed class SqliteJournal : IJournal
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            // SQLite calls are synchronous; the caller is the node's single journal writer, so blocking it is fine.
+            // SQLite calls are synchronous; the caller is the node's single batching writer (a pool thread), so blocking it is fine.
             _batchHighest.Clear();
             var rows = 0;
             using (var transaction = _writer.BeginTransaction())
