@@ -80,9 +80,28 @@ internal sealed class HostedCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until every node of <paramref name="nodes"/> has applied exactly <paramref name="expected"/> (in order).</summary>
-    public static Task AwaitAppliedAsync(IEnumerable<HostedNode> nodes, IReadOnlyList<string> expected, TimeSpan? timeout = null)
+    public static async Task AwaitAppliedAsync(IEnumerable<HostedNode> nodes, IReadOnlyList<string> expected, TimeSpan? timeout = null)
     {
         var list = nodes.ToList();
+        try
+        {
+            await AwaitAllAppliedAsync(list, expected, timeout);
+        }
+        catch (TimeoutException e)
+        {
+            var states = new List<string>();
+            foreach (var n in list)
+            {
+                var s = n.Status;
+                var items = await n.LocalItemsAsync(CancellationToken.None);
+                states.Add($"{n.NodeId}: {s.Role} term {s.Term} leader {s.Leader} commit {s.CommitIndex} applied {s.LastApplied} last {s.LastIndex} items {items.Length}");
+            }
+            throw new TimeoutException(e.Message + "; " + string.Join("; ", states), e);
+        }
+    }
+
+    private static Task AwaitAllAppliedAsync(List<HostedNode> list, IReadOnlyList<string> expected, TimeSpan? timeout)
+    {
         return Eventually.HoldsAsync(async () =>
         {
             foreach (var n in list)

@@ -56,7 +56,8 @@ internal sealed class HostedNode : IAsyncDisposable
 
     public static async Task<HostedNode> StartAsync(string nodeId, FaultInjector faults, string? dataDir = null, int port = 0)
     {
-        var logger = DistSyncLogging.CreateLogger(nodeId, LogFormat.Console, LogEventLevel.Warning);
+        var level = Environment.GetEnvironmentVariable("DSYNC_TEST_LOGLEVEL") is { Length: > 0 } l ? DistSyncLogging.ParseLevel(l) : LogEventLevel.Warning;
+        var logger = DistSyncLogging.CreateLogger(nodeId, LogFormat.Console, level);
         var system = ActorSystem.Create("dsync", logger: logger);
         // registered before remoting starts: an unknown type id would close the connection of an early peer
         var registry = MessageTypeRegistry.CreateWithControlMessages();
