@@ -115,6 +115,8 @@ internal sealed class HostedNode : IAsyncDisposable
         }
         await System.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
         await Remoting.DisposeAsync();
+        // close the journal now (not in the background), so a restart on the same files starts clean
+        await PersistenceExtension.Get(System).DisposeAsync();
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());
