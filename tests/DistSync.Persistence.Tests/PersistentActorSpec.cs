@@ -74,6 +74,26 @@ public sealed class PersistentActorSpec : ActorTestKit
     }
 
     [Fact]
+    public async Task A_new_incarnation_recovers_the_write_its_predecessor_still_had_in_flight()
+    {
+        var probe = CreateTestProbe();
+        var first = Start("inflight", probe);
+        probe.ExpectMsg<Recovered>(Generous);
+        _journal.HoldWrites();
+        first.Tell(new Append("a"), TestActor);
+        await _journal.WriteHeld.Task.WaitAsync(Generous);
+        StopAndWait(first); // its write is still queued in the journal actor
+
+        var second = Start("inflight", probe);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // recovery waits for the earlier write to settle
+        _journal.ReleaseWrites();
+
+        Assert.Equal(new Recovered("a", 1), probe.ExpectMsg<Recovered>(Generous));
+        second.Tell(new Append("b"), TestActor);
+        Assert.Equal(new Acked("b", 2), ExpectMsg<Acked>(Generous));
+    }
+
+    [Fact]
     public void PersistAll_stores_its_events_as_one_atomic_write_and_handles_them_in_order()
     {
         var probe = CreateTestProbe();

@@ -39,6 +39,9 @@ public abstract class PersistentActor : ActorBase, IWithStash
     /// <summary>True until the snapshot and every stored event have been applied.</summary>
     protected bool IsRecovering => _recovering;
 
+    /// <summary>How long recovery waits for the journal actor to settle earlier writes before it gives up (and stops).</summary>
+    protected virtual TimeSpan JournalFlushTimeout => TimeSpan.FromMinutes(2);
+
     /// <summary>Which snapshot recovery starts from; <see cref="SnapshotSelectionCriteria.None"/> replays the whole journal.</summary>
     protected virtual SnapshotSelectionCriteria RecoverySnapshotCriteria => SnapshotSelectionCriteria.Latest;
 
@@ -139,7 +142,7 @@ public abstract class PersistentActor : ActorBase, IWithStash
         var self = Self;
         var pid = PersistenceId;
         var criteria = RecoverySnapshotCriteria;
-        _ = Task.Run(() => ReplayAsync(persistence, self, pid, criteria, _incarnation));
+        _ = Task.Run(() => ReplayAsync(persistence, self, pid, criteria, _incarnation, JournalFlushTimeout));
     }
 
     protected sealed override bool Receive(object message)
@@ -287,10 +290,13 @@ public abstract class PersistentActor : ActorBase, IWithStash
     }
 
     private static async Task ReplayAsync(PersistenceExtension persistence, IActorRef self, string pid,
-        SnapshotSelectionCriteria criteria, object incarnation)
+        SnapshotSelectionCriteria criteria, object incarnation, TimeSpan flushTimeout)
     {
         try
         {
+            // Writes of a previous incarnation (before a restart) may still be queued: wait until they are settled,
+            // or this incarnation would read a stale highest sequence number and reuse it.
+            await persistence.JournalActor.Ask<JournalActor.WriteMessagesSuccess>(new JournalActor.Flush(), flushTimeout).ConfigureAwait(false);
             var serializers = persistence.Serializers;
             var from = 1L;
             var snapshot = criteria == SnapshotSelectionCriteria.None

@@ -18,6 +18,7 @@ internal static class BatchCommitter
         var writes = new List<AtomicWrite>();
         foreach (var request in requests)
             for (var i = 0; i < request.Count; i++) writes.Add(request[i]);
+        if (writes.Count == 0) return results; // only flush barriers: nothing to commit
         try
         {
             transactions(1);
@@ -30,11 +31,12 @@ internal static class BatchCommitter
         }
         catch (Exception error)
         {
-            results[0] = error;
+            Array.Fill(results, error); // one request with writes, maybe flush barriers around it
             return results;
         }
         for (var r = 0; r < requests.Count; r++)
         {
+            if (requests[r].Count == 0) continue;
             try
             {
                 transactions(1);

@@ -20,6 +20,13 @@ public sealed class JournalActor : ReceiveActor
 
     public sealed record WriteMessagesFailure(object Token, IReadOnlyList<AtomicWrite> Writes, Exception Cause);
 
+    /// <summary>
+    /// Answered with <see cref="WriteMessagesSuccess"/> (to the sender) once every write received before it is
+    /// committed or failed. A recovering persistent actor asks this first, so it never reads the journal while a
+    /// write of its previous incarnation is still on the way (which would hand out that sequence number again).
+    /// </summary>
+    public sealed record Flush;
+
     private sealed record BatchCompleted(List<WriteMessages> Batch, Exception?[] Failures);
 
     private readonly IJournal _journal;
@@ -34,12 +41,8 @@ public sealed class JournalActor : ReceiveActor
         if (maxBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "a batch holds at least one write");
         _maxBatchSize = maxBatchSize;
         _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
-        Receive<WriteMessages>(request =>
-        {
-            _waiting.Add(request);
-            if (!_writing) StartBatch();
-            else _metrics.SetWaiting(_waiting.Count);
-        });
+        Receive<Flush>(flush => Enqueue(new WriteMessages(Array.Empty<AtomicWrite>(), Sender, Sender, flush)));
+        Receive<WriteMessages>(Enqueue);
         Receive<BatchCompleted>(completed =>
         {
             for (var i = 0; i < completed.Batch.Count; i++)
@@ -60,6 +63,13 @@ public sealed class JournalActor : ReceiveActor
             _writing = false;
             if (_waiting.Count > 0) StartBatch();
         });
+    }
+
+    private void Enqueue(WriteMessages request)
+    {
+        _waiting.Add(request);
+        if (!_writing) StartBatch();
+        else _metrics.SetWaiting(_waiting.Count);
     }
 
     private void StartBatch()
