@@ -53,4 +53,30 @@ public class NodeSettingsSpec
         var e = Assert.Throws<FormatException>(() => NodeSettings.From(Config()));
         Assert.Contains("dsync.node.id", e.Message);
     }
+
+    [Fact]
+    public void Initial_members_and_kv_limits_are_read()
+    {
+        var s = NodeSettings.From(Config(
+            ("dsync:node:id", "n1"),
+            ("dsync:cluster:initial-members", "n1@127.0.0.1:4053, n2@127.0.0.1:4054"),
+            ("dsync:kv:max-key-size", "64"),
+            ("dsync:kv:max-value-size", "1KiB")));
+
+        Assert.Equal(["n1", "n2"], s.InitialMembers.Select(m => m.NodeId).ToArray());
+        Assert.Equal(4054, s.InitialMembers[1].RemoteAddress.Port);
+        Assert.Equal(64, s.KvLimits.MaxKeyBytes);
+        Assert.Equal(1024, s.KvLimits.MaxValueBytes);
+    }
+
+    [Theory]
+    [InlineData("dsync:cluster:initial-members", "n1-at-nowhere", "dsync.cluster.initial-members")]
+    [InlineData("dsync:cluster:initial-members", "n1@127.0.0.1:1, n1@127.0.0.1:2", "dsync.cluster.initial-members")]
+    [InlineData("dsync:kv:max-key-size", "0", "dsync.kv.max-key-size")]
+    [InlineData("dsync:kv:session-timeout", "0s", "dsync.kv.session-timeout")]
+    public void A_bad_cluster_or_kv_value_fails_naming_the_key(string key, string value, string named)
+    {
+        var e = Assert.Throws<FormatException>(() => NodeSettings.From(Config(("dsync:node:id", "n1"), (key, value))));
+        Assert.Contains(named, e.Message);
+    }
 }

@@ -1,0 +1,100 @@
+using DistSync.KeyValue;
+using DistSync.KeyValue.Wire;
+using DistSync.Node.Meta;
+using DistSync.Node.Meta.Wire;
+using DistSync.Raft.Hosting;
+using Google.Protobuf;
+
+namespace DistSync.Node.Tests;
+
+public class MetaStateMachineSpec
+{
+    private static AppliedEntry Entry(long index, ReadOnlyMemory<byte> data, ulong client = 0, ulong seq = 0) =>
+        new(index, 1, 1_000 + index, client, seq, data);
+
+    [Fact]
+    public void A_kv_command_in_the_envelope_reaches_the_store_and_its_result_comes_back()
+    {
+        var meta = new MetaStateMachine();
+
+        var result = KvCommands.DecodeResult(meta.Apply(Entry(5, MetaStateMachine.KvCommand(KvCommands.Put("a", "1")))).Span);
+
+        Assert.Equal(5, result.Written.Version);
+        Assert.Equal(new KvValue("1", 5), meta.Kv.Get("a"));
+        Assert.Equal(5, meta.LastAppliedIndex);
+    }
+
+    [Fact]
+    public void Client_session_ids_pass_through_the_envelope()
+    {
+        var meta = new MetaStateMachine();
+        var command = MetaStateMachine.KvCommand(KvCommands.Put("a", "1"));
+
+        var first = meta.Apply(Entry(1, command, client: 3, seq: 1)).ToArray();
+        var retry = meta.Apply(Entry(2, command, client: 3, seq: 1)).ToArray();
+
+        Assert.Equal(first, retry);
+        Assert.Equal(1, meta.Kv.Get("a")!.Value.Version);
+    }
+
+    [Fact]
+    public void Expire_and_undecodable_entries_leave_the_store_unchanged_and_advance_the_applied_index()
+    {
+        var meta = new MetaStateMachine();
+        meta.Apply(Entry(1, MetaStateMachine.KvCommand(KvCommands.Put("a", "1"))));
+        var before = meta.Kv.Snapshot();
+
+        meta.Apply(Entry(2, meta.ExpireCommand));
+        Assert.True(meta.Apply(Entry(3, new byte[] { 0xff, 0xff })).IsEmpty);
+
+        Assert.Equal(before, meta.Kv.Snapshot());
+        Assert.Equal(3, meta.LastAppliedIndex);
+        Assert.Null(meta.NextDeadlineMs); // nothing is due: no sessions, no waits
+        Assert.Equal(MetaCommand.CommandOneofCase.Expire, MetaCommand.Parser.ParseFrom(meta.ExpireCommand.Span).CommandCase);
+    }
+
+    [Fact]
+    public void A_snapshot_restores_an_equal_replica_that_continues_alike()
+    {
+        var meta = new MetaStateMachine(new KvLimits(64, 64));
+        meta.Apply(Entry(1, MetaStateMachine.KvCommand(KvCommands.Put("b", "2"))));
+        meta.Apply(Entry(2, MetaStateMachine.KvCommand(KvCommands.Put("a", "1"))));
+        meta.Apply(Entry(4, MetaStateMachine.KvCommand(KvCommands.Delete("b"))));
+
+        var replica = new MetaStateMachine(new KvLimits(64, 64));
+        replica.Restore(meta.Snapshot());
+
+        Assert.Equal(meta.Snapshot(), replica.Snapshot());
+        Assert.Equal(4, replica.LastAppliedIndex);
+        var next = MetaStateMachine.KvCommand(KvCommands.Put("a", "x", expectedVersion: 2));
+        Assert.Equal(meta.Apply(Entry(5, next)).ToArray(), replica.Apply(Entry(5, next)).ToArray());
+        Assert.Equal(meta.Snapshot(), replica.Snapshot());
+        Assert.Equal(64, replica.Kv.Limits.MaxKeyBytes);
+    }
+
+    [Fact]
+    public void A_corrupt_snapshot_is_rejected_and_the_state_is_kept()
+    {
+        var meta = new MetaStateMachine();
+        meta.Apply(Entry(1, MetaStateMachine.KvCommand(KvCommands.Put("a", "1"))));
+        var bad = new MetaSnapshot { LastAppliedIndex = 9, Kv = ByteString.CopyFrom(0xff, 0x01) }.ToByteArray();
+
+        Assert.Throws<InvalidDataException>(() => meta.Restore(bad));
+        Assert.Throws<InvalidDataException>(() => meta.Restore(new byte[] { 0xff, 0xff, 0xff }));
+
+        Assert.Equal("1", meta.Kv.Get("a")!.Value.Value);
+        Assert.Equal(1, meta.LastAppliedIndex);
+    }
+
+    [Fact]
+    public void Envelope_field_numbers_are_pinned()
+    {
+        // Written to Raft logs and snapshots: renumbering would misread old data.
+        Assert.Equal(1, MetaCommand.KvFieldNumber);
+        Assert.Equal(15, MetaCommand.ExpireFieldNumber);
+        Assert.Equal(2, MetaSnapshot.KvFieldNumber);
+        Assert.Equal(1, KvCommand.PutFieldNumber);
+        Assert.Equal(2, KvCommand.DeleteFieldNumber);
+        Assert.Equal(3, Put.ExpectedVersionFieldNumber);
+    }
+}
