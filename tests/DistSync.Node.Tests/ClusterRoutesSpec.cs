@@ -69,6 +69,28 @@ public class ClusterRoutesSpec
     }
 
     [Fact]
+    public async Task A_node_started_with_seeds_only_joins_the_group_and_serves_linearizable_reads()
+    {
+        // 1. three founders; a write commits
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var leader = await cluster.WaitForLeaderAsync(Patience);
+        var put = await cluster.Clients[leader].PutAsync("before-join", "x");
+
+        // 2. a fourth node with the founders as seeds and no initial members asks to join
+        var joiner = await cluster.AddJoiningNodeAsync();
+
+        // 3. the leader adds it and promotes it to voter once caught up
+        await Eventually.Until(() => cluster.Clients[leader].GetRaftStatusAsync(),
+            s => s.Groups[0].Members.Any(m => m.NodeId == "n4" && m.Kind == "voter"), TimeSpan.FromSeconds(60), "n4 is a voter");
+
+        // 4. it serves a linearizable read of the earlier write and takes writes itself
+        Assert.Equal(new Client.Contracts.KvGetResponse("before-join", "x", put.Version), await cluster.Clients[3].GetAsync("before-join"));
+        await cluster.Clients[3].PutAsync("from-n4", "y");
+        Assert.Equal("y", (await cluster.Clients[leader].GetAsync("from-n4"))!.Value);
+        Assert.Equal("n4", joiner.Settings.NodeId);
+    }
+
+    [Fact]
     public async Task Health_is_503_on_a_node_that_sees_no_leader()
     {
         // A node founding a group of three alone cannot elect a leader.

@@ -42,6 +42,33 @@ internal sealed class InProcessCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>
+    /// Starts one more node that is not a founder: it has the running nodes as seeds and no initial members, so it
+    /// asks them to add it to the meta group.
+    /// </summary>
+    public async Task<DistSyncNode> AddJoiningNodeAsync()
+    {
+        var index = Nodes.Count;
+        var port = TestPorts.Free();
+        var seeds = string.Join(", ", RemotePorts.Take(Nodes.Count).Select(p => $"\"127.0.0.1:{p}\""));
+        RemotePorts = [.. RemotePorts.Take(Nodes.Count), port];
+        var hocon = $$"""
+            dsync {
+              node { id = "n{{index + 1}}", data-dir = "{{Path.Combine(_dataRoot, $"n{index + 1}").Replace("\\", "/")}}" }
+              http { host = "127.0.0.1", port = 0 }
+              remote { host = "127.0.0.1", port = {{port}} }
+              cluster.seeds = [{{seeds}}]
+              failure-detector { heartbeat-interval = 200ms, acceptable-heartbeat-pause = 1s, min-std-deviation = 100ms, threshold = 8 }
+            }
+            """;
+        var node = await DistSyncNode.StartAsync(new ConfigurationBuilder().AddHoconString(hocon).Build(),
+            DistSyncLogging.CreateLogger($"n{index + 1}", LogFormat.Console, LogEventLevel.Warning, TextWriter.Null),
+            new NodeStartOptions { Faults = Faults });
+        Nodes.Add(node);
+        Clients.Add(new DistSyncClient(node.HttpAddress.ToString(), TimeSpan.FromSeconds(10)));
+        return node;
+    }
+
     private IConfiguration ConfigFor(int index, bool faultRoutes)
     {
         var seeds = string.Join(", ", RemotePorts.Where((_, j) => j != index).Select(p => $"\"127.0.0.1:{p}\""));
