@@ -8,7 +8,7 @@ namespace DistSync.Client;
 /// Typed client of one node's HTTP API (../shared/API.md). Any node serves every route and forwards
 /// to the leader itself, so the client needs only one address. Thread-safe; reuse one instance.
 /// </summary>
-public sealed class DistSyncClient : IDisposable
+public sealed partial class DistSyncClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;

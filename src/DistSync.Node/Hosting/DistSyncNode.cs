@@ -8,6 +8,7 @@ using DistSync.Cluster.Membership;
 using DistSync.Cluster.Wire;
 using DistSync.KeyValue;
 using DistSync.Node.Http;
+using DistSync.Node.Locks;
 using DistSync.Node.Meta;
 using DistSync.Node.Metrics;
 using DistSync.Raft.Hosting;
@@ -35,11 +36,14 @@ public sealed class DistSyncNode : IAsyncDisposable
     private readonly WebApplication _web;
     private readonly PrometheusTextExporter _metrics;
     private readonly RaftHost _raft;
+    private readonly LockMetrics _lockMetrics;
     private int _stopped;
 
     private DistSyncNode(NodeSettings settings, ActorSystem system, RemoteActorRefProvider remoting, MemberDirectory members,
-        RaftHost raft, WebApplication web, PrometheusTextExporter metrics, Uri httpAddress)
+        RaftHost raft, WebApplication web, PrometheusTextExporter metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics)
     {
+        LockWaiters = lockWaiters;
+        _lockMetrics = lockMetrics;
         Settings = settings;
         System = system;
         Remoting = remoting;
@@ -62,6 +66,9 @@ public sealed class DistSyncNode : IAsyncDisposable
     public Uri HttpAddress { get; }
 
     public Address RemoteAddress => Remoting.LocalAddress;
+
+    /// <summary>This node's waiting lock acquires; every applied lock entry reports its outcomes here (and sessions ended).</summary>
+    public LockWaiters LockWaiters { get; }
 
     /// <summary>The remoting address a seed entry <c>host:port</c> stands for.</summary>
     public static Address SeedAddress(string seed) =>
@@ -104,6 +111,8 @@ public sealed class DistSyncNode : IAsyncDisposable
         PrometheusTextExporter? metrics = null;
         WebApplication? web = null;
         RaftHost? raft = null;
+        var lockWaiters = new LockWaiters();
+        var lockMetrics = new LockMetrics(settings.NodeId);
         try
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -127,12 +136,14 @@ public sealed class DistSyncNode : IAsyncDisposable
             system.SystemActorOf(Props.Create(() => new NodeInfoActor(self)), NodeInfoActor.Name);
             system.SystemActorOf(Props.Create(() => new MemberDirectoryActor(members, system, TimeSpan.FromSeconds(1))), "member-directory");
 
-            raft = await StartRaftAsync(settings, config, system, remoting, settings.HttpPort == 0 ? "" : advertisedHttp).ConfigureAwait(false);
+            raft = await StartRaftAsync(settings, config, system, remoting, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics).ConfigureAwait(false);
 
             web.UseMiddleware<RequestIdMiddleware>();
             SystemRoutes.Map(web, settings, members, raft.Meta, metrics);
             KvRoutes.Map(web, settings, raft.Meta, settings.KvLimits);
             ClusterRoutes.Map(web, settings, raft.Meta, members);
+            SessionRoutes.Map(web, settings, raft.Meta);
+            LockRoutes.Map(web, settings, raft.Meta, lockWaiters, lockMetrics, logger);
             if (settings.FaultInjection) FaultRoutes.Map(web, settings, remoting);
 
             await web.StartAsync().ConfigureAwait(false);
@@ -141,11 +152,12 @@ public sealed class DistSyncNode : IAsyncDisposable
             if (settings.HttpPort == 0) self.HttpEndpoint = httpAddress.Authority;
             logger.Information("node {NodeId} up: http {Http}, remoting {Remote}, seeds {Seeds}",
                 settings.NodeId, httpAddress, remoting.LocalAddress, settings.Seeds);
-            return new DistSyncNode(settings, system, remoting, members, raft, web, metrics, httpAddress);
+            return new DistSyncNode(settings, system, remoting, members, raft, web, metrics, httpAddress, lockWaiters, lockMetrics);
         }
         catch (Exception e)
         {
             metrics?.Dispose();
+            lockMetrics.Dispose();
             if (web is not null) await web.DisposeAsync().ConfigureAwait(false);
             if (raft is not null) await raft.DisposeAsync().ConfigureAwait(false);
             await system.Terminate().ConfigureAwait(false);
@@ -162,7 +174,7 @@ public sealed class DistSyncNode : IAsyncDisposable
     /// recovers and ignores both (RAFT-HOST-API.md).
     /// </summary>
     private static Task<RaftHost> StartRaftAsync(NodeSettings settings, IConfiguration config, ActorSystem system,
-        RemoteActorRefProvider remoting, string advertisedHttp)
+        RemoteActorRefProvider remoting, string advertisedHttp, LockWaiters lockWaiters, LockMetrics lockMetrics)
     {
         var initial = settings.InitialMembers;
         if (initial.Count == 0 && settings.Seeds.Count == 0) initial = [new RaftMember(settings.NodeId, remoting.LocalAddress)];
@@ -176,7 +188,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             InitialMembers = initial,
             Join = !founding && settings.Seeds.Count > 0,
             Seeds = settings.Seeds.Select(SeedAddress).ToList(),
-            StateMachineFactory = () => new MetaStateMachine(kvLimits, sessionTimeoutMs),
+            StateMachineFactory = () => new MetaStateMachine(kvLimits, sessionTimeoutMs, lockWaiters: lockWaiters, lockMetrics: lockMetrics),
         });
     }
 
@@ -191,6 +203,7 @@ public sealed class DistSyncNode : IAsyncDisposable
         await System.Terminate().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
+        _lockMetrics.Dispose();
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());

@@ -1,4 +1,6 @@
 using DistSync.KeyValue;
+using DistSync.Locks;
+using DistSync.Node.Locks;
 using DistSync.Node.Meta.Wire;
 using DistSync.Raft.Hosting;
 using Google.Protobuf;
@@ -7,35 +9,50 @@ namespace DistSync.Node.Meta;
 
 /// <summary>
 /// The state machine of the meta Raft group (group 0): a tagged envelope (<see cref="MetaCommand"/>) dispatched
-/// to the services it replicates. Today that is the key-value store; the lock service joins at the marked places
-/// (its command in field 2 of the envelope, its snapshot in field 3, its deadline in <see cref="NextDeadlineMs"/>).
-/// Deterministic and single-threaded like every <see cref="IRaftStateMachine"/>.
+/// to the services it replicates: the key-value store (field 1) and the lock service (field 2; snapshot field 3; its
+/// deadlines are <see cref="NextDeadlineMs"/>, an Expire entry goes to it). Deterministic and single-threaded like
+/// every <see cref="IRaftStateMachine"/>; what a lock entry decided is also reported to the node-local
+/// <see cref="LockWaiters"/> (the same on every replica), so the node serving a waiting acquire learns its outcome.
 /// </summary>
 public sealed class MetaStateMachine : IRaftStateMachine
 {
     private static readonly byte[] ExpireBytes = new MetaCommand { Expire = new MetaExpire() }.ToByteArray();
 
-    public MetaStateMachine(KvLimits? kvLimits = null, long kvSessionTimeoutMs = KvStateMachine.DefaultSessionTimeoutMs)
+    private readonly LockServiceOptions? _lockOptions;
+    private readonly LockWaiters? _lockWaiters;
+    private readonly LockMetrics? _lockMetrics;
+
+    public MetaStateMachine(KvLimits? kvLimits = null, long kvSessionTimeoutMs = KvStateMachine.DefaultSessionTimeoutMs,
+        LockServiceOptions? lockOptions = null, LockWaiters? lockWaiters = null, LockMetrics? lockMetrics = null)
     {
         Kv = new KvStateMachine(kvLimits, kvSessionTimeoutMs);
+        _lockOptions = lockOptions;
+        _lockWaiters = lockWaiters;
+        _lockMetrics = lockMetrics;
+        Locks = new LockServiceStateMachine(lockOptions);
     }
 
     /// <summary>The replicated key-value store (read it only inside <see cref="IRaftGroup.QueryAsync{T}"/>).</summary>
     public KvStateMachine Kv { get; private set; }
 
-    // Locks: public LockServiceStateMachine Locks { get; } — wired by the lock-service issue.
+    /// <summary>Sessions and locks (read them only inside <see cref="IRaftGroup.QueryAsync{T}"/>).</summary>
+    public LockServiceStateMachine Locks { get; private set; }
 
     /// <summary>The index of the last applied entry of any service (0 before the first).</summary>
     public long LastAppliedIndex { get; private set; }
 
-    /// <summary>No service of the meta group has deadlines yet (locks will: sessions and waits).</summary>
-    public long? NextDeadlineMs => null;
+    /// <summary>The lock service's next session expiry or wait deadline (the key-value store has none).</summary>
+    public long? NextDeadlineMs => Locks.NextDeadlineMs;
 
     public ReadOnlyMemory<byte> ExpireCommand => ExpireBytes;
 
     /// <summary>Wraps a key-value command for proposal to the meta group.</summary>
     public static byte[] KvCommand(KeyValue.Wire.KvCommand command) =>
         new MetaCommand { Kv = command.ToByteString() }.ToByteArray();
+
+    /// <summary>Wraps a lock service command for proposal to the meta group; the result decodes with <see cref="LockResults.Decode"/>.</summary>
+    public static byte[] LockCommand(DistSync.Locks.Wire.LockCommand command) =>
+        new MetaCommand { Locks = command.ToByteString() }.ToByteArray();
 
     public ReadOnlyMemory<byte> Apply(AppliedEntry entry)
     {
@@ -55,16 +72,40 @@ public sealed class MetaStateMachine : IRaftStateMachine
         {
             case MetaCommand.CommandOneofCase.Kv:
                 return Kv.Apply(entry with { Data = command.Kv.Memory });
+            case MetaCommand.CommandOneofCase.Locks:
+                DistSync.Locks.Wire.LockCommand lockCommand;
+                try
+                {
+                    lockCommand = DistSync.Locks.Wire.LockCommand.Parser.ParseFrom(command.Locks);
+                }
+                catch (InvalidProtocolBufferException)
+                {
+                    return LockResults.Encode(new CommandFailed(LockFailureReason.Invalid, "command: not a valid lock command"));
+                }
+                return ApplyLocks(entry, lockCommand);
             case MetaCommand.CommandOneofCase.Expire:
-                // Nothing expires yet; the lock service will end due sessions and waits here.
-                return ReadOnlyMemory<byte>.Empty;
+                // Only the lock service has deadlines: its due sessions and waits end in this entry.
+                return ApplyLocks(entry, DistSync.Locks.LockCommands.Expire());
             default:
                 return ReadOnlyMemory<byte>.Empty;
         }
     }
 
+    private ReadOnlyMemory<byte> ApplyLocks(AppliedEntry entry, DistSync.Locks.Wire.LockCommand command)
+    {
+        var applied = Locks.Apply(entry.Index, entry.TimestampMs, command);
+        _lockWaiters?.OnApplied(command, applied);
+        _lockMetrics?.DeadlocksDetected(Locks.DeadlocksDetected);
+        return LockResults.Encode(applied.Result);
+    }
+
     public byte[] Snapshot() =>
-        new MetaSnapshot { LastAppliedIndex = LastAppliedIndex, Kv = ByteString.CopyFrom(Kv.Snapshot()) }.ToByteArray();
+        new MetaSnapshot
+        {
+            LastAppliedIndex = LastAppliedIndex,
+            Kv = ByteString.CopyFrom(Kv.Snapshot()),
+            Locks = ByteString.CopyFrom(Locks.Snapshot()),
+        }.ToByteArray();
 
     /// <exception cref="InvalidDataException">Not a meta snapshot, or a service's part is inconsistent; the state is then unchanged.</exception>
     public void Restore(ReadOnlySpan<byte> snapshot)
@@ -80,7 +121,12 @@ public sealed class MetaStateMachine : IRaftStateMachine
         }
         var kv = new KvStateMachine(Kv.Limits, Kv.SessionTimeoutMs);
         kv.Restore(parsed.Kv.Span);
+        var locks = new LockServiceStateMachine(_lockOptions);
+        if (!parsed.Locks.IsEmpty) locks.Restore(parsed.Locks.Span);
         Kv = kv;
+        Locks = locks;
         LastAppliedIndex = parsed.LastAppliedIndex;
+        _lockMetrics?.DeadlocksDetected(Locks.DeadlocksDetected);
+        _lockWaiters?.OnRestored(Locks);
     }
 }

@@ -1,0 +1,4 @@
+namespace DistSync.Client.Contracts;
+
+/// <summary><c>POST /lock/release</c> body.</summary>
+public sealed record ReleaseRequest(string? Resource, string? SessionId);
