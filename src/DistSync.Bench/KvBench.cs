@@ -37,7 +37,7 @@ public sealed class KvBench : IBenchmark
         var seconds = 10.0;
         var clientCounts = new[] { 1, 16, 64 };
         var trials = 10;
-        string? nodeDll = Environment.GetEnvironmentVariable("DSYNC_NODE_DLL");
+        var nodeDll = Environment.GetEnvironmentVariable("DSYNC_NODE_DLL") is { Length: > 0 } fromEnv ? Path.GetFullPath(fromEnv) : null;
         var sets = new List<string>();
         var etcdWanted = true;
         for (var i = 0; i < args.Length; i++)
@@ -71,6 +71,11 @@ public sealed class KvBench : IBenchmark
         }
         nodeDll ??= await BuildNodeAsync(root);
         if (nodeDll is null) return 1;
+        if (!File.Exists(nodeDll))
+        {
+            Console.Error.WriteLine($"kv: the node executable {nodeDll} does not exist");
+            return 2;
+        }
 
         var work = Path.Combine(Path.GetTempPath(), "dsync-kvbench-" + Guid.NewGuid().ToString("N")[..8]);
         Console.WriteLine($"kv benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds:0.#} s per run, " +
@@ -440,6 +445,10 @@ public sealed class KvBench : IBenchmark
                 catch (Exception e) when (e is NodeUnreachableException or DistSyncApiException)
                 {
                     // starting up
+                }
+                foreach (var n in nodes)
+                {
+                    if (_processes[n] is { HasExited: true }) throw new TimeoutException($"node n{n + 1} exited (see its log)");
                 }
                 await Task.Delay(50);
             }

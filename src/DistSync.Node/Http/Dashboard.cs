@@ -1,6 +1,6 @@
 namespace DistSync.Node.Http;
 
-/// <summary>The dashboard page served at <c>/</c>: polls <c>/status</c> and shows the members and their phi.</summary>
+/// <summary>The dashboard page served at <c>/</c>: polls <c>/status</c> and shows the members, their phi and their Raft part.</summary>
 public static class Dashboard
 {
     public const string Html = """
@@ -14,8 +14,8 @@ public static class Dashboard
         <body>
         <h1>DistSync node <span id="node">…</span></h1>
         <p id="summary">loading /status …</p>
-        <table><thead><tr><th>node</th><th>address</th><th>status</th><th>phi</th></tr></thead><tbody id="members"></tbody></table>
-        <p><a href="/metrics">/metrics</a> · <a href="/status">/status</a> · <a href="/health">/health</a></p>
+        <table><thead><tr><th>node</th><th>address</th><th>status</th><th>phi</th><th>raft</th></tr></thead><tbody id="members"></tbody></table>
+        <p><a href="/metrics">/metrics</a> · <a href="/status">/status</a> · <a href="/raft/status">/raft/status</a> · <a href="/health">/health</a></p>
         <script>
         async function refresh() {
           try {
@@ -25,7 +25,7 @@ public static class Dashboard
               `role ${s.role} · term ${s.term} · leader ${s.leader ?? 'none'} · commit ${s.commitIndex} · applied ${s.lastApplied}`;
             const rows = s.members.map(m => {
               const tr = document.createElement('tr');
-              for (const v of [m.nodeId ?? '?', m.address, m.status, m.phi.toFixed(2)]) {
+              for (const v of [m.nodeId ?? '?', m.address, m.status, m.phi.toFixed(2), m.raft ?? '']) {
                 const td = document.createElement('td'); td.textContent = v; tr.appendChild(td);
               }
               tr.children[2].className = m.status;
