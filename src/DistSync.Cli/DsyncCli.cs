@@ -33,6 +33,7 @@ public static class DsyncCli
         root.Subcommands.Add(StatusCommand.Build(output));
         root.Subcommands.Add(RaftCommands.Build(output));
         root.Subcommands.Add(KvCommands.Build(output));
+        root.Subcommands.Add(LockCommands.Build(output));
         return root;
     }
 
