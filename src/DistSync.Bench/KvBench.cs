@@ -9,11 +9,11 @@ using DistSync.Client;
 namespace DistSync.Bench;
 
 /// <summary>
-/// <c>./build.sh bench kv [--seconds S] [--clients 1,16,64] [--trials N] [--quick] [--node-dll PATH] [--set key=value]... [--no-etcd]</c>
+/// <c>./build.sh bench kv [--seconds S] [--clients 1,16,64] [--trials N] [--quick] [--leader-only] [--node-dll PATH] [--set key=value]... [--no-etcd]</c>
 /// <para>Starts three DistSync node processes (SQLite journal, synchronous=FULL, i.e. fsync on) in a temporary
 /// directory on free loopback ports, founding one meta group, and drives <c>PUT /kv</c> through DistSync.Client from
-/// each client count for S seconds (clients spread round-robin over the three nodes; followers forward to the
-/// leader). Prints ops/s and p50/p95/p99. Then failover time over N trials: kill -9 the leader, time until the first
+/// each client count for S seconds (clients spread round-robin over the three nodes, followers forwarding to the
+/// leader; with <c>--leader-only</c> all on the leader). Prints ops/s and p50/p95/p99. Then failover time over N trials: kill -9 the leader, time until the first
 /// successful write through a survivor; the killed node is restarted and caught up between trials; the median is
 /// reported. If <c>etcd</c> is on PATH, the same PUT workload runs against a three-member etcd on loopback through
 /// its JSON gateway (<c>POST /v3/kv/put</c>) and the ratio is printed.</para>
@@ -40,6 +40,7 @@ public sealed class KvBench : IBenchmark
         var nodeDll = Environment.GetEnvironmentVariable("DSYNC_NODE_DLL") is { Length: > 0 } fromEnv ? Path.GetFullPath(fromEnv) : null;
         var sets = new List<string>();
         var etcdWanted = true;
+        var leaderOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -52,6 +53,7 @@ public sealed class KvBench : IBenchmark
                 case "--set" when value is not null: sets.Add(value); i++; break;
                 case "--quick": seconds = 3; trials = 5; break;
                 case "--no-etcd": etcdWanted = false; break;
+                case "--leader-only": leaderOnly = true; break;
                 default:
                     Console.Error.WriteLine($"kv: unknown or incomplete argument '{args[i]}'");
                     return 2;
@@ -87,14 +89,15 @@ public sealed class KvBench : IBenchmark
             try
             {
                 cluster.StartAll();
-                await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
-                var clients = cluster.Clients;
+                var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
+                // Round-robin over all nodes (followers forward inside the cluster), or only the leader.
+                var clients = leaderOnly ? [cluster.Clients[leader]] : cluster.Clients;
                 Func<int, string, string, CancellationToken, Task> put = (worker, key, value, ct) =>
                     clients[worker % clients.Length].PutAsync(key, value, null, ct);
 
                 await DriveAsync(put, 16, TimeSpan.FromSeconds(Math.Min(3, seconds))); // warm-up: JIT, connections, journal
                 Console.WriteLine();
-                Console.WriteLine("DistSync PUT /kv (3 processes, sqlite, fsync on)");
+                Console.WriteLine($"DistSync PUT /kv (3 processes, sqlite, fsync on; clients {(leaderOnly ? $"all on the leader n{leader + 1}" : "round-robin over the three nodes")})");
                 PrintHeader();
                 foreach (var c in clientCounts)
                 {
