@@ -37,6 +37,7 @@ public sealed class RaftGroup : IRaftGroup
         var bytes = ByteString.CopyFrom(command.Span);
         while (true)
         {
+            ThrowIfStopped();
             var tcs = new TaskCompletionSource<ProposalOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             actor.Tell(new LocalPropose(bytes, clientId, sequence, tcs, ct));
             var outcome = await Await(tcs.Task, ct, "the proposal").ConfigureAwait(false);
@@ -61,14 +62,17 @@ public sealed class RaftGroup : IRaftGroup
     {
         ArgumentNullException.ThrowIfNull(query);
         var tcs = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ThrowIfStopped();
         actor.Tell(new LocalRead(sm => query(sm), linearizable, tcs));
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, state.Stopped);
         try
         {
-            return (T)(await tcs.Task.WaitAsync(ct).ConfigureAwait(false))!;
+            return (T)(await tcs.Task.WaitAsync(either.Token).ConfigureAwait(false))!;
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (either.IsCancellationRequested)
         {
-            tcs.TrySetCanceled(ct); // the actor drops it
+            tcs.TrySetCanceled(); // the actor drops it
+            ThrowIfStopped();
             throw new RaftUnavailableException($"raft group {GroupId}: no leader confirmed the read in time", Status.Leader);
         }
     }
@@ -82,6 +86,7 @@ public sealed class RaftGroup : IRaftGroup
         ArgumentException.ThrowIfNullOrEmpty(nodeId);
         while (true)
         {
+            ThrowIfStopped();
             var tcs = new TaskCompletionSource<ProposalOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             actor.Tell(new LocalAdmin(kind, nodeId, tcs, ct));
             var outcome = await Await(tcs.Task, ct, kind == AdminKind.TransferLeader ? "the leader transfer" : "the member removal").ConfigureAwait(false);
@@ -103,12 +108,14 @@ public sealed class RaftGroup : IRaftGroup
 
     private async Task<ProposalOutcome> Await(Task<ProposalOutcome> task, CancellationToken ct, string what)
     {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, state.Stopped);
         try
         {
-            return await task.WaitAsync(ct).ConfigureAwait(false);
+            return await task.WaitAsync(either.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (either.IsCancellationRequested)
         {
+            ThrowIfStopped();
             throw new RaftUnavailableException($"raft group {GroupId}: no leader committed {what} before the deadline; its outcome is unknown", Status.Leader);
         }
     }
@@ -121,8 +128,15 @@ public sealed class RaftGroup : IRaftGroup
         }
         catch (OperationCanceledException)
         {
+            ThrowIfStopped();
             throw new RaftUnavailableException($"raft group {GroupId}: no leader available before the deadline", Hint(outcome));
         }
+    }
+
+    private void ThrowIfStopped()
+    {
+        if (state.Stopped.IsCancellationRequested)
+            throw new RaftUnavailableException($"raft group {GroupId} is stopped on node {NodeId}");
     }
 
     private string? Hint(ProposalOutcome outcome) => outcome.LeaderHint.Length > 0 ? outcome.LeaderHint : Status.Leader;

@@ -1,8 +1,10 @@
 namespace DistSync.Raft.Hosting;
 
-/// <summary>What a <see cref="RaftActor"/> publishes for its <see cref="RaftGroup"/> facade (read from any thread).</summary>
+/// <summary>What a <see cref="RaftActor"/> publishes for its <see cref="RaftGroup"/> facade (read from any thread),
+/// and the signal that the group is gone for good (requests still queued in its mailbox will never be answered).</summary>
 internal sealed class RaftGroupState
 {
+    private readonly CancellationTokenSource stopped = new();
     private volatile RaftGroupStatus status;
 
     public RaftGroupState(int groupId, string nodeId) =>
@@ -12,5 +14,20 @@ internal sealed class RaftGroupState
     {
         get => status;
         set => status = value;
+    }
+
+    /// <summary>Cancelled when the host stops the group or the actor system terminates.</summary>
+    public CancellationToken Stopped => stopped.Token;
+
+    public void MarkStopped()
+    {
+        try
+        {
+            stopped.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // already gone
+        }
     }
 }

@@ -18,8 +18,11 @@ public sealed class RaftHost : IAsyncDisposable
     private readonly ActorSystem system;
     private int disposed;
 
-    private RaftHost(ActorSystem system, IActorRef router, RaftGroup meta, RaftHostSettings settings, ulong raftId)
+    private readonly RaftGroupState metaState;
+
+    private RaftHost(ActorSystem system, IActorRef router, RaftGroup meta, RaftGroupState metaState, RaftHostSettings settings, ulong raftId)
     {
+        this.metaState = metaState;
         this.system = system;
         Router = router;
         Meta = meta;
@@ -67,7 +70,9 @@ public sealed class RaftHost : IAsyncDisposable
         var props = Props.Create(() => new RaftActor(MetaGroupId, self, settings, initial, join, seeds, factory, state, seed));
         var actor = await router.Ask<IActorRef>(new StartGroup(MetaGroupId, props), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         var meta = new RaftGroup(MetaGroupId, options.NodeId, actor, state, settings.TickInterval);
-        return new RaftHost(system, router, meta, settings, raftId);
+        // requests still queued when the system goes down would never be answered: fail them
+        _ = system.WhenTerminated.ContinueWith(_ => state.MarkStopped(), TaskScheduler.Default);
+        return new RaftHost(system, router, meta, state, settings, raftId);
     }
 
     private static PersistenceExtension? TryGetPersistence(ActorSystem system)
@@ -86,8 +91,8 @@ public sealed class RaftHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
-        if (system.IsTerminating) return;
-        system.Stop(Router);
+        if (!system.IsTerminating) system.Stop(Router);
+        metaState.MarkStopped();
         await Task.CompletedTask.ConfigureAwait(false);
     }
 }

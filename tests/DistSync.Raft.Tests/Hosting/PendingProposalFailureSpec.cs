@@ -1,0 +1,48 @@
+using DistSync.Raft.Hosting;
+
+namespace DistSync.Raft.Tests.Hosting;
+
+/// <summary>A proposal is never left hanging: leadership loss and a stopped group fail it before its deadline.</summary>
+public sealed class PendingProposalFailureSpec
+{
+    [Fact]
+    public async Task A_proposal_on_a_leader_that_loses_its_quorum_fails_with_leadership_lost_not_at_its_deadline()
+    {
+        // 1. three nodes, a leader
+        await using var cluster = await HostedCluster.StartAsync(3, HostedNode.FastSettings());
+        var leader = await cluster.AwaitLeaderAsync();
+        using var ok = new CancellationTokenSource(HostedCluster.Generous);
+        await leader.ProposeAsync("committed", ok.Token);
+
+        // 2. cut the leader off, then propose on it with a long deadline
+        cluster.Faults.Isolate(leader.Address);
+        using var longDeadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var error = await Assert.ThrowsAsync<RaftUnavailableException>(() => leader.ProposeAsync("pending", longDeadline.Token));
+
+        // 3. it failed because leadership was lost (CheckQuorum), long before the deadline fired
+        Assert.Contains("leadership was lost", error.Message);
+        Assert.False(longDeadline.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Stopping_the_group_fails_its_pending_proposals_and_reads()
+    {
+        // 1. three nodes; a follower cut off from everyone, so nothing it asks can complete
+        await using var cluster = await HostedCluster.StartAsync(3, HostedNode.FastSettings());
+        var leader = await cluster.AwaitLeaderAsync();
+        var follower = cluster.Nodes.First(n => n != leader);
+        cluster.Faults.Isolate(follower.Address);
+        await Eventually.HoldsAsync(() => follower.Status.Leader is null, HostedCluster.Generous, "the isolated follower forgets the leader");
+        using var longDeadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var read = follower.LinearizableItemsAsync(longDeadline.Token);
+
+        // 2. stop its raft host
+        await follower.Host!.DisposeAsync();
+
+        // 3. the pending read fails with RaftUnavailableException, and later calls too (nothing hangs)
+        await Assert.ThrowsAsync<RaftUnavailableException>(() => read);
+        var later = await Assert.ThrowsAsync<RaftUnavailableException>(() => follower.ProposeAsync("after-stop", longDeadline.Token));
+        Assert.Contains("stopped", later.Message);
+        Assert.False(longDeadline.IsCancellationRequested);
+    }
+}
