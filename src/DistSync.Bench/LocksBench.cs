@@ -283,13 +283,13 @@ public sealed class LocksBench : IBenchmark
                         compare = new[] { new { key, result = "EQUAL", target = "CREATE", create_revision = "0" } },
                         success = new[] { new { request_put = new { key, value = B64("held"), lease = leases[w] } } },
                     };
-                    using (var response = await client.PostAsJsonAsync("v3/kv/txn", txn).ConfigureAwait(false))
+                    using (var response = await client.PostAsJsonAsync("v3/kv/txn", txn, EtcdJson).ConfigureAwait(false))
                     {
                         var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
                         if (!response.IsSuccessStatusCode || !text.Contains("\"succeeded\":true", StringComparison.Ordinal))
                             throw new HttpRequestException($"etcd txn not succeeded: {text}");
                     }
-                    using var deleted = await client.PostAsJsonAsync("v3/kv/deleterange", new { key }).ConfigureAwait(false);
+                    using var deleted = await client.PostAsJsonAsync("v3/kv/deleterange", new { key }, EtcdJson).ConfigureAwait(false);
                     if (!deleted.IsSuccessStatusCode) throw new HttpRequestException($"etcd delete answered {(int)deleted.StatusCode}");
                 });
                 PrintRow(row);
@@ -311,11 +311,14 @@ public sealed class LocksBench : IBenchmark
 
     private static async Task<string> GrantLeaseAsync(HttpClient client)
     {
-        using var response = await client.PostAsJsonAsync("v3/lease/grant", new { TTL = 300 });
+        using var response = await client.PostAsJsonAsync("v3/lease/grant", new { TTL = 300 }, EtcdJson);
         response.EnsureSuccessStatusCode();
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return doc.RootElement.GetProperty("ID").GetString() ?? throw new JsonException("lease grant without ID");
     }
+
+    /// <summary>etcd's gateway wants proto field names as written (TTL, create_revision): no camelCase policy.</summary>
+    private static readonly JsonSerializerOptions EtcdJson = new();
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
