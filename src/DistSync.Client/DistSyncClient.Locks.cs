@@ -23,8 +23,7 @@ public sealed partial class DistSyncClient
     public async Task<KeepAliveResponse> KeepAliveAsync(string sessionId, CancellationToken ct = default)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"session/{Escape(sessionId, nameof(sessionId))}/keepalive"), ct).ConfigureAwait(false);
-        await ThrowIfSessionGoneAsync(response, sessionId, ct).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await FailureAsync(response, sessionId, resource: null, ct).ConfigureAwait(false);
         return await ReadJsonAsync<KeepAliveResponse>(response, ct).ConfigureAwait(false);
     }
 
@@ -32,9 +31,9 @@ public sealed partial class DistSyncClient
     public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken ct = default)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"session/{Escape(sessionId, nameof(sessionId))}"), ct).ConfigureAwait(false);
-        if (await IsOurNotFoundAsync(response, ct).ConfigureAwait(false) is not null) return false;
-        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-        return true;
+        if (response.IsSuccessStatusCode) return true;
+        var failure = await FailureAsync(response, sessionId, resource: null, ct).ConfigureAwait(false);
+        return failure is SessionNotFoundException ? false : throw failure;
     }
 
     /// <summary>
@@ -50,13 +49,7 @@ public sealed partial class DistSyncClient
         var body = new AcquireRequest(resource, sessionId, access == LockAccess.Shared ? "shared" : "exclusive", (long)(wait ?? TimeSpan.Zero).TotalMilliseconds, txnId);
         var request = new HttpRequestMessage(HttpMethod.Post, "lock/acquire") { Content = JsonContent.Create(body, options: DistSyncJson.Options) };
         using var response = await SendAsync(request, ct).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Conflict)
-        {
-            var problem = await ReadJsonOrDefaultAsync<ProblemDetails>(response, ct).ConfigureAwait(false);
-            if (problem?.Detail is "timeout" or "deadlock" or "conflict") throw new LockNotGrantedException(resource, problem.Detail, problem);
-        }
-        await ThrowIfSessionGoneAsync(response, sessionId, ct).ConfigureAwait(false);
-        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await FailureAsync(response, sessionId, resource, ct).ConfigureAwait(false);
         return await ReadJsonAsync<AcquireResponse>(response, ct).ConfigureAwait(false);
     }
 
@@ -69,8 +62,12 @@ public sealed partial class DistSyncClient
             Content = JsonContent.Create(new ReleaseRequest(resource, sessionId), options: DistSyncJson.Options),
         };
         using var response = await SendAsync(request, ct).ConfigureAwait(false);
-        if (await IsOurNotFoundAsync(response, ct).ConfigureAwait(false) is not null) return false;
-        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            // 404: the session does not hold the lock (or does not exist).
+            var failure = await FailureAsync(response, sessionId, resource, ct).ConfigureAwait(false);
+            return failure is SessionNotFoundException ? false : throw failure;
+        }
         return (await ReadJsonAsync<ReleaseResponse>(response, ct).ConfigureAwait(false)).Released;
     }
 
@@ -95,16 +92,19 @@ public sealed partial class DistSyncClient
         if (string.IsNullOrEmpty(resource)) throw new ArgumentException("the resource is empty", nameof(resource));
     }
 
-    private static async Task ThrowIfSessionGoneAsync(HttpResponseMessage response, string sessionId, CancellationToken ct)
+    /// <summary>
+    /// The typed exception for an error answer, reading its body once: 409 with a lock reason -> <see cref="LockNotGrantedException"/>,
+    /// the node's own 404 -> <see cref="SessionNotFoundException"/> (a 404 without our problem body is a node that lacks the route).
+    /// </summary>
+    private static async Task<DistSyncApiException> FailureAsync(HttpResponseMessage response, string sessionId, string? resource, CancellationToken ct)
     {
-        if (await IsOurNotFoundAsync(response, ct).ConfigureAwait(false) is { } problem) throw new SessionNotFoundException(sessionId, problem);
-    }
-
-    /// <summary>The node's own 404 problem (not a node that lacks the route), or null.</summary>
-    private static async Task<ProblemDetails?> IsOurNotFoundAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        if (response.StatusCode != HttpStatusCode.NotFound) return null;
         var problem = await ReadJsonOrDefaultAsync<ProblemDetails>(response, ct).ConfigureAwait(false);
-        return problem?.Title == "not found" ? problem : null;
+        if (response.StatusCode == HttpStatusCode.Conflict && resource is not null && problem?.Detail is "timeout" or "deadlock" or "conflict")
+            return new LockNotGrantedException(resource, problem.Detail, problem);
+        if (response.StatusCode == HttpStatusCode.NotFound && problem?.Title == "not found")
+            return new SessionNotFoundException(sessionId, problem);
+        var what = problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "error";
+        return new DistSyncApiException(response.StatusCode, problem,
+            $"{(int)response.StatusCode} {response.RequestMessage?.Method} /{response.RequestMessage?.RequestUri?.AbsolutePath.TrimStart('/')}: {what}");
     }
 }
