@@ -95,6 +95,9 @@ public sealed class DistSyncNode : IAsyncDisposable
         {
             var registry = MessageTypeRegistry.CreateWithControlMessages();
             ClusterMessageIds.Register(registry);
+            // Raft registers its ids itself too, but only after remoting is up: a peer's Raft message arriving
+            // in between would be an unknown type id and close the connection.
+            DistSync.Raft.Hosting.RaftMessageIds.Register(registry);
             remoting = await RemoteActorRefProvider.StartAsync(system, config, new RemotingOptions
             {
                 Registry = registry,
