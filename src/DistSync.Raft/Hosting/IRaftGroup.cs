@@ -12,7 +12,8 @@ public interface IRaftGroup
     /// <summary>
     /// Proposes <paramref name="command"/>; completes with the state machine's result once the entry is
     /// committed and applied on the leader. Throws <see cref="RaftUnavailableException"/> when no leader
-    /// commits it before <paramref name="ct"/> fires or leadership is lost meanwhile (the outcome is then
+    /// commits it before <paramref name="ct"/> fires or leadership is lost meanwhile, including a follower
+    /// learning that the leader it forwarded the proposal to was replaced (the outcome is then
     /// unknown: safe to retry only for idempotent commands or with a client session).
     /// </summary>
     Task<ReadOnlyMemory<byte>> ProposeAsync(ReadOnlyMemory<byte> command, CancellationToken ct, ulong clientId = 0, ulong sequence = 0);

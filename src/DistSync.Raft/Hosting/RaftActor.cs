@@ -57,6 +57,11 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
 
     private readonly record struct PendingProposal(long Term, TaskCompletionSource<ProposalOutcome> Completion);
 
+    /// <summary>A proposal relayed to <paramref name="Leader"/> in <paramref name="Term"/>, awaiting its answer.</summary>
+    private readonly record struct ForwardedProposal(long Term, ulong Leader, TaskCompletionSource<ProposalOutcome> Completion);
+
+    private readonly List<ForwardedProposal> forwarded = new();
+
     private sealed class PendingRead(ulong context, LocalRead request)
     {
         public ulong Context { get; } = context;
@@ -98,6 +103,8 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
         var stopped = Outcome(OutcomeCode.Unavailable, "the raft group stopped on this node");
         foreach (var p in pending.Values) p.Completion.TrySetResult(stopped);
         pending.Clear();
+        foreach (var f in forwarded) f.Completion.TrySetResult(stopped);
+        forwarded.Clear();
         foreach (var r in reads.Values) r.Request.Completion.TrySetException(new RaftUnavailableException("the raft group stopped on this node"));
         reads.Clear();
         readsAwaitingApply.Clear();
@@ -147,6 +154,9 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
     private void Persisting()
     {
         Receive<BatchPersisted>(_ => OnBatchPersisted());
+        // A follower only relays a proposal to the leader: that needs no core input, so it must not wait behind this
+        // node's own fsync (it did, stashed, which added a journal write to every write sent through a follower).
+        Receive<LocalPropose>(p => Propose(p.Command, p.ClientId, p.Sequence, p.Completion, p.Cancellation, forwardIfFollower: true), _ => node.Role != RaftRole.Leader);
         Receive<FlushReady>(_ => flushScheduled = false); // a fresh one is queued after Advance
         Receive<Terminated>(t => OnTerminated(t));
         ReceiveAny(_ => Stash.Stash());
@@ -252,6 +262,7 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
         if (forwardIfFollower && node.Lead != 0 && book.RouterOf(node.Lead) is { } leader && !ReferenceEquals(leader, ActorRefs.Nobody))
         {
             var fp = new ForwardProposal { GroupId = groupId, Command = command, ClientId = clientId, Sequence = sequence };
+            forwarded.Add(new ForwardedProposal(node.Term, node.Lead, tcs));
             Relay(leader.Ask<ProposalOutcome>(fp, forwardTimeout, ct), tcs);
             return;
         }
@@ -592,6 +603,7 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
         }
         wasLeader = isLeader;
         lastTerm = node.Term;
+        if (forwarded.Count > 0) FailStaleForwards();
         if (!changed || pending.Count == 0) return;
         var hint = node.Lead != 0 ? book.NodeIdOf(node.Lead) : "";
         var lost = new ProposalOutcome { Code = OutcomeCode.Unavailable, Error = "leadership was lost before the entry was applied; its outcome is unknown", LeaderHint = hint };
@@ -603,6 +615,33 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
             (failed ??= new()).Add(index);
         }
         if (failed is not null) foreach (var index in failed) pending.Remove(index);
+    }
+
+    /// <summary>
+    /// A proposal relayed to a leader that has since been replaced (the term moved on or another node leads) fails at
+    /// once instead of waiting out the forward timeout: the old leader may have appended, even committed it, so its
+    /// outcome is unknown and it is NOT proposed again (a retry could apply a non-idempotent command twice).
+    /// Answered ones are dropped here too (their relay completes them off the actor thread).
+    /// </summary>
+    private void FailStaleForwards()
+    {
+        for (int i = forwarded.Count - 1; i >= 0; i--)
+        {
+            var f = forwarded[i];
+            if (f.Completion.Task.IsCompleted)
+            {
+                forwarded.RemoveAt(i);
+                continue;
+            }
+            if (f.Term == node.Term && (node.Lead == 0 || node.Lead == f.Leader)) continue;
+            f.Completion.TrySetResult(new ProposalOutcome
+            {
+                Code = OutcomeCode.Unavailable,
+                Error = $"the leader the proposal was forwarded to ({book.NodeIdOf(f.Leader)}, term {f.Term}) is no longer leader; its outcome is unknown",
+                LeaderHint = node.Lead != 0 ? book.NodeIdOf(node.Lead) : "",
+            });
+            forwarded.RemoveAt(i);
+        }
     }
 
     private void MaybeSnapshot()

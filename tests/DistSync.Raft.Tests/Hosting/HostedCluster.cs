@@ -27,8 +27,9 @@ internal sealed class HostedCluster : IAsyncDisposable
 
     public HostedNode this[string nodeId] => Nodes.Single(n => n.NodeId == nodeId);
 
-    /// <summary>Starts <paramref name="count"/> founding nodes n1..nN; with <paramref name="sqlite"/> each journals to its own temp directory.</summary>
-    public static async Task<HostedCluster> StartAsync(int count, RaftHostSettings settings, bool sqlite = false)
+    /// <summary>Starts <paramref name="count"/> founding nodes n1..nN; with <paramref name="sqlite"/> each journals to its own temp directory,
+    /// with <paramref name="journals"/> node i journals to <c>journals[i - 1]</c>.</summary>
+    public static async Task<HostedCluster> StartAsync(int count, RaftHostSettings settings, bool sqlite = false, IReadOnlyList<DistSync.Persistence.Journal.IJournal>? journals = null)
     {
         var faults = new FaultInjector(seed: 4242);
         var root = Path.Combine(Path.GetTempPath(), "dsync-raft-host-" + Guid.NewGuid().ToString("N"));
@@ -36,7 +37,7 @@ internal sealed class HostedCluster : IAsyncDisposable
         for (int i = 1; i <= count; i++)
         {
             var id = "n" + i;
-            nodes.Add(await HostedNode.StartAsync(id, faults, sqlite ? Path.Combine(root, id) : null));
+            nodes.Add(await HostedNode.StartAsync(id, faults, sqlite ? Path.Combine(root, id) : null, journal: journals?[i - 1]));
         }
         var founders = nodes.Select(n => n.Member).ToList();
         foreach (var n in nodes) await n.StartRaftAsync(founders, settings);

@@ -4,6 +4,8 @@ using DistSync.Actors.Remote;
 using DistSync.Actors.Remote.Faults;
 using DistSync.Actors.Remote.Serialization;
 using DistSync.Persistence;
+using DistSync.Persistence.InMem;
+using DistSync.Persistence.Journal;
 using DistSync.Raft.Hosting;
 using Serilog.Events;
 
@@ -54,7 +56,8 @@ internal sealed class HostedNode : IAsyncDisposable
         }
     }
 
-    public static async Task<HostedNode> StartAsync(string nodeId, FaultInjector faults, string? dataDir = null, int port = 0)
+    /// <param name="journal">a journal to use instead of sqlite/inmem (e.g. a <see cref="GatedJournal"/>), with an in-memory snapshot store</param>
+    public static async Task<HostedNode> StartAsync(string nodeId, FaultInjector faults, string? dataDir = null, int port = 0, IJournal? journal = null)
     {
         var level = Environment.GetEnvironmentVariable("DSYNC_TEST_LOGLEVEL") is { Length: > 0 } l ? DistSyncLogging.ParseLevel(l) : LogEventLevel.Warning;
         var logger = DistSyncLogging.CreateLogger(nodeId, LogFormat.Console, level);
@@ -68,7 +71,12 @@ internal sealed class HostedNode : IAsyncDisposable
             Registry = registry,
             Faults = faults,
         });
-        if (dataDir is null)
+        if (journal is not null)
+        {
+            var settings = new PersistenceSettings { JournalPlugin = PersistencePlugin.InMem, SnapshotStorePlugin = PersistencePlugin.InMem, NodeId = nodeId };
+            PersistenceExtension.Start(system, journal, new InMemSnapshotStore(new InMemStorage(), system.Log), settings: settings);
+        }
+        else if (dataDir is null)
         {
             await PersistenceExtension.StartAsync(system, new PersistenceSettings { JournalPlugin = PersistencePlugin.InMem, SnapshotStorePlugin = PersistencePlugin.InMem, NodeId = nodeId });
         }
