@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using DistSync.Client;
+using ClosedLoopResult = DistSync.Bench.BenchSupport.ClosedLoopResult;
 
 namespace DistSync.Bench;
 
@@ -30,61 +29,32 @@ public sealed class LocksBench : IBenchmark
 
     public async Task<int> RunAsync(string[] args)
     {
-        var seconds = 10.0;
-        var clientCounts = new[] { 1, 16, 64 };
-        var nodeDll = Environment.GetEnvironmentVariable("DSYNC_NODE_DLL") is { Length: > 0 } env ? Path.GetFullPath(env) : null;
-        var etcdWanted = true;
+        var options = new BenchSupport.NodeBenchOptions();
         for (var i = 0; i < args.Length; i++)
         {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (args[i])
-            {
-                case "--seconds" when value is not null: seconds = double.Parse(value, CultureInfo.InvariantCulture); i++; break;
-                case "--clients" when value is not null: clientCounts = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); i++; break;
-                case "--node-dll" when value is not null: nodeDll = Path.GetFullPath(value); i++; break;
-                case "--no-etcd": etcdWanted = false; break;
-                default:
-                    Console.Error.WriteLine($"locks: unknown or incomplete argument '{args[i]}'");
-                    return 2;
-            }
+            if (options.TryApply(args, ref i)) continue;
+            Console.Error.WriteLine($"locks: unknown or incomplete argument '{args[i]}'");
+            return 2;
         }
+        var (seconds, clientCounts, nodeDll, etcdWanted) = (options.Seconds, options.ClientCounts, options.NodeDll, options.EtcdWanted);
         if (seconds <= 0 || clientCounts.Any(c => c < 1))
         {
             Console.Error.WriteLine("locks: --seconds must be positive and every client count at least 1");
             return 2;
         }
 
-        var root = RepositoryRoot();
-        if (root is null)
-        {
-            Console.Error.WriteLine("locks: run from the repository (no hocon/dsync.conf found above the working directory)");
-            return 2;
-        }
-        nodeDll ??= await BuildNodeAsync(root);
-        if (nodeDll is null) return 1;
+        var (root, node, exitCode) = await BenchSupport.RootAndNodeAsync("locks", nodeDll, alsoFromBinary: false, "dsync-locksbench-build");
+        if (exitCode != 0) return exitCode;
+        nodeDll = node;
 
         var work = Path.Combine(Path.GetTempPath(), "dsync-locksbench-" + Guid.NewGuid().ToString("N")[..8]);
-        var ours = new List<Row>();
+        var ours = new List<ClosedLoopResult>();
         Console.WriteLine($"locks bench: 3 node processes ({nodeDll}), work dir {work}, {seconds:0.#} s per run, {Environment.ProcessorCount} cores");
-        using (var cluster = new Processes(work))
+        using (var cluster = new BenchProcesses(work))
         {
-            var http = FreePorts(3);
-            var remote = FreePorts(3);
-            var founders = string.Join(",", remote.Select((p, j) => $"n{j + 1}@127.0.0.1:{p}"));
-            for (var i = 0; i < 3; i++)
-            {
-                cluster.Start($"n{i + 1}", "dotnet",
-                [
-                    nodeDll, "--config", "hocon/dsync.conf",
-                    "--set", $"dsync.node.id=n{i + 1}",
-                    "--set", $"dsync.node.data-dir={Path.Combine(work, $"n{i + 1}")}",
-                    "--set", $"dsync.http.port={http[i]}",
-                    "--set", $"dsync.remote.port={remote[i]}",
-                    "--set", $"dsync.cluster.seeds={string.Join(",", remote.Where((_, j) => j != i).Select(p => $"127.0.0.1:{p}"))}",
-                    "--set", $"dsync.cluster.initial-members={founders}",
-                    "--set", "dsync.log.level=warning",
-                ], root);
-            }
+            var http = BenchSupport.FreePorts(3);
+            var remote = BenchSupport.FreePorts(3);
+            for (var i = 0; i < 3; i++) BenchSupport.StartNode(cluster, nodeDll, root, work, http, remote, i, []);
             var clients = http.Select(p => new DistSyncClient($"127.0.0.1:{p}", TimeSpan.FromSeconds(30))).ToArray();
             try
             {
@@ -94,7 +64,7 @@ public sealed class LocksBench : IBenchmark
             catch (TimeoutException e)
             {
                 Console.Error.WriteLine($"locks: {e.Message}");
-                cluster.DumpLogs();
+                cluster.DumpLogs(15);
                 return 1;
             }
             finally
@@ -103,26 +73,19 @@ public sealed class LocksBench : IBenchmark
             }
         }
 
-        var etcd = FindOnPath("etcd");
+        var etcd = BenchSupport.FindOnPath("etcd");
         if (!etcdWanted) Console.WriteLine("etcd comparison: not run (--no-etcd)");
         else if (etcd is null) Console.WriteLine("etcd comparison: not run (no etcd on PATH)");
         else await CompareWithEtcdAsync(etcd, work, clientCounts, seconds, ours);
-        TryDelete(work);
+        BenchSupport.TryDelete(work);
         return 0;
     }
 
-    private sealed record Row(int Clients, long Ops, long Errors, double Seconds, double P50, double P95, double P99)
-    {
-        public double PerSecond => Ops / Seconds;
-    }
+    private static void PrintHeader(string what) => BenchSupport.PrintHeader(what, 12);
 
-    private static void PrintHeader(string what) =>
-        Console.WriteLine($"{"clients",8} {what,12} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"errors",7}");
+    private static void PrintRow(ClosedLoopResult r) => BenchSupport.PrintRow(r, 12);
 
-    private static void PrintRow(Row r) =>
-        Console.WriteLine($"{r.Clients,8} {r.PerSecond,12:N0} {r.P50,8:0.00} {r.P95,8:0.00} {r.P99,8:0.00} {r.Errors,7}");
-
-    private static async Task RunDistSyncAsync(DistSyncClient[] nodes, int[] clientCounts, double seconds, List<Row> ours)
+    private static async Task RunDistSyncAsync(DistSyncClient[] nodes, int[] clientCounts, double seconds, List<ClosedLoopResult> ours)
     {
         var run = 0;
         async Task<string[]> SessionsAsync(int count)
@@ -176,7 +139,7 @@ public sealed class LocksBench : IBenchmark
     }
 
     /// <summary>Closed-loop workers; the latency of each successful cycle.</summary>
-    private static Task<Row> DriveAsync(int clients, TimeSpan duration, Func<int, Task> cycle) =>
+    private static Task<ClosedLoopResult> DriveAsync(int clients, TimeSpan duration, Func<int, Task> cycle) =>
         DriveAsync(clients, duration, async w =>
         {
             await cycle(w).ConfigureAwait(false);
@@ -184,89 +147,28 @@ public sealed class LocksBench : IBenchmark
         });
 
     /// <summary>Closed-loop workers; the latency of the measured part, then the untimed rest (if any).</summary>
-    private static async Task<Row> DriveAsync(int clients, TimeSpan duration, Func<int, Task<Func<Task<bool>>?>> measured)
-    {
-        var latencies = new List<double>[clients];
-        var errors = new long[clients];
-        using var stop = new CancellationTokenSource(duration);
-        var started = Stopwatch.GetTimestamp();
-        var workers = new Task[clients];
-        for (var w = 0; w < clients; w++)
-        {
-            var worker = w;
-            latencies[worker] = new List<double>(64 * 1024);
-            workers[worker] = Task.Run(async () =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    var t0 = Stopwatch.GetTimestamp();
-                    try
-                    {
-                        var rest = await measured(worker).ConfigureAwait(false);
-                        latencies[worker].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                        if (rest is not null) await rest().ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (e is DistSyncApiException or NodeUnreachableException or HttpRequestException or TaskCanceledException or InvalidOperationException)
-                    {
-                        errors[worker]++;
-                    }
-                }
-            });
-        }
-        await Task.WhenAll(workers);
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var all = latencies.SelectMany(l => l).ToArray();
-        Array.Sort(all);
-        return new Row(clients, all.Length, errors.Sum(), elapsed, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
-    }
+    private static Task<ClosedLoopResult> DriveAsync(int clients, TimeSpan duration, Func<int, Task<Func<Task<bool>>?>> measured) =>
+        BenchSupport.DriveClosedLoopAsync(clients, duration, measured,
+            e => e is DistSyncApiException or NodeUnreachableException or HttpRequestException or TaskCanceledException or InvalidOperationException);
 
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
-    private static async Task WaitForLeaderAsync(DistSyncClient[] clients, Processes processes, TimeSpan timeout)
+    private static async Task WaitForLeaderAsync(DistSyncClient[] clients, BenchProcesses processes, TimeSpan timeout)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
         {
-            try
-            {
-                var leaders = new string?[clients.Length];
-                for (var i = 0; i < clients.Length; i++) leaders[i] = (await clients[i].GetStatusAsync()).Leader;
-                if (leaders[0] is { } l && leaders.All(x => x == l)) return;
-            }
-            catch (Exception e) when (e is NodeUnreachableException or DistSyncApiException)
-            {
-                // still starting
-            }
+            if (await BenchSupport.AgreedLeaderAsync(clients) is not null) return;
             if (processes.AnyExited) throw new TimeoutException("a node process exited at startup");
             await Task.Delay(100);
         }
         throw new TimeoutException($"no leader agreed on within {timeout.TotalSeconds:0} s");
     }
 
-    private static async Task CompareWithEtcdAsync(string etcd, string work, int[] clientCounts, double seconds, List<Row> ours)
+    private static async Task CompareWithEtcdAsync(string etcd, string work, int[] clientCounts, double seconds, List<ClosedLoopResult> ours)
     {
         Console.WriteLine();
         Console.WriteLine($"etcd ({etcd}), 3 members on loopback (default fsync), JSON gateway: lease per client; cycle = txn create-if-absent with lease + delete");
-        var dir = Path.Combine(work, "etcd");
-        using var processes = new Processes(dir);
-        var clientPorts = FreePorts(3);
-        var peerPorts = FreePorts(3);
-        var initial = string.Join(",", peerPorts.Select((p, i) => $"e{i + 1}=http://127.0.0.1:{p}"));
-        for (var i = 0; i < 3; i++)
+        await BenchSupport.RunAgainstEtcdAsync(etcd, Path.Combine(work, "etcd"), "dsync-locksbench", async http =>
         {
-            processes.Start($"e{i + 1}", etcd,
-            [
-                "--name", $"e{i + 1}", "--data-dir", Path.Combine(dir, $"e{i + 1}"),
-                "--listen-client-urls", $"http://127.0.0.1:{clientPorts[i]}", "--advertise-client-urls", $"http://127.0.0.1:{clientPorts[i]}",
-                "--listen-peer-urls", $"http://127.0.0.1:{peerPorts[i]}", "--initial-advertise-peer-urls", $"http://127.0.0.1:{peerPorts[i]}",
-                "--initial-cluster", initial, "--initial-cluster-state", "new", "--initial-cluster-token", "dsync-locksbench", "--log-level", "warn",
-            ], dir);
-        }
-        var http = clientPorts.Select(p => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{p}/"), Timeout = TimeSpan.FromSeconds(10) }).ToArray();
-        try
-        {
-            await WaitEtcdHealthyAsync(http, processes, TimeSpan.FromSeconds(60));
             PrintHeader("cycles/s");
             var run = 0;
             foreach (var c in clientCounts)
@@ -293,20 +195,9 @@ public sealed class LocksBench : IBenchmark
                     if (!deleted.IsSuccessStatusCode) throw new HttpRequestException($"etcd delete answered {(int)deleted.StatusCode}");
                 });
                 PrintRow(row);
-                var mine = ours.FirstOrDefault(x => x.Clients == c);
-                if (mine is not null && row.PerSecond > 0)
-                    Console.WriteLine($"{"",8} DistSync / etcd cycles ratio at {c} clients: {mine.PerSecond / row.PerSecond:0.00}; p99 ratio {mine.P99 / row.P99:0.00}");
+                BenchSupport.PrintEtcdRatio(ours, row, "cycles");
             }
-        }
-        catch (Exception e) when (e is TimeoutException or HttpRequestException or JsonException)
-        {
-            Console.Error.WriteLine($"etcd comparison failed: {e.Message}");
-            processes.DumpLogs();
-        }
-        finally
-        {
-            foreach (var h in http) h.Dispose();
-        }
+        }, dumpLines: 15, dumpWithPath: true);
     }
 
     private static async Task<string> GrantLeaseAsync(HttpClient client)
@@ -321,142 +212,4 @@ public sealed class LocksBench : IBenchmark
     private static readonly JsonSerializerOptions EtcdJson = new();
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
-
-    private static async Task WaitEtcdHealthyAsync(HttpClient[] clients, Processes processes, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < deadline)
-        {
-            var healthy = 0;
-            foreach (var c in clients)
-            {
-                try
-                {
-                    if ((await c.GetStringAsync("health")).Contains("\"true\"", StringComparison.Ordinal)) healthy++;
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    // not up yet
-                }
-            }
-            if (healthy == clients.Length) return;
-            if (processes.AnyExited) throw new TimeoutException("an etcd member exited at startup");
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"etcd not healthy within {timeout.TotalSeconds:0} s");
-    }
-
-    private static async Task<string?> BuildNodeAsync(string root)
-    {
-        var artifacts = Path.Combine(Path.GetTempPath(), "dsync-locksbench-build");
-        Console.WriteLine($"building DistSync.Node (Release) into {artifacts} ...");
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "build", "src/DistSync.Node/DistSync.Node.csproj", "-c", "Release", "--artifacts-path", artifacts, "-nologo", "-v", "q" })
-            info.ArgumentList.Add(a);
-        using var build = Process.Start(info)!;
-        var stdout = build.StandardOutput.ReadToEndAsync();
-        var stderr = build.StandardError.ReadToEndAsync();
-        await build.WaitForExitAsync();
-        var dll = Path.Combine(artifacts, "bin", "DistSync.Node", "release", "DistSync.Node.dll");
-        if (build.ExitCode == 0 && File.Exists(dll)) return dll;
-        Console.Error.WriteLine($"locks: building DistSync.Node failed (exit {build.ExitCode}):\n{await stdout}{await stderr}");
-        return null;
-    }
-
-    private static string? RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "hocon", "dsync.conf"))) return dir.FullName;
-        }
-        return null;
-    }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        foreach (var l in listeners) l.Start();
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        foreach (var l in listeners) l.Stop();
-        return ports;
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // left for the OS to clean
-        }
-    }
-
-    /// <summary>Named child processes logging to files in one directory; all killed (with their trees) on dispose.</summary>
-    private sealed class Processes : IDisposable
-    {
-        private readonly string _dir;
-        private readonly List<(string Name, Process Process, StreamWriter Log)> _children = [];
-
-        public Processes(string dir)
-        {
-            _dir = dir;
-            Directory.CreateDirectory(dir);
-        }
-
-        public bool AnyExited => _children.Any(c => c.Process.HasExited);
-
-        public void Start(string name, string file, IEnumerable<string> args, string workingDirectory)
-        {
-            var log = new StreamWriter(Path.Combine(_dir, name + ".log"), append: true) { AutoFlush = true };
-            var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in args) info.ArgumentList.Add(a);
-            var process = new Process { StartInfo = info };
-            process.OutputDataReceived += (_, e) => Append(log, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            _children.Add((name, process, log));
-        }
-
-        public void DumpLogs()
-        {
-            foreach (var (name, _, _) in _children)
-            {
-                var file = Path.Combine(_dir, name + ".log");
-                Console.Error.WriteLine($"--- {name} ({file}), last lines:");
-                foreach (var line in File.ReadLines(file).TakeLast(15)) Console.Error.WriteLine(line);
-            }
-        }
-
-        private static void Append(StreamWriter log, string? line)
-        {
-            if (line is null) return;
-            lock (log) log.WriteLine(line);
-        }
-
-        public void Dispose()
-        {
-            foreach (var (_, process, log) in _children)
-            {
-                try
-                {
-                    if (!process.HasExited) process.Kill(entireProcessTree: true);
-                    process.WaitForExit(30_000);
-                }
-                catch (InvalidOperationException)
-                {
-                    // never started or already gone
-                }
-                process.Dispose();
-                lock (log) log.Dispose();
-            }
-        }
-    }
 }
