@@ -98,7 +98,16 @@ internal sealed class NodeProcess : IDisposable
         kill.WaitForExit();
     }
 
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    /// <summary>
+    /// Waits for the process to exit and then for its redirected output to be read to the end: the timed
+    /// overload alone returns before the asynchronous readers have seen the last lines.
+    /// </summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) return false;
+        _process.WaitForExit();
+        return true;
+    }
 
     public void Dispose()
     {
