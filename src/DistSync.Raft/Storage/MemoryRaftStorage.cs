@@ -6,12 +6,8 @@ namespace DistSync.Raft;
 /// In-memory <see cref="IRaftStorage"/>. FOR TESTS, THE SIMULATOR AND BENCHMARKS ONLY: nothing survives the
 /// process. A simulated crash keeps this object (it models the disk) and discards the <see cref="RaftNode"/>.
 /// </summary>
-public sealed class MemoryRaftStorage : IRaftStorage
+public sealed class MemoryRaftStorage : InMemoryRaftLog
 {
-    // entries[0] is the dummy at the snapshot position; entries[i] has index entries[0].Index + i.
-    private readonly List<Entry> entries = new();
-    private Snapshot snapshot;
-
     /// <summary>
     /// A fresh node's storage. Founding members all get the same <paramref name="voters"/>, written (as etcd's
     /// bootstrap does) as committed add-voter entries 1..n of term 1, so that a node added later learns the whole
@@ -19,9 +15,6 @@ public sealed class MemoryRaftStorage : IRaftStorage
     /// </summary>
     public MemoryRaftStorage(params ulong[] voters)
     {
-        snapshot = new Snapshot { Metadata = new SnapshotMetadata { Index = 0, Term = 0, ConfState = new ConfState() } };
-        entries.Add(new Entry { Index = 0, Term = 0 });
-        HardState = new HardState();
         if (voters.Length == 0) return;
         for (int i = 0; i < voters.Length; i++)
         {
@@ -31,91 +24,6 @@ public sealed class MemoryRaftStorage : IRaftStorage
         HardState = new HardState { Term = 1, Commit = voters.Length };
     }
 
-    public HardState HardState { get; private set; }
-    public Snapshot Snapshot => snapshot;
-    public long FirstIndex => entries[0].Index + 1;
-    public long LastIndex => entries[0].Index + entries.Count - 1;
-
     /// <summary>Number of entries currently held (excluding the dummy), for compaction tests.</summary>
     public int Count => entries.Count - 1;
-
-    public bool TryGetTerm(long index, out long term)
-    {
-        long offset = entries[0].Index;
-        if (index < offset || index > LastIndex)
-        {
-            term = 0;
-            return false;
-        }
-        term = entries[(int)(index - offset)].Term;
-        return true;
-    }
-
-    public bool TryGetEntries(long lo, long hi, long maxBytes, int maxCount, ICollection<Entry> into)
-    {
-        long offset = entries[0].Index;
-        if (lo <= offset || hi > LastIndex + 1 || lo > hi) return false;
-        long size = 0;
-        int added = 0;
-        for (long i = lo; i < hi && added < maxCount; i++)
-        {
-            var e = entries[(int)(i - offset)];
-            size += RaftLog.EntrySize(e);
-            if (added > 0 && size > maxBytes) break;
-            into.Add(e);
-            added++;
-        }
-        return true;
-    }
-
-    public void Append(IReadOnlyList<Entry> newEntries)
-    {
-        if (newEntries.Count == 0) return;
-        long first = FirstIndex;
-        long last = newEntries[^1].Index;
-        if (last < first) return; // everything is already compacted away
-        int skip = 0;
-        if (newEntries[0].Index < first) skip = (int)(first - newEntries[0].Index);
-        long start = newEntries[skip].Index;
-        if (start > LastIndex + 1)
-            throw new InvalidOperationException($"append at {start} leaves a gap after last index {LastIndex}");
-        int keep = (int)(start - entries[0].Index);
-        if (keep < entries.Count) entries.RemoveRange(keep, entries.Count - keep);
-        for (int i = skip; i < newEntries.Count; i++) entries.Add(newEntries[i]);
-    }
-
-    public void SetHardState(HardState state) => HardState = state.Clone();
-
-    public void ApplySnapshot(Snapshot incoming)
-    {
-        if (incoming.Metadata.Index <= snapshot.Metadata.Index) return; // older than what we have
-        snapshot = incoming;
-        entries.Clear();
-        entries.Add(new Entry { Index = incoming.Metadata.Index, Term = incoming.Metadata.Term });
-    }
-
-    public void CreateSnapshot(long index, ConfState confState, ByteString data)
-    {
-        if (index <= snapshot.Metadata.Index) return;
-        if (index > LastIndex) throw new ArgumentOutOfRangeException(nameof(index), $"snapshot index {index} is beyond last index {LastIndex}");
-        if (!TryGetTerm(index, out long term)) throw new ArgumentOutOfRangeException(nameof(index), $"snapshot index {index} is compacted");
-        snapshot = new Snapshot
-        {
-            Metadata = new SnapshotMetadata { Index = index, Term = term, ConfState = confState.Clone() },
-            Data = data,
-        };
-    }
-
-    public void Compact(long index)
-    {
-        long offset = entries[0].Index;
-        if (index <= offset) return;
-        if (index > snapshot.Metadata.Index)
-            throw new ArgumentOutOfRangeException(nameof(index), $"compact {index} is not covered by the snapshot at {snapshot.Metadata.Index}");
-        // Keep entries[index - offset] as the new dummy.
-        int remove = (int)(index - offset);
-        var dummy = entries[remove];
-        entries.RemoveRange(0, remove);
-        entries[0] = new Entry { Index = dummy.Index, Term = dummy.Term };
-    }
 }
