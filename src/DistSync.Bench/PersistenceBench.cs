@@ -393,7 +393,7 @@ public sealed class PersistenceBench : IBenchmark
                 {
                     // still starting
                 }
-                Thread.Sleep(50);
+                Thread.Sleep(50); // polling a starting redis-server (bounded by 30 s); there is no event to await
             }
             process.Kill();
             throw new InvalidOperationException($"redis-server on port {port} did not answer PING within 30 s");

@@ -24,6 +24,7 @@ internal static class Polling
             }
             catch (Exception) when (Stopwatch.GetElapsedTime(start) < max)
             {
+                // Deliberate: AwaitAssert polls (as Akka's does) for state that raises no event; bounded by max.
                 Thread.Sleep(pause);
             }
         }
@@ -42,6 +43,7 @@ internal static class Polling
                     $"AwaitCondition: {message ?? "condition"} not met within {max.TotalMilliseconds:0} ms.");
             }
 
+            // Deliberate: the synchronous AwaitCondition polls, bounded by max; use AwaitConditionAsync where possible.
             Thread.Sleep(pause);
         }
     }
