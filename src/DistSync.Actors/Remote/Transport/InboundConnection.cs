@@ -80,8 +80,9 @@ internal sealed class InboundConnection
                 {
                     if (filled > 0)
                     {
-                        _transport.Metrics.TruncatedConnection();
+                        // Log before counting: whoever sees the counter move can rely on the line being written.
                         _transport.Log.Error("Remoting: connection from {Peer} ({EndPoint}) closed in the middle of a frame ({Bytes} bytes pending); dropped", (object?)_context?.Remote ?? "unknown peer", _endPoint, filled);
+                        _transport.Metrics.TruncatedConnection();
                     }
 
                     return;
@@ -311,6 +312,11 @@ internal sealed class InboundConnection
 
     private void ReportClose()
     {
+        // Logged once (the connection is closed right after), and before counting: whoever sees the counter
+        // move can rely on the line being written.
+        _transport.Log.Error(
+            "Remoting: closing connection from {Peer} ({EndPoint}) after bad input: {Reason}",
+            (object?)_context?.Remote ?? "unknown peer", _endPoint, _closeReason);
         switch (_closeKind)
         {
             case CloseKind.Malformed:
@@ -323,10 +329,5 @@ internal sealed class InboundConnection
                 _transport.Metrics.HandshakeFailure();
                 break;
         }
-
-        // Logged once: the connection is closed right after.
-        _transport.Log.Error(
-            "Remoting: closing connection from {Peer} ({EndPoint}) after bad input: {Reason}",
-            (object?)_context?.Remote ?? "unknown peer", _endPoint, _closeReason);
     }
 }
