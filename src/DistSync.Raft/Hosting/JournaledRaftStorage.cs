@@ -19,11 +19,7 @@ internal sealed class JournaledRaftStorage : InMemoryRaftLog
         switch (item)
         {
             case RaftLogState state:
-                entries.Clear();
-                snapshot = state.Snapshot ?? snapshot;
-                entries.Add(new Entry { Index = snapshot.Metadata.Index, Term = snapshot.Metadata.Term });
-                entries.AddRange(state.Entries);
-                HardState = state.HardState ?? new HardState();
+                RestoreLogState(state);
                 break;
             case SnapshotInstalled installed:
                 ApplySnapshot(installed.Snapshot);
@@ -37,10 +33,52 @@ internal sealed class JournaledRaftStorage : InMemoryRaftLog
         }
     }
 
+    /// <summary>
+    /// Rebuilds the view from a log snapshot. The retained entries start at the compaction point, which lies
+    /// BELOW the snapshot's index (a tail is kept for slow followers), so the dummy position comes from the
+    /// state's log start, never from the snapshot: placing entries after the snapshot's index shifted every
+    /// index (entry 17514 sat at position 20014), and a restart re-applied and conflicted with committed entries.
+    /// </summary>
+    private void RestoreLogState(RaftLogState state)
+    {
+        snapshot = state.Snapshot ?? snapshot;
+        HardState = state.HardState ?? new HardState();
+        long snapshotIndex = snapshot.Metadata.Index;
+        entries.Clear();
+        if (state.LogStartIndex > 0)
+        {
+            if (state.LogStartIndex > snapshotIndex)
+                throw new InvalidDataException($"raft log state: log start {state.LogStartIndex} is after the snapshot at {snapshotIndex}");
+            entries.Add(new Entry { Index = state.LogStartIndex, Term = state.LogStartTerm });
+            foreach (var e in state.Entries) AddContiguous(e);
+            return;
+        }
+        // Written before log_start existed (or nothing was compacted yet): start at the snapshot and keep only the
+        // entries after it; the ones at or below it are committed and inside the snapshot.
+        entries.Add(new Entry { Index = snapshotIndex, Term = snapshot.Metadata.Term });
+        foreach (var e in state.Entries)
+        {
+            if (e.Index > snapshotIndex) AddContiguous(e);
+        }
+    }
+
+    private void AddContiguous(Entry e)
+    {
+        if (e.Index != LastIndex + 1)
+            throw new InvalidDataException($"raft log state: entry {e.Index} does not follow {LastIndex}");
+        entries.Add(e);
+    }
+
     /// <summary>The whole state as one log snapshot (written after compaction, so old events can be deleted).</summary>
     public RaftLogState ToLogState()
     {
-        var state = new RaftLogState { HardState = HardState.Clone(), Snapshot = snapshot };
+        var state = new RaftLogState
+        {
+            HardState = HardState.Clone(),
+            Snapshot = snapshot,
+            LogStartIndex = entries[0].Index,
+            LogStartTerm = entries[0].Term,
+        };
         for (int i = 1; i < entries.Count; i++) state.Entries.Add(entries[i]);
         return state;
     }
