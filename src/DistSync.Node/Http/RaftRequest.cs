@@ -5,7 +5,8 @@ namespace DistSync.Node.Http;
 
 /// <summary>
 /// Runs a request that needs the meta Raft group under the request deadline (<c>dsync.http.request-timeout</c>):
-/// no leader or no quorum in time -> 503 (safe to retry), an unknown member -> 404.
+/// no leader or no quorum in time -> 503 (safe to retry), a change the leader refuses for now (another
+/// configuration change pending, a leader transfer) -> 503 saying so, an unknown member -> 404.
 /// </summary>
 public static class RaftRequest
 {
@@ -16,6 +17,12 @@ public static class RaftRequest
         try
         {
             return await work(deadline.Token).ConfigureAwait(false);
+        }
+        catch (RaftBusyException e)
+        {
+            // a leader answers, it is just not ready for this change yet: do not call that "no quorum"
+            return Problems.Unavailable($"{e.Message}; retry once it is applied (waited {(long)settings.RequestTimeout.TotalMilliseconds} ms)"
+                + (e.LeaderHint is null ? "" : $"; leader is {e.LeaderHint}"));
         }
         catch (RaftUnavailableException e)
         {

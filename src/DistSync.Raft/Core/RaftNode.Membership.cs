@@ -11,7 +11,8 @@ public sealed partial class RaftNode
     // Every member's progress, ordered by id so iteration (and thus message order) is deterministic.
     private Progress[] peers = Array.Empty<Progress>();
     private Progress? selfProgress;
-    // Highest index whose conf change (or snapshot configuration) is in effect, and the leader's last proposed one.
+    // Highest index whose conf change (or snapshot configuration) is in effect; and the index up to which the leader
+    // must have applied before it may propose another change (its last proposed one, or its log at election).
     private long confAppliedIndex;
     private long pendingConfIndex;
     private IncomingSnapshot? incomingSnapshot;
@@ -45,7 +46,10 @@ public sealed partial class RaftNode
         ArgumentNullException.ThrowIfNull(change);
         if (Role != RaftRole.Leader) return ProposeResult.NotLeader;
         if (leadTransferee != 0) return ProposeResult.TransferInProgress;
-        if (pendingConfIndex > confAppliedIndex) return ProposeResult.ConfChangePending;
+        // As etcd: a change is pending while the leader has not applied up to the last one it may not know the
+        // outcome of. Comparing with the index of the last APPLIED CONF CHANGE instead refused every change after a
+        // leader change for good (BecomeLeader marks its whole log pending, and normal entries follow the last one).
+        if (pendingConfIndex > Log.Applied) return ProposeResult.ConfChangePending;
         ulong id = change.NodeId;
         if (id == 0) return ProposeResult.Invalid;
         switch (change.Type)

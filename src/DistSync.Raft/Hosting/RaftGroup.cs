@@ -95,8 +95,11 @@ public sealed class RaftGroup : IRaftGroup
                 case OutcomeCode.Ok:
                     return;
                 case OutcomeCode.NotLeader:
-                case OutcomeCode.Busy:
                     await WaitBeforeRetry(outcome, ct).ConfigureAwait(false);
+                    continue;
+                case OutcomeCode.Busy:
+                    // the leader is there but refuses for now: say that, not "no leader", when the deadline passes
+                    await WaitBeforeRetry(outcome, ct, busy: true).ConfigureAwait(false);
                     continue;
                 case OutcomeCode.Invalid:
                     throw new ArgumentException(outcome.Error, nameof(nodeId));
@@ -115,12 +118,14 @@ public sealed class RaftGroup : IRaftGroup
         }
         catch (OperationCanceledException) when (either.IsCancellationRequested)
         {
+            // the answer may have raced the stop or the deadline (a group that fails answers, then stops): it wins
+            if (task.IsCompletedSuccessfully) return task.Result;
             ThrowIfStopped();
             throw new RaftUnavailableException($"raft group {GroupId}: no leader committed {what} before the deadline; its outcome is unknown", Status.Leader);
         }
     }
 
-    private async Task WaitBeforeRetry(ProposalOutcome outcome, CancellationToken ct)
+    private async Task WaitBeforeRetry(ProposalOutcome outcome, CancellationToken ct, bool busy = false)
     {
         try
         {
@@ -129,6 +134,7 @@ public sealed class RaftGroup : IRaftGroup
         catch (OperationCanceledException)
         {
             ThrowIfStopped();
+            if (busy) throw new RaftBusyException($"raft group {GroupId}: {outcome.Error}", Hint(outcome));
             throw new RaftUnavailableException($"raft group {GroupId}: no leader available before the deadline", Hint(outcome));
         }
     }

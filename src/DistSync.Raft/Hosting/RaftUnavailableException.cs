@@ -4,7 +4,7 @@ namespace DistSync.Raft.Hosting;
 /// No leader committed the request in time (no quorum, election in progress, leadership lost). Maps to
 /// HTTP 503: the outcome of a proposal is unknown, a read did not happen.
 /// </summary>
-public sealed class RaftUnavailableException(string message, string? leaderHint = null, Exception? inner = null)
+public class RaftUnavailableException(string message, string? leaderHint = null, Exception? inner = null)
     : Exception(message, inner)
 {
     /// <summary>The node id believed to lead, when one is known.</summary>

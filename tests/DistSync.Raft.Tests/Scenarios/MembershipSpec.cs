@@ -100,4 +100,73 @@ public class MembershipSpec
         c.Stabilize();
         Assert.Equal(new[] { "two-node cluster" }, c.AppliedData(2));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Membership_changes_commit_after_leader_failovers(int failovers)
+    {
+        // 1. three voters, a leader, entries after the bootstrap configuration (so the last conf change is old)
+        var c = new RaftTestCluster(5);
+        c.Elect(1);
+        ulong firstLeader = 1;
+        for (int i = 0; i < 5; i++) c.Propose(1, "before" + i);
+        c.Stabilize();
+
+        // 2. the leader dies, another takes over; repeat
+        ulong leader = 1;
+        for (int f = 0; f < failovers; f++)
+        {
+            c.Crash(leader);
+            c.TickAll(40);
+            ulong next = c.Leader();
+            Assert.NotEqual(0UL, next);
+            Assert.NotEqual(leader, next);
+            c.Propose(next, "after-failover" + f);
+            c.Stabilize();
+            leader = next;
+        }
+
+        // 3. the new leader removes the first dead node, adds a learner and promotes it: every change is accepted and commits
+        Assert.Equal(ProposeResult.Accepted, c[leader].ProposeConfChange(Change(ConfChangeType.Remove, firstLeader)));
+        c.Stabilize();
+        Assert.DoesNotContain(firstLeader, c[leader].Voters);
+        Assert.Equal(ProposeResult.Accepted, c[leader].ProposeConfChange(Change(ConfChangeType.AddLearner, 9)));
+        c.AddNode(9);
+        c.Stabilize();
+        Assert.Contains(9UL, c[leader].Learners);
+        Assert.Equal(ProposeResult.Accepted, c[leader].ProposeConfChange(Change(ConfChangeType.AddVoter, 9)));
+        c.Stabilize();
+        Assert.Contains(9UL, c[leader].Voters);
+        Assert.Contains(9UL, c[9].Voters);
+    }
+
+    [Fact]
+    public void A_new_leader_refuses_a_change_only_until_it_has_applied_its_log()
+    {
+        // the guard etcd uses: a change is pending while the leader has not applied up to its log at election
+        var c = new RaftTestCluster(3);
+        c.Elect(1);
+        c.Propose(1, "x");
+        // the followers store x, but never hear that it committed (no empty append, no heartbeat)
+        c.Stabilize(m => m.Type is not (MessageType.Append or MessageType.Heartbeat) || m.Entries.Count > 0);
+        Assert.True(c[2].LastIndex > c[2].CommitIndex);
+        c.Crash(1);
+        // elect 2 or 3, delivering the votes but holding back the appends that would commit the new leader's no-op
+        ulong leader = 0;
+        for (int i = 0; i < 100 && leader == 0; i++)
+        {
+            c[2].Tick();
+            c[3].Tick();
+            c.Stabilize(m => m.Type is not MessageType.Append);
+            leader = c.Leader();
+        }
+        Assert.True(leader is 2 or 3);
+        Assert.Equal(ProposeResult.ConfChangePending, c[leader].ProposeConfChange(Change(ConfChangeType.Remove, 1)));
+        c.TickAll(3); // heartbeats resume the held-back replication: the no-op commits and everything applies
+        Assert.Equal(c[leader].LastIndex, c[leader].AppliedIndex);
+        Assert.Equal(ProposeResult.Accepted, c[leader].ProposeConfChange(Change(ConfChangeType.Remove, 1)));
+        c.Stabilize();
+        Assert.DoesNotContain(1UL, c[leader].Voters);
+    }
 }
