@@ -46,6 +46,7 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
     private IRaftStateMachine stateMachine = null!;
     private Ready? inFlight;
     private bool flushScheduled;
+    private bool failed;
     private long ticks;
     private ulong nextReadContext;
     private long lastStampMs;
@@ -108,7 +109,8 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
         foreach (var r in reads.Values) r.Request.Completion.TrySetException(new RaftUnavailableException("the raft group stopped on this node"));
         reads.Clear();
         readsAwaitingApply.Clear();
-        shared.Status = shared.Status with { Role = "stopped" };
+        shared.Status = shared.Status with { Role = failed ? "failed" : "stopped", Leader = null };
+        if (failed) shared.MarkStopped();
     }
 
     // ------------------------------------------------------------------ behaviours
@@ -355,8 +357,10 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
                     ScheduleFlush();
                     return;
                 case ProposeResult.ConfChangePending:
+                    tcs.TrySetResult(Outcome(OutcomeCode.Busy, $"a configuration change is pending: the leader has not yet applied its previous change or its log up to its election (applied {node.AppliedIndex}, last {node.LastIndex})"));
+                    return;
                 case ProposeResult.TransferInProgress:
-                    tcs.TrySetResult(Outcome(OutcomeCode.Busy, "another membership change or a leader transfer is in progress"));
+                    tcs.TrySetResult(Outcome(OutcomeCode.Busy, $"a leader transfer to {book.NodeIdOf(node.LeadTransferee)} is in progress"));
                     return;
                 case ProposeResult.Invalid:
                     tcs.TrySetResult(Outcome(OutcomeCode.Invalid, $"cannot remove '{nodeId}' (the last voter cannot be removed)"));
@@ -484,7 +488,7 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
     private void FinishReady(Ready rd)
     {
         Send(rd.MessagesAfterPersist);
-        if (rd.CommittedEntries.Count > 0) Apply(rd.CommittedEntries);
+        if (rd.CommittedEntries.Count > 0 && !Apply(rd.CommittedEntries)) return; // stopping: no Advance, nothing more
         for (int i = 0; i < rd.ReadStates.Count; i++) OnReadState(rd.ReadStates[i]);
         node.Advance();
         CheckLeadership();
@@ -503,7 +507,8 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
         }
     }
 
-    private void Apply(IReadOnlyList<Entry> committed)
+    /// <summary>Applies committed entries in order; false when the state machine threw and the group is stopping.</summary>
+    private bool Apply(IReadOnlyList<Entry> committed)
     {
         for (int i = 0; i < committed.Count; i++)
         {
@@ -529,9 +534,15 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
                 }
                 catch (Exception ex)
                 {
-                    // deterministic state machines fail identically everywhere: report, keep going
-                    Log.Error(ex, "Raft group {Group}: the state machine failed applying entry {Index}", groupId, e.Index);
-                    outcome = Outcome(OutcomeCode.ApplyFailed, ex.Message);
+                    // State machines answer bad commands with a result; an exception means a bug or a replica that
+                    // is not where the log says (say, an entry applied twice). Going on would let this replica drift
+                    // from the others silently, so the group stops here, loudly, with the entry still unapplied.
+                    Log.Error(ex, "Raft group {Group}: the state machine failed applying entry {Index} (term {Term}); STOPPING the group on this node so its replica cannot diverge. Fix the cause and restart the node: it resumes from its journal", groupId, e.Index, e.Term);
+                    if (pending.Remove(e.Index, out var failedProposal))
+                        failedProposal.Completion.TrySetResult(Outcome(OutcomeCode.ApplyFailed, ex.Message));
+                    failed = true;
+                    Context.Stop(Self);
+                    return false;
                 }
                 appliedSinceSnapshot++;
             }
@@ -541,6 +552,7 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
             }
         }
         RunReadsUpTo(committed[^1].Index);
+        return true;
     }
 
     private void OnReadState(ReadState rs)
@@ -738,7 +750,11 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
             followers.Sort((a, b) => string.CompareOrdinal(a.NodeId, b.NodeId));
         }
         shared.Status = new RaftGroupStatus(groupId, self.NodeId, RoleName(node.Role), node.Term,
-            node.Lead != 0 ? book.NodeIdOf(node.Lead) : null, node.CommitIndex, node.AppliedIndex, node.LastIndex, members, followers);
+            node.Lead != 0 ? book.NodeIdOf(node.Lead) : null, node.CommitIndex, node.AppliedIndex, node.LastIndex, members, followers)
+        {
+            SnapshotIndex = storage.Snapshot.Metadata.Index,
+            FirstIndex = node.FirstIndex,
+        };
     }
 
     private RaftMemberStatus MemberStatus(ulong id, string kind) =>

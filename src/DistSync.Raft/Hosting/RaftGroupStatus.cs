@@ -1,7 +1,8 @@
 namespace DistSync.Raft.Hosting;
 
 /// <summary>One group's Raft state as seen on this node.</summary>
-/// <param name="Role">follower, pre-candidate, candidate or leader.</param>
+/// <param name="Role">follower, pre-candidate, candidate or leader; starting, stopped, or failed (its state machine threw:
+/// the group stopped on this node rather than let its replica drift from the others).</param>
 /// <param name="Leader">Node id of the leader this node knows of, or null.</param>
 /// <param name="Followers">On the leader: each other member's progress; empty elsewhere.</param>
 public sealed record RaftGroupStatus(
@@ -14,7 +15,14 @@ public sealed record RaftGroupStatus(
     long LastApplied,
     long LastIndex,
     IReadOnlyList<RaftMemberStatus> Members,
-    IReadOnlyList<RaftFollowerProgress> Followers);
+    IReadOnlyList<RaftFollowerProgress> Followers)
+{
+    /// <summary>Index of the latest snapshot in this node's log (0 before the first).</summary>
+    public long SnapshotIndex { get; init; }
+
+    /// <summary>First index still in this node's log; entries before it are compacted into the snapshot.</summary>
+    public long FirstIndex { get; init; }
+}
 
 /// <summary>A member of the group's configuration.</summary>
 /// <param name="Kind">voter or learner.</param>

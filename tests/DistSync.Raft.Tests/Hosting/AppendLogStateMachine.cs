@@ -20,6 +20,12 @@ internal sealed class AppendLogStateMachine : IRaftStateMachine
 
     public int ExpireCount { get; private set; }
 
+    /// <summary>The applied index this incarnation was restored to (-1 when it never restored a snapshot).</summary>
+    public long RestoredAt { get; private set; } = -1;
+
+    /// <summary>The index of the first entry this incarnation applied (0 before any).</summary>
+    public long FirstAppliedHere { get; private set; }
+
     /// <summary>Settable by the test thread before the deadline is due (read on the actor thread).</summary>
     public long? DeadlineMs { get; set; }
 
@@ -29,6 +35,7 @@ internal sealed class AppendLogStateMachine : IRaftStateMachine
         if (entry.TimestampMs < LastTimestampMs) throw new InvalidOperationException($"time went backwards at {entry.Index}");
         LastAppliedIndex = entry.Index;
         LastTimestampMs = entry.TimestampMs;
+        if (FirstAppliedHere == 0) FirstAppliedHere = entry.Index;
         var text = Encoding.UTF8.GetString(entry.Data.Span);
         if (text == "expire")
         {
@@ -43,12 +50,18 @@ internal sealed class AppendLogStateMachine : IRaftStateMachine
         return result;
     }
 
-    public byte[] Snapshot() => Encoding.UTF8.GetBytes(string.Join('\n', items));
+    /// <summary>Applied index and log time travel with the items, so a restored replica refuses an entry it already holds
+    /// (as the real state machines do): a host that re-applies after a restart fails loudly here.</summary>
+    public byte[] Snapshot() => Encoding.UTF8.GetBytes($"{LastAppliedIndex}\n{LastTimestampMs}\n{items.Count}\n" + string.Join('\n', items));
 
     public void Restore(ReadOnlySpan<byte> snapshot)
     {
         items.Clear();
-        if (snapshot.Length > 0) items.AddRange(Encoding.UTF8.GetString(snapshot).Split('\n'));
+        var parts = Encoding.UTF8.GetString(snapshot).Split('\n', 4);
+        LastAppliedIndex = long.Parse(parts[0]);
+        LastTimestampMs = long.Parse(parts[1]);
+        if (int.Parse(parts[2]) > 0) items.AddRange(parts[3].Split('\n'));
+        RestoredAt = LastAppliedIndex;
     }
 
     public long? NextDeadlineMs => DeadlineMs;

@@ -32,14 +32,23 @@ public sealed class SingleNodeRaftGroupSpec
     }
 
     [Fact]
-    public async Task A_failing_apply_and_an_empty_command_are_reported_clearly()
+    public async Task An_empty_command_is_refused_and_a_throwing_apply_stops_the_group_loudly()
     {
+        // 1. an empty command is refused up front (empty entries are Raft no-ops)
         await using var cluster = await HostedCluster.StartAsync(1, HostedNode.FastSettings());
         var n1 = cluster["n1"];
+        await Assert.ThrowsAsync<ArgumentException>(() => n1.Meta.ProposeAsync(ReadOnlyMemory<byte>.Empty, Deadline));
+        Assert.Equal(1, AppendLogStateMachine.Count(await n1.ProposeAsync("before", Deadline)));
+
+        // 2. an apply that throws fails its proposal with the state machine's message ...
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => n1.ProposeAsync("fail", Deadline));
         Assert.Contains("asked to fail", error.Message);
-        await Assert.ThrowsAsync<ArgumentException>(() => n1.Meta.ProposeAsync(ReadOnlyMemory<byte>.Empty, Deadline));
-        Assert.Equal(1, AppendLogStateMachine.Count(await n1.ProposeAsync("after", Deadline)));
+
+        // 3. ... and stops the group on this node instead of going on with a replica that may differ from the others
+        await Eventually.HoldsAsync(() => n1.Status.Role == "failed", HostedCluster.Generous, "the group reports failed");
+        var stopped = await Assert.ThrowsAsync<RaftUnavailableException>(() => n1.ProposeAsync("after", Deadline));
+        Assert.Contains("stopped", stopped.Message);
+        Assert.Null(n1.Status.Leader);
     }
 
     [Fact]
