@@ -106,6 +106,7 @@ public sealed class RaftCoreBench : IBenchmark
                     busy = true;
                     var rd = n.Raft.GetReady();
                     Deliver(nodes, rd.Messages, ref messages);
+                    for (int c = 0; c < rd.SnapshotChunks.Count; c++) n.Storage.WriteSnapshotChunk(rd.SnapshotChunks[c]);
                     if (rd.Snapshot is { } snap) n.Storage.ApplySnapshot(snap);
                     if (rd.Entries.Count > 0) n.Storage.Append(rd.Entries);
                     if (rd.HardState is { } hs) n.Storage.SetHardState(hs);

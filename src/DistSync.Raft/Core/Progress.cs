@@ -28,6 +28,8 @@ public sealed class Progress
     /// <summary>In Snapshot: the index of the snapshot being transferred and the next byte offset the peer expects.</summary>
     public long PendingSnapshot { get; internal set; }
     public long SnapshotOffset { get; internal set; }
+    /// <summary>In Snapshot: leader ticks since the last chunk went out (resent when it reaches the retransmit timeout).</summary>
+    internal int SnapshotTicksSinceSend { get; set; }
     /// <summary>Highest ReadIndex confirmation round the peer acknowledged in this term.</summary>
     internal long AckedReadRound { get; set; }
     internal Inflights Inflights { get; }
@@ -46,6 +48,7 @@ public sealed class Progress
         ProbeSent = false;
         PendingSnapshot = 0;
         SnapshotOffset = 0;
+        SnapshotTicksSinceSend = 0;
         State = state;
         Inflights.Reset();
     }

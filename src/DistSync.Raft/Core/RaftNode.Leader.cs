@@ -69,8 +69,8 @@ public sealed partial class RaftNode
                 pr.RecentActive = true;
                 pr.ProbeSent = false;
                 if (pr.State == ProgressState.Replicate && pr.Inflights.Full) pr.Inflights.FreeFirstOne();
-                if (pr.State == ProgressState.Snapshot) SendSnapshotChunk(pr);
-                else if (pr.Match < Log.LastIndex) SendAppend(pr, sendIfEmpty: true);
+                // a snapshot in transfer is NOT resent here: one chunk is outstanding, resent only on its timeout
+                if (pr.State != ProgressState.Snapshot && pr.Match < Log.LastIndex) SendAppend(pr, sendIfEmpty: true);
                 if (m.ReadRound > pr.AckedReadRound)
                 {
                     pr.AckedReadRound = m.ReadRound;
@@ -79,11 +79,7 @@ public sealed partial class RaftNode
                 break;
             case MessageType.SnapshotResponse:
                 pr.RecentActive = true;
-                if (pr.State == ProgressState.Snapshot && m.Index == pr.PendingSnapshot)
-                {
-                    pr.SnapshotOffset = m.SnapshotOffset;
-                    SendSnapshotChunk(pr);
-                }
+                HandleSnapshotResponse(pr, m);
                 break;
         }
     }
@@ -239,39 +235,6 @@ public sealed partial class RaftNode
             if (pr.Id == Id || pr.RecentActive) active++;
         }
         return active >= voters.Count / 2 + 1;
-    }
-
-    // ---------------------------------------------------------------- snapshots (leader side)
-
-    private void StartSnapshot(Progress pr)
-    {
-        pr.BecomeSnapshot(storage.Snapshot.Metadata.Index);
-        SendSnapshotChunk(pr);
-    }
-
-    /// <summary>Sends the chunk the peer expects next (stop-and-wait; lost chunks are resent on heartbeat answers).</summary>
-    private void SendSnapshotChunk(Progress pr)
-    {
-        var snap = storage.Snapshot;
-        if (snap.Metadata.Index != pr.PendingSnapshot)
-        {
-            // a newer snapshot replaced the one in transfer: start over with it
-            pr.BecomeSnapshot(snap.Metadata.Index);
-        }
-        int size = snap.Data.Length;
-        long offset = pr.SnapshotOffset;
-        if (offset > size) offset = 0;
-        if (offset == size && size > 0) return; // all sent; waiting for the peer to install it
-        int length = (int)Math.Min(config.SnapshotChunkSize, size - offset);
-        Send(new Message
-        {
-            Type = MessageType.Snapshot,
-            To = pr.Id,
-            Snapshot = snap.Metadata,
-            SnapshotOffset = offset,
-            SnapshotSize = size,
-            SnapshotChunk = length == size ? snap.Data : ByteString.CopyFrom(snap.Data.Span.Slice((int)offset, length)),
-        });
     }
 
     // ---------------------------------------------------------------- ReadIndex (leader side)

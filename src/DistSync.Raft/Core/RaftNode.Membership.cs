@@ -2,7 +2,7 @@ using Google.Protobuf;
 
 namespace DistSync.Raft;
 
-// Configuration: voters, learners, single-server changes (applied at commit), and snapshot installation.
+// Configuration: voters, learners, single-server changes (applied at commit).
 public sealed partial class RaftNode
 {
     private readonly HashSet<ulong> voters = new();
@@ -15,7 +15,6 @@ public sealed partial class RaftNode
     // must have applied before it may propose another change (its last proposed one, or its log at election).
     private long confAppliedIndex;
     private long pendingConfIndex;
-    private IncomingSnapshot? incomingSnapshot;
 
     public IReadOnlyCollection<ulong> Voters => voters;
     public IReadOnlyCollection<ulong> Learners => learners;
@@ -167,69 +166,5 @@ public sealed partial class RaftNode
         pendingBroadcast = true; // start replicating to a new member
         if (MaybeCommit()) OnCommitAdvanced(); // a smaller quorum may commit more
         ReleaseConfirmedReads();
-    }
-
-    // ---------------------------------------------------------------- snapshots (follower side)
-
-    private sealed class IncomingSnapshot(SnapshotMetadata metadata, long size)
-    {
-        public SnapshotMetadata Metadata { get; } = metadata;
-        public long Size { get; } = size;
-        public MemoryStream Buffer { get; } = new();
-    }
-
-    private void HandleSnapshotChunk(Message m)
-    {
-        var meta = m.Snapshot;
-        if (meta is null || m.SnapshotOffset < 0 || m.SnapshotSize < 0) return;
-        if (meta.Index <= Log.Committed)
-        {
-            // we already have everything it contains
-            incomingSnapshot = null;
-            Send(new Message { Type = MessageType.AppendResponse, To = m.From, Index = Log.Committed });
-            return;
-        }
-        var incoming = incomingSnapshot;
-        if (incoming is null || incoming.Metadata.Index != meta.Index || incoming.Metadata.Term != meta.Term || incoming.Size != m.SnapshotSize)
-        {
-            if (m.SnapshotOffset != 0)
-            {
-                incomingSnapshot = null;
-                Send(new Message { Type = MessageType.SnapshotResponse, To = m.From, Index = meta.Index, SnapshotOffset = 0 });
-                return;
-            }
-            incoming = incomingSnapshot = new IncomingSnapshot(meta, m.SnapshotSize);
-        }
-        if (m.SnapshotOffset == incoming.Buffer.Length && incoming.Buffer.Length + m.SnapshotChunk.Length <= incoming.Size)
-        {
-            incoming.Buffer.Write(m.SnapshotChunk.Span);
-        }
-        if (incoming.Buffer.Length < incoming.Size)
-        {
-            Send(new Message { Type = MessageType.SnapshotResponse, To = m.From, Index = meta.Index, SnapshotOffset = incoming.Buffer.Length });
-            return;
-        }
-        incomingSnapshot = null;
-        var snapshot = new Snapshot { Metadata = meta, Data = ByteString.CopyFrom(incoming.Buffer.GetBuffer(), 0, (int)incoming.Buffer.Length) };
-        if (Restore(snapshot))
-            Send(new Message { Type = MessageType.AppendResponse, To = m.From, Index = Log.LastIndex });
-        else
-            Send(new Message { Type = MessageType.AppendResponse, To = m.From, Index = Log.Committed });
-    }
-
-    private bool Restore(Snapshot snapshot)
-    {
-        var meta = snapshot.Metadata;
-        if (meta.Index <= Log.Committed) return false;
-        if (Log.MatchTerm(meta.Index, meta.Term))
-        {
-            // our log already holds the snapshot's last entry: just fast-forward the commit
-            Log.CommitTo(meta.Index);
-            return false;
-        }
-        Log.Restore(snapshot);
-        ApplyConfState(meta.ConfState ?? new ConfState());
-        confAppliedIndex = meta.Index;
-        return true;
     }
 }

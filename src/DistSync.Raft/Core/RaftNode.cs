@@ -66,6 +66,7 @@ public sealed partial class RaftNode
         ApplyConfState(snapshotMeta.ConfState);
         confAppliedIndex = snapshotMeta.Index;
         ReplayCommittedConfChanges();
+        receivingSnapshot = storage.IncomingSnapshot; // a transfer interrupted by a restart resumes where it stopped
 
         step = StepFollower;
         tick = TickElection;
@@ -215,7 +216,7 @@ public sealed partial class RaftNode
     {
         if (readyOutstanding) return false;
         FlushPendingAppends();
-        return messages.Count > 0 || messagesAfterPersist.Count > 0 || readStates.Count > 0
+        return messages.Count > 0 || messagesAfterPersist.Count > 0 || readStates.Count > 0 || snapshotChunks.Count > 0
             || Log.HasUnstableEntries || Log.UnstableSnapshot is not null || Log.HasNextCommittedEntries
             || HardStateChanged();
     }
@@ -268,12 +269,15 @@ public sealed partial class RaftNode
 
         IReadOnlyList<ReadState> reads = Ready.NoReadStates;
         if (readStates.Count > 0) { reads = readStates; readStates = new List<ReadState>(); }
+        IReadOnlyList<SnapshotChunk> chunks = Ready.NoChunks;
+        if (snapshotChunks.Count > 0) { chunks = snapshotChunks; snapshotChunks = new List<SnapshotChunk>(); }
 
         var ready = new Ready
         {
             Role = Role,
             Lead = Lead,
             HardState = hs,
+            SnapshotChunks = chunks,
             Snapshot = Log.UnstableSnapshot,
             Entries = Log.HasUnstableEntries ? Log.UnstableEntries() : Ready.NoEntries,
             Messages = now,
@@ -304,6 +308,7 @@ public sealed partial class RaftNode
             Log.StableTo(last.Index, last.Term);
         }
         if (rd.CommittedEntries.Count > 0) Log.AppliedTo(rd.CommittedEntries[^1].Index);
+        if (rd.SnapshotChunks.Count > 0) OnSnapshotChunksStored();
 
         if (Role == RaftRole.Leader && selfProgress is { } self && self.MaybeUpdate(Log.StableLastIndex))
         {
@@ -420,6 +425,7 @@ public sealed partial class RaftNode
             if (leadTransferee != 0) leadTransferee = 0; // transfer did not finish within an election timeout
         }
         if (Role != RaftRole.Leader) return;
+        TickSnapshotTransfers();
         if (heartbeatElapsed >= config.HeartbeatTick)
         {
             heartbeatElapsed = 0;

@@ -6,7 +6,8 @@ namespace DistSync.Raft;
 /// <item><see cref="Messages"/> may be sent at once, before or while persisting (the leader's appends and
 /// heartbeats: the leader writes its own entries in parallel with replicating them; it counts itself towards a
 /// commit only after <see cref="RaftNode.Advance"/>).</item>
-/// <item>Persist, durably: <see cref="Snapshot"/> (install it, then restore the state machine from it), then
+/// <item>Persist, durably: <see cref="SnapshotChunks"/> (each with <see cref="IRaftStorage.WriteSnapshotChunk"/>), then
+/// <see cref="Snapshot"/> (install it, then restore the state machine from it), then
 /// <see cref="Entries"/> (an entry replaces any stored entry at the same index and everything after it), then
 /// <see cref="HardState"/>.</item>
 /// <item>Only then send <see cref="MessagesAfterPersist"/>: votes and acknowledgements promise that the
@@ -22,6 +23,7 @@ public sealed class Ready
     internal static readonly IReadOnlyList<Entry> NoEntries = Array.Empty<Entry>();
     internal static readonly IReadOnlyList<Message> NoMessages = Array.Empty<Message>();
     internal static readonly IReadOnlyList<ReadState> NoReadStates = Array.Empty<ReadState>();
+    internal static readonly IReadOnlyList<SnapshotChunk> NoChunks = Array.Empty<SnapshotChunk>();
 
     /// <summary>Volatile state at the time of the batch, for the host's bookkeeping (who to redirect clients to).</summary>
     public RaftRole Role { get; internal init; }
@@ -29,6 +31,10 @@ public sealed class Ready
 
     /// <summary>Term, vote and commit to persist; null when unchanged since the previous batch.</summary>
     public HardState? HardState { get; internal init; }
+
+    /// <summary>Chunks of a snapshot being received from the leader, to store first (the node acknowledges them to the
+    /// leader only once stored, and assembles the snapshot from storage when the last one is).</summary>
+    public IReadOnlyList<SnapshotChunk> SnapshotChunks { get; internal init; } = NoChunks;
 
     /// <summary>A snapshot received from the leader, to install before anything else; null if none.</summary>
     public Snapshot? Snapshot { get; internal init; }

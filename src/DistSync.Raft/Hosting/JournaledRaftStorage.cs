@@ -21,6 +21,10 @@ internal sealed class JournaledRaftStorage : InMemoryRaftLog
             case RaftLogState state:
                 RestoreLogState(state);
                 break;
+            case SnapshotChunkReceived chunk:
+                // a chunk that does not continue the partial snapshot (its start was compacted away) is dropped
+                WriteSnapshotChunk(new SnapshotChunk(chunk.Metadata, chunk.Offset, chunk.TotalSize, chunk.Data));
+                break;
             case SnapshotInstalled installed:
                 ApplySnapshot(installed.Snapshot);
                 break;

@@ -185,7 +185,7 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
                 var cc = new ConfChange { Type = ConfChangeType.AddVoter, NodeId = RaftIds.FromNodeId(info.NodeId), Context = info.ToByteString() };
                 entries.Add(new Entry { Index = i + 1, Term = 1, Type = EntryType.ConfChange, Data = cc.ToByteString() });
             }
-            var batch = new PersistBatch(null, entries, new HardState { Term = 1, Commit = entries.Count });
+            var batch = new PersistBatch([], null, entries, new HardState { Term = 1, Commit = entries.Count });
             logActor.Tell(batch, Self);
             Become(() => Bootstrapping(recovered, batch));
             return;
@@ -454,10 +454,10 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
         if (!node.HasReady()) return;
         var rd = node.GetReady();
         Send(rd.Messages);
-        if (rd.Snapshot is not null || rd.Entries.Count > 0 || rd.HardState is not null)
+        if (rd.SnapshotChunks.Count > 0 || rd.Snapshot is not null || rd.Entries.Count > 0 || rd.HardState is not null)
         {
             inFlight = rd;
-            logActor.Tell(new PersistBatch(rd.Snapshot, rd.Entries, rd.HardState), Self);
+            logActor.Tell(new PersistBatch(rd.SnapshotChunks, rd.Snapshot, rd.Entries, rd.HardState), Self);
             Become(Persisting);
             return;
         }
@@ -469,6 +469,7 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
         var rd = inFlight!;
         inFlight = null;
         // durable now: the storage view may show it
+        for (int i = 0; i < rd.SnapshotChunks.Count; i++) storage.WriteSnapshotChunk(rd.SnapshotChunks[i]);
         if (rd.Snapshot is { } snap)
         {
             storage.ApplySnapshot(snap);
@@ -480,6 +481,9 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
             for (int i = 0; i < rd.Entries.Count; i++) LearnFromEntry(rd.Entries[i]);
         }
         if (rd.HardState is { } hs) storage.SetHardState(hs);
+        // After an install, a log snapshot right away lets the journal drop the chunk events and the install event
+        // (taken only now, when the view holds the whole batch: the events it replaces are deleted).
+        if (rd.Snapshot is not null) logActor.Tell(new SaveLogState(storage.ToLogState()), Self);
         Become(Active);
         FinishReady(rd);
         Stash.UnstashAll();
@@ -754,6 +758,8 @@ internal sealed class RaftActor : ReceiveActor, IWithStash, IWithTimers
         {
             SnapshotIndex = storage.Snapshot.Metadata.Index,
             FirstIndex = node.FirstIndex,
+            SnapshotChunksSent = node.SnapshotChunksSent,
+            SnapshotChunksResent = node.SnapshotChunksResent,
         };
     }
 

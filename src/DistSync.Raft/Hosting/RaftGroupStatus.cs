@@ -22,6 +22,11 @@ public sealed record RaftGroupStatus(
 
     /// <summary>First index still in this node's log; entries before it are compacted into the snapshot.</summary>
     public long FirstIndex { get; init; }
+
+    /// <summary>Snapshot chunk messages this node sent while leading (since it started), and how many were resends.</summary>
+    public long SnapshotChunksSent { get; init; }
+
+    public long SnapshotChunksResent { get; init; }
 }
 
 /// <summary>A member of the group's configuration.</summary>

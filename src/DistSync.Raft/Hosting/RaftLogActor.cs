@@ -6,7 +6,8 @@ namespace DistSync.Raft.Hosting;
 
 /// <summary>
 /// The event-sourced Raft log of one group on this node (PersistenceId <c>raft-{group}</c>): events
-/// <see cref="EntriesAppended"/>, <see cref="HardStateChanged"/>, <see cref="SnapshotInstalled"/>, and after each
+/// <see cref="EntriesAppended"/>, <see cref="HardStateChanged"/>, <see cref="SnapshotChunkReceived"/>,
+/// <see cref="SnapshotInstalled"/>, and after each
 /// log compaction a persistence snapshot (<see cref="RaftLogState"/>) followed by DeleteMessages of the events it
 /// covers. On start it replays into a <see cref="JournaledRaftStorage"/> and hands that to its parent, the
 /// <see cref="RaftActor"/>, which steps nothing before. A failed write stops this actor (PersistentActor rule);
@@ -25,6 +26,7 @@ internal sealed class RaftLogActor : PersistentActor
         Recover<EntriesAppended>(e => recovering!.Replay(e));
         Recover<HardStateChanged>(e => recovering!.Replay(e));
         Recover<SnapshotInstalled>(e => recovering!.Replay(e));
+        Recover<SnapshotChunkReceived>(e => recovering!.Replay(e));
         Recover<RecoveryCompleted>(_ =>
         {
             var storage = recovering!;
@@ -56,7 +58,12 @@ internal sealed class RaftLogActor : PersistentActor
 
     private void OnPersistBatch(PersistBatch batch)
     {
-        var events = new List<object>(3);
+        var events = new List<object>(3 + batch.Chunks.Count);
+        for (int i = 0; i < batch.Chunks.Count; i++)
+        {
+            var c = batch.Chunks[i];
+            events.Add(new SnapshotChunkReceived { Metadata = c.Metadata, Offset = c.Offset, TotalSize = c.TotalSize, Data = c.Data });
+        }
         if (batch.Snapshot is { } snap) events.Add(new SnapshotInstalled { Snapshot = snap });
         if (batch.Entries.Count > 0)
         {

@@ -4,8 +4,8 @@ namespace DistSync.Raft.Hosting;
 
 // Messages between a RaftActor and its RaftLogActor (local only, never on the wire).
 
-/// <summary>Persist one Ready's snapshot, entries and hard state as one atomic write; answered with <see cref="BatchPersisted"/>.</summary>
-internal sealed record PersistBatch(Snapshot? Snapshot, IReadOnlyList<Entry> Entries, HardState? HardState);
+/// <summary>Persist one Ready's snapshot chunks, snapshot, entries and hard state as one atomic write; answered with <see cref="BatchPersisted"/>.</summary>
+internal sealed record PersistBatch(IReadOnlyList<SnapshotChunk> Chunks, Snapshot? Snapshot, IReadOnlyList<Entry> Entries, HardState? HardState);
 
 /// <summary>The batch is durable.</summary>
 internal sealed record BatchPersisted

@@ -20,6 +20,7 @@ public static class RaftMessageIds
     public const int HardStateChangedEvent = 101;
     public const int SnapshotInstalledEvent = 102;
     public const int RaftLogStateSnapshot = 103;
+    public const int SnapshotChunkReceivedEvent = 104;
 
     /// <summary>Registers the remoting messages (idempotent).</summary>
     public static void Register(MessageTypeRegistry registry)
@@ -40,5 +41,6 @@ public static class RaftMessageIds
         if (!registry.IsRegistered(typeof(HardStateChanged))) registry.RegisterProtobuf<HardStateChanged>(HardStateChangedEvent);
         if (!registry.IsRegistered(typeof(SnapshotInstalled))) registry.RegisterProtobuf<SnapshotInstalled>(SnapshotInstalledEvent);
         if (!registry.IsRegistered(typeof(RaftLogState))) registry.RegisterProtobuf<RaftLogState>(RaftLogStateSnapshot);
+        if (!registry.IsRegistered(typeof(SnapshotChunkReceived))) registry.RegisterProtobuf<SnapshotChunkReceived>(SnapshotChunkReceivedEvent);
     }
 }

@@ -250,6 +250,7 @@ public sealed class RaftSimulation
             Crash(n);
             return;
         }
+        foreach (var chunk in rd.SnapshotChunks) n.Storage.WriteSnapshotChunk(chunk);
         if (rd.Snapshot is { } snap)
         {
             safety.ObserveSnapshotInstalled(n.Id, snap.Metadata);

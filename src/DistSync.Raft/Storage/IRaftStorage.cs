@@ -9,7 +9,8 @@ namespace DistSync.Raft;
 /// <para>
 /// Threading: single-threaded, owned by whoever drives the node. <see cref="RaftNode"/> only reads; the host
 /// writes, after <see cref="RaftNode.GetReady"/> and before <see cref="RaftNode.Advance"/>, in this order:
-/// <see cref="ApplySnapshot"/> (if any), <see cref="Append"/>, <see cref="SetHardState"/>. A write must be
+/// <see cref="WriteSnapshotChunk"/> (each chunk, if any), <see cref="ApplySnapshot"/> (if any), <see cref="Append"/>,
+/// <see cref="SetHardState"/>. The node itself calls <see cref="TakeIncomingSnapshot"/> once the last chunk is stored. A write must be
 /// durable when it returns (a crash afterwards keeps it).
 /// </para>
 /// The log always holds a "dummy" position at <c>FirstIndex - 1</c> (the snapshot's index) whose term is known.
@@ -44,6 +45,19 @@ public interface IRaftStorage
 
     /// <summary>Installs a snapshot received from the leader: the log is replaced by the snapshot's position.</summary>
     void ApplySnapshot(Snapshot snapshot);
+
+    /// <summary>The snapshot being received from the leader (chunks stored so far), or null.</summary>
+    PartialSnapshot? IncomingSnapshot { get; }
+
+    /// <summary>
+    /// Stores a chunk of a snapshot being received (durably, like every write). Offset 0 starts a new snapshot and
+    /// discards any other partial one; any other chunk must continue the current one at its received length.
+    /// False (nothing stored) when it does not: then the partial snapshot is discarded.
+    /// </summary>
+    bool WriteSnapshotChunk(SnapshotChunk chunk);
+
+    /// <summary>The received snapshot, assembled from its chunks; the partial state is cleared. Throws when incomplete.</summary>
+    Snapshot TakeIncomingSnapshot();
 
     /// <summary>Records a snapshot the local state machine took at <paramref name="index"/> (already applied).</summary>
     void CreateSnapshot(long index, ConfState confState, ByteString data);

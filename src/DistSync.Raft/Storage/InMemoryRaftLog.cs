@@ -74,12 +74,62 @@ public abstract class InMemoryRaftLog : IRaftStorage
 
     public void SetHardState(HardState state) => HardState = state.Clone();
 
-    public void ApplySnapshot(Snapshot incoming)
+    public void ApplySnapshot(Snapshot installed)
     {
-        if (incoming.Metadata.Index <= snapshot.Metadata.Index) return; // older than what we have
-        snapshot = incoming;
+        if (installed.Metadata.Index <= snapshot.Metadata.Index) return; // older than what we have
+        snapshot = installed;
         entries.Clear();
-        entries.Add(new Entry { Index = incoming.Metadata.Index, Term = incoming.Metadata.Term });
+        entries.Add(new Entry { Index = installed.Metadata.Index, Term = installed.Metadata.Term });
+        if (incoming is { } partial && partial.Metadata.Index <= installed.Metadata.Index) DiscardIncoming();
+    }
+
+    // The snapshot being received: its chunks as they came (no copy), assembled once in TakeIncomingSnapshot.
+    private PartialSnapshot? incoming;
+    private readonly List<ByteString> incomingChunks = new();
+
+    public PartialSnapshot? IncomingSnapshot => incoming;
+
+    public bool WriteSnapshotChunk(SnapshotChunk chunk)
+    {
+        if (chunk.Offset == 0)
+        {
+            incomingChunks.Clear();
+            incoming = new PartialSnapshot(chunk.Metadata, chunk.TotalSize, 0);
+        }
+        else if (incoming is null || !incoming.Metadata.Equals(chunk.Metadata) || incoming.Size != chunk.TotalSize || incoming.Received != chunk.Offset)
+        {
+            DiscardIncoming(); // a gap (e.g. the start was compacted out of a journal): the transfer restarts from 0
+            return false;
+        }
+        if (incoming.Received + chunk.Data.Length > incoming.Size)
+        {
+            DiscardIncoming();
+            return false;
+        }
+        incomingChunks.Add(chunk.Data);
+        incoming = incoming with { Received = incoming.Received + chunk.Data.Length };
+        return true;
+    }
+
+    public Snapshot TakeIncomingSnapshot()
+    {
+        if (incoming is not { IsComplete: true } done)
+            throw new InvalidOperationException($"raft log: the incoming snapshot is incomplete ({incoming?.Received ?? 0} of {incoming?.Size ?? 0} bytes)");
+        var data = new byte[done.Size];
+        int at = 0;
+        foreach (var c in incomingChunks)
+        {
+            c.Span.CopyTo(data.AsSpan(at));
+            at += c.Length;
+        }
+        DiscardIncoming();
+        return new Snapshot { Metadata = done.Metadata, Data = UnsafeByteOperations.UnsafeWrap(data) };
+    }
+
+    private void DiscardIncoming()
+    {
+        incoming = null;
+        incomingChunks.Clear();
     }
 
     public void CreateSnapshot(long index, ConfState confState, ByteString data)

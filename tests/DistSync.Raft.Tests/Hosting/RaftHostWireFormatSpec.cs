@@ -36,6 +36,7 @@ public sealed class RaftHostWireFormatSpec
         Assert.Equal(101, registry.Serialize(new HardStateChanged()).TypeId);
         Assert.Equal(102, registry.Serialize(new SnapshotInstalled()).TypeId);
         Assert.Equal(103, registry.Serialize(new RaftLogState()).TypeId);
+        Assert.Equal(104, registry.Serialize(new SnapshotChunkReceived()).TypeId);
     }
 
     [Theory]

@@ -42,7 +42,7 @@ public class SnapshotSpec
     }
 
     [Fact]
-    public void A_lost_chunk_is_sent_again_and_the_transfer_completes()
+    public void A_lost_chunk_is_resent_once_after_the_retransmit_timeout_not_on_heartbeat_answers()
     {
         var c = LaggingFollowerBehindACompactedLog(out var state);
         c.Heal();
@@ -59,9 +59,65 @@ public class SnapshotSpec
         });
         Assert.True(dropped);
         Assert.NotEqual(state, c.Storage(3).Snapshot.Data); // stalled at the missing chunk
-        c.TickAll(3); // heartbeat answers make the leader resend from the follower's offset
+        long sent = c[1].SnapshotChunksSent;
+
+        // heartbeats and their answers flow for almost an election timeout (10 ticks): nothing is resent meanwhile
+        c.TickAll(8);
+        Assert.Equal(sent, c[1].SnapshotChunksSent);
+        Assert.Equal(0, c[1].SnapshotChunksResent);
+
+        // the timeout passes: the missing chunk goes once more, and the rest follows it one by one
+        c.TickAll(3);
+        Assert.Equal(1, c[1].SnapshotChunksResent);
         Assert.Equal(state, c.Storage(3).Snapshot.Data);
         Assert.Equal(new[] { "after-snapshot" }, c.AppliedData(3));
+        // 10 chunks of at most 10 bytes: offsets 0-20, 30 lost, 30 resent, 40-90 = 11 messages
+        Assert.Equal(11, c.Sent.Count(m => m.Type == MessageType.Snapshot && m.To == 3));
+    }
+
+    [Fact]
+    public void Heartbeats_during_a_transfer_do_not_start_more_chunk_loops()
+    {
+        // every network hop coincides with a leader tick (heartbeat every tick): answers and acks interleave
+        var c = LaggingFollowerBehindACompactedLog(out var state);
+        c.Heal();
+        for (int hop = 0; hop < 200 && !state.Equals(c.Storage(3).Snapshot.Data); hop++)
+        {
+            c.Tick(1);
+            c.DeliverOneHop();
+        }
+        Assert.Equal(state, c.Storage(3).Snapshot.Data);
+        var chunks = c.Sent.Where(m => m.Type == MessageType.Snapshot && m.To == 3).ToList();
+        // one chunk outstanding at a time: each offset is sent exactly once (nothing was lost, nothing timed out)
+        Assert.Equal(0, c[1].SnapshotChunksResent);
+        Assert.Equal(10, chunks.Count);
+        Assert.Equal(chunks.Select(m => m.SnapshotOffset).Distinct().Count(), chunks.Count);
+    }
+
+    [Fact]
+    public void A_follower_stores_each_chunk_before_acknowledging_it_and_resumes_after_a_restart()
+    {
+        var c = LaggingFollowerBehindACompactedLog(out var state);
+        c.Heal();
+        // deliver until the follower has stored four chunks, then crash it
+        for (int hop = 0; hop < 200 && (c.Storage(3).IncomingSnapshot?.Received ?? 0) < 40; hop++)
+        {
+            c.Tick(1);
+            c.DeliverOneHop();
+        }
+        var partial = c.Storage(3).IncomingSnapshot;
+        Assert.NotNull(partial);
+        Assert.Equal(40, partial.Received);
+        Assert.True(c.Sent.Where(m => m.Type == MessageType.SnapshotResponse && m.From == 3).All(m => m.SnapshotOffset <= 40));
+        c.Crash(3);
+        c.Restart(3);
+
+        // the restarted follower asks for what follows its stored chunks; the transfer completes from there
+        c.TickAll(15);
+        Assert.Equal(state, c.Storage(3).Snapshot.Data);
+        Assert.Null(c.Storage(3).IncomingSnapshot);
+        Assert.Equal(new[] { "after-snapshot" }, c.AppliedData(3));
+        Assert.DoesNotContain(c.Sent.Where(m => m.Type == MessageType.Snapshot && m.To == 3).SkipWhile(m => m.SnapshotOffset != 40).Skip(1), m => m.SnapshotOffset < 40 && m.SnapshotOffset > 0);
     }
 
     [Fact]

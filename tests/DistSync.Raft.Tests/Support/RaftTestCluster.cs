@@ -122,6 +122,7 @@ public sealed class RaftTestCluster
                 var rd = node.GetReady();
                 Enqueue(rd.Messages);
                 var storage = storages[id];
+                foreach (var chunk in rd.SnapshotChunks) storage.WriteSnapshotChunk(chunk);
                 if (rd.Snapshot is { } snap)
                 {
                     storage.ApplySnapshot(snap);
@@ -163,6 +164,20 @@ public sealed class RaftTestCluster
             }
         }
         throw new InvalidOperationException("cluster did not become quiet");
+    }
+
+    /// <summary>Delivers what is in flight now (one network hop; answers stay in flight), then handles the Readies.</summary>
+    public void DeliverOneHop()
+    {
+        ProcessReadies();
+        var batch = InFlight.ToList();
+        InFlight.Clear();
+        foreach (var m in batch)
+        {
+            if (cut.Contains((m.From, m.To)) || !IsUp(m.To)) continue;
+            nodes[m.To]!.Step(m.Clone());
+        }
+        ProcessReadies();
     }
 
     /// <summary>Drops everything in flight.</summary>
