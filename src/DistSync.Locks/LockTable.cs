@@ -350,13 +350,17 @@ public sealed class LockTable
             return o.Kind switch
             {
                 WaitOutcomeKind.Granted => new LockGranted(o.Resource, o.Mode, o.FencingToken),
-                WaitOutcomeKind.Deadlock => new CommandFailed(LockFailureReason.Deadlock, $"Waiting for \"{o.Resource}\" would deadlock; this transaction was the youngest in the cycle."),
+                WaitOutcomeKind.Deadlock => new CommandFailed(LockFailureReason.Deadlock, DeadlockDetail(o)) { Released = o.Released },
                 _ => throw new InvalidOperationException($"Request {o.RequestId} ended as {o.Kind} in the entry that queued it."),
             };
         }
 
         return null;
     }
+
+    private static string DeadlockDetail(WaitOutcome o) =>
+        $"Waiting for \"{o.Resource}\" would deadlock; this transaction was the youngest in the cycle and was aborted"
+        + (o.Released.Count == 0 ? "." : $", releasing its holds on {string.Join(", ", o.Released.Select(r => $"\"{r}\""))}.");
 
     private static bool IsCompatible(ResourceLock res, string sessionId, LockMode mode)
     {
@@ -420,7 +424,7 @@ public sealed class LockTable
         MarkDirty(res);
     }
 
-    private void RemoveWaiter(ApplyContext ctx, LockWaiter waiter, WaitOutcomeKind? endsAs)
+    private void RemoveWaiter(ApplyContext ctx, LockWaiter waiter, WaitOutcomeKind? endsAs, IReadOnlyList<string>? released = null)
     {
         var res = _resources[waiter.Resource];
         res.Queue.Remove(waiter);
@@ -439,7 +443,7 @@ public sealed class LockTable
         MarkDirty(res);
         if (endsAs is { } kind)
         {
-            ctx.Outcomes.Add(new WaitOutcome(waiter.RequestId, waiter.SessionId, waiter.Resource, waiter.Mode, kind, 0));
+            ctx.Outcomes.Add(new WaitOutcome(waiter.RequestId, waiter.SessionId, waiter.Resource, waiter.Mode, kind, 0) { Released = released ?? [] });
         }
     }
 
@@ -607,18 +611,35 @@ public sealed class LockTable
         return victim;
     }
 
+    /// <summary>Fails the transaction's waits with <see cref="WaitOutcomeKind.Deadlock"/>, each naming the holds it releases, then releases them.</summary>
     private void Abort(ApplyContext ctx, string txnId)
     {
         var txn = _txns[txnId];
+        var released = ResourcesOf(txn.Holds);
         foreach (var requestId in txn.Waits.ToArray())
         {
-            RemoveWaiter(ctx, _waits[requestId], WaitOutcomeKind.Deadlock);
+            RemoveWaiter(ctx, _waits[requestId], WaitOutcomeKind.Deadlock, released);
         }
 
         foreach (var (resource, sessionId) in txn.Holds.ToArray())
         {
             RemoveHold(_resources[resource], sessionId);
         }
+    }
+
+    /// <summary>The distinct resources of (resource, session) pairs kept in ordinal order, so already sorted.</summary>
+    private static string[] ResourcesOf(SortedSet<(string Resource, string SessionId)> holds)
+    {
+        var names = new List<string>(holds.Count);
+        foreach (var (resource, _) in holds)
+        {
+            if (names.Count == 0 || !string.Equals(names[^1], resource, StringComparison.Ordinal))
+            {
+                names.Add(resource);
+            }
+        }
+
+        return [.. names];
     }
 
     private static IReadOnlyList<(string, string)> ComputeEdges(ResourceLock res)
