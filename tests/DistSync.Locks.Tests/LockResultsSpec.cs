@@ -55,11 +55,11 @@ public sealed class LockResultsSpec
         var b = new LockServiceStateMachine();
         foreach (var sm in new[] { a, b })
         {
-            sm.Apply(1, 1000, LockCommands.CreateSession(10_000));
+            sm.Apply(1, 1, 1000, LockCommands.CreateSession(10_000));
         }
 
-        a.Apply(2, 1001, LockCommands.Acquire("r", "s-1", LockMode.Exclusive, 0, "", "token-a"));
-        b.Apply(2, 1001, LockCommands.Acquire("r", "s-1", LockMode.Exclusive, 0, "", "token-b"));
+        a.Apply(2, 1, 1001, LockCommands.Acquire("r", "s-1", LockMode.Exclusive, 0, "", "token-a"));
+        b.Apply(2, 1, 1001, LockCommands.Acquire("r", "s-1", LockMode.Exclusive, 0, "", "token-b"));
 
         Assert.Equal(a.Snapshot(), b.Snapshot());
     }
