@@ -21,7 +21,7 @@ public static class LockResults
         LockReleased r => new LockResult { Released = new LockReleasedResult { Resource = r.Resource } },
         WaitCancelled w => new LockResult { WaitCancelled = new WaitCancelledResult { RequestId = w.RequestId, WasWaiting = w.WasWaiting } },
         ExpiryApplied e => new LockResult { ExpiryApplied = new ExpiryAppliedResult { SessionsExpired = e.SessionsExpired, WaitsTimedOut = e.WaitsTimedOut } },
-        CommandFailed f => new LockResult { Failed = new CommandFailedResult { Reason = ToWire(f.Reason), Detail = f.Detail } },
+        CommandFailed f => new LockResult { Failed = new CommandFailedResult { Reason = ToWire(f.Reason), Detail = f.Detail, Released = { f.Released } } },
         _ => throw new ArgumentException($"Unknown lock result type {result.GetType().Name}.", nameof(result)),
     };
 
@@ -48,7 +48,7 @@ public static class LockResults
             LockResult.ResultOneofCase.Released => new LockReleased(wire.Released.Resource),
             LockResult.ResultOneofCase.WaitCancelled => new WaitCancelled(wire.WaitCancelled.RequestId, wire.WaitCancelled.WasWaiting),
             LockResult.ResultOneofCase.ExpiryApplied => new ExpiryApplied(wire.ExpiryApplied.SessionsExpired, wire.ExpiryApplied.WaitsTimedOut),
-            LockResult.ResultOneofCase.Failed => new CommandFailed(FromWire(wire.Failed.Reason), wire.Failed.Detail),
+            LockResult.ResultOneofCase.Failed => new CommandFailed(FromWire(wire.Failed.Reason), wire.Failed.Detail) { Released = [.. wire.Failed.Released] },
             _ => throw new InvalidDataException("The lock result carries no result."),
         };
     }

@@ -16,6 +16,12 @@ namespace DistSync.Locks;
 /// deadline order: waits time out, sessions expire (ties: waits first). So an <see cref="Expire"/> entry only carries
 /// time; any entry ends what is due, and a keepalive at or after its session's expiry finds it gone. The host
 /// proposes an Expire when its clock reaches <see cref="NextDeadlineMs"/>.</para>
+/// <para><b>Grace after a leader change</b> (as etcd's lessor refreshes every lease when a leader is promoted). While
+/// there is no leader no keepalive can commit, so the first entry of a higher term first moves every session's expiry
+/// to at least that entry's log time + the session's TTL, before the entry ends anything due: a session then has one
+/// full TTL under the new leader to renew. The term comes from the entry (<see cref="LastTerm"/>, in snapshots), so
+/// every replica extends at the same entry. A state that has seen no term (new, or restored from a snapshot older than
+/// the field) takes the next entry's term without a grace.</para>
 /// <para><b>Sessions ending</b> release all their locks and end all their waits in that entry (expiry:
 /// <see cref="WaitOutcomeKind.SessionExpired"/>; delete: <see cref="WaitOutcomeKind.Cancelled"/>), granting waiters
 /// the freed locks in the same entry, and are reported in <see cref="LockApplyResult.SessionsEnded"/>.</para>
@@ -41,6 +47,9 @@ public sealed class LockServiceStateMachine
     /// <summary>The state machine's clock: the largest log time applied.</summary>
     public long LastLogTimeMs { get; private set; }
 
+    /// <summary>The Raft term of the last applied entry (0 before the first); a higher one starts a session grace.</summary>
+    public long LastTerm { get; private set; }
+
     /// <summary>Deadlocks broken so far.</summary>
     public long DeadlocksDetected => Locks.DeadlocksDetected;
 
@@ -60,10 +69,11 @@ public sealed class LockServiceStateMachine
 
     /// <summary>Applies one committed entry.</summary>
     /// <param name="index">The entry's Raft index; strictly greater than every index applied before.</param>
+    /// <param name="term">The entry's Raft term; never less than <see cref="LastTerm"/> (log terms do not decrease).</param>
     /// <param name="logTimeMs">The leader's clock when it stamped the entry.</param>
     /// <param name="command">The entry's payload.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The index is not after <see cref="LastAppliedIndex"/> (a host bug: entries applied twice or out of order).</exception>
-    public LockApplyResult Apply(long index, long logTimeMs, LockCommand command)
+    /// <exception cref="ArgumentOutOfRangeException">The index is not after <see cref="LastAppliedIndex"/> or the term is below <see cref="LastTerm"/> (a host bug: entries applied twice or out of order); nothing changed.</exception>
+    public LockApplyResult Apply(long index, long term, long logTimeMs, LockCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (index <= LastAppliedIndex)
@@ -71,9 +81,21 @@ public sealed class LockServiceStateMachine
             throw new ArgumentOutOfRangeException(nameof(index), index, $"Entry {index} is not after the last applied entry {LastAppliedIndex}.");
         }
 
+        if (term < LastTerm)
+        {
+            throw new ArgumentOutOfRangeException(nameof(term), term, $"Entry {index} has term {term}, below the last applied term {LastTerm}.");
+        }
+
         LastAppliedIndex = index;
         LastLogTimeMs = Math.Max(LastLogTimeMs, logTimeMs);
         var ctx = new ApplyContext(index, LastLogTimeMs);
+        if (term > LastTerm && LastTerm > 0)
+        {
+            // Before anything due ends: the new leader's first entry is often the Expire it proposes at once.
+            Sessions.ExtendAll(ctx.NowMs);
+        }
+
+        LastTerm = term;
         var ended = new List<SessionEnded>();
         var (sessionsExpired, waitsTimedOut) = EndWhatIsDue(ctx, ended);
 
@@ -101,7 +123,7 @@ public sealed class LockServiceStateMachine
     /// <summary>The whole state as bytes: equal states give equal bytes (every collection sorted).</summary>
     public byte[] Snapshot()
     {
-        var snapshot = new LockSnapshot { LastAppliedIndex = LastAppliedIndex, LastLogTimeMs = LastLogTimeMs };
+        var snapshot = new LockSnapshot { LastAppliedIndex = LastAppliedIndex, LastLogTimeMs = LastLogTimeMs, LastTerm = LastTerm };
         foreach (var s in Sessions.All())
         {
             snapshot.Sessions.Add(new SessionRecord
@@ -152,8 +174,14 @@ public sealed class LockServiceStateMachine
                 }
             }
 
+            if (snapshot.LastTerm < 0)
+            {
+                throw new InvalidDataException($"Snapshot has a negative last term ({snapshot.LastTerm}).");
+            }
+
             LastAppliedIndex = snapshot.LastAppliedIndex;
             LastLogTimeMs = snapshot.LastLogTimeMs;
+            LastTerm = snapshot.LastTerm;
         }
         catch
         {
@@ -161,6 +189,7 @@ public sealed class LockServiceStateMachine
             Locks.Clear();
             LastAppliedIndex = 0;
             LastLogTimeMs = 0;
+            LastTerm = 0;
             throw;
         }
     }

@@ -34,7 +34,7 @@ namespace DistSync.Locks;
 /// its holds are released, which may grant others in the same entry. A txn shared by two sessions never waits for
 /// itself: such a wait is only ended by its deadline.</para>
 /// </remarks>
-public sealed class LockTable
+public sealed partial class LockTable
 {
     private static readonly IReadOnlyList<(string, string)> NoEdges = Array.Empty<(string, string)>();
 
@@ -193,110 +193,6 @@ public sealed class LockTable
         Settle(ctx);
     }
 
-    internal void ExportTo(LockSnapshot snapshot)
-    {
-        var names = new List<string>(_resources.Keys);
-        names.Sort(StringComparer.Ordinal);
-        foreach (var name in names)
-        {
-            var res = _resources[name];
-            var record = new ResourceRecord { Resource = name, LastToken = res.LastToken };
-            foreach (var hold in res.Holders.Values)
-            {
-                record.Holders.Add(new HoldRecord
-                {
-                    SessionId = hold.SessionId,
-                    Mode = LockCommands.ToWire(hold.Mode),
-                    FencingToken = hold.FencingToken,
-                    SinceMs = hold.SinceMs,
-                    TxnId = hold.TxnId,
-                });
-            }
-
-            foreach (var w in res.Queue)
-            {
-                record.Waiters.Add(new WaitRecord
-                {
-                    RequestId = w.RequestId,
-                    SessionId = w.SessionId,
-                    Mode = LockCommands.ToWire(w.Mode),
-                    TxnId = w.TxnId,
-                    DeadlineMs = w.DeadlineMs,
-                    EnqueuedMs = w.EnqueuedMs,
-                });
-            }
-
-            snapshot.Resources.Add(record);
-        }
-
-        var txns = new List<string>(_txns.Keys);
-        txns.Sort(StringComparer.Ordinal);
-        foreach (var txn in txns)
-        {
-            snapshot.Txns.Add(new TxnRecord { TxnId = txn, FirstIndex = _txns[txn].FirstIndex });
-        }
-
-        snapshot.DeadlocksDetected = DeadlocksDetected;
-    }
-
-    /// <exception cref="InvalidDataException">The snapshot is inconsistent.</exception>
-    internal void LoadFrom(LockSnapshot snapshot)
-    {
-        Clear();
-        DeadlocksDetected = snapshot.DeadlocksDetected;
-        foreach (var t in snapshot.Txns)
-        {
-            if (!_txns.TryAdd(t.TxnId, new TxnState(t.FirstIndex)))
-            {
-                throw new InvalidDataException($"Snapshot lists transaction \"{t.TxnId}\" twice.");
-            }
-        }
-
-        foreach (var r in snapshot.Resources)
-        {
-            var res = new ResourceLock(r.Resource) { LastToken = r.LastToken };
-            if (!_resources.TryAdd(r.Resource, res))
-            {
-                throw new InvalidDataException($"Snapshot lists resource \"{r.Resource}\" twice.");
-            }
-
-            foreach (var h in r.Holders)
-            {
-                var mode = FromWire(h.Mode);
-                if (res.Holders.ContainsKey(h.SessionId))
-                {
-                    throw new InvalidDataException($"Snapshot lists holder {h.SessionId} of \"{r.Resource}\" twice.");
-                }
-
-                res.Holders.Add(h.SessionId, new LockHold(h.SessionId, mode, h.FencingToken, h.SinceMs, h.TxnId));
-                res.ExclusiveHolders += mode == LockMode.Exclusive ? 1 : 0;
-                IndexHold(r.Resource, h.SessionId, h.TxnId);
-            }
-
-            foreach (var w in r.Waiters)
-            {
-                var waiter = new LockWaiter(w.RequestId, w.SessionId, r.Resource, FromWire(w.Mode), w.TxnId, w.DeadlineMs, w.EnqueuedMs);
-                if (!_waits.TryAdd(waiter.RequestId, waiter))
-                {
-                    throw new InvalidDataException($"Snapshot lists wait {w.RequestId} twice.");
-                }
-
-                res.Queue.Add(waiter);
-                IndexWait(waiter);
-            }
-
-            Graph.SetResourceEdges(r.Resource, ComputeEdges(res));
-        }
-
-        foreach (var (txn, state) in _txns)
-        {
-            if (state.IsEmpty)
-            {
-                throw new InvalidDataException($"Snapshot lists transaction \"{txn}\", which holds and waits for nothing.");
-            }
-        }
-    }
-
     internal void Clear()
     {
         _resources.Clear();
@@ -350,13 +246,17 @@ public sealed class LockTable
             return o.Kind switch
             {
                 WaitOutcomeKind.Granted => new LockGranted(o.Resource, o.Mode, o.FencingToken),
-                WaitOutcomeKind.Deadlock => new CommandFailed(LockFailureReason.Deadlock, $"Waiting for \"{o.Resource}\" would deadlock; this transaction was the youngest in the cycle."),
+                WaitOutcomeKind.Deadlock => new CommandFailed(LockFailureReason.Deadlock, DeadlockDetail(o)) { Released = o.Released },
                 _ => throw new InvalidOperationException($"Request {o.RequestId} ended as {o.Kind} in the entry that queued it."),
             };
         }
 
         return null;
     }
+
+    private static string DeadlockDetail(WaitOutcome o) =>
+        $"Waiting for \"{o.Resource}\" would deadlock; this transaction was the youngest in the cycle and was aborted"
+        + (o.Released.Count == 0 ? "." : $", releasing its holds on {string.Join(", ", o.Released.Select(r => $"\"{r}\""))}.");
 
     private static bool IsCompatible(ResourceLock res, string sessionId, LockMode mode)
     {
@@ -420,7 +320,7 @@ public sealed class LockTable
         MarkDirty(res);
     }
 
-    private void RemoveWaiter(ApplyContext ctx, LockWaiter waiter, WaitOutcomeKind? endsAs)
+    private void RemoveWaiter(ApplyContext ctx, LockWaiter waiter, WaitOutcomeKind? endsAs, IReadOnlyList<string>? released = null)
     {
         var res = _resources[waiter.Resource];
         res.Queue.Remove(waiter);
@@ -439,7 +339,7 @@ public sealed class LockTable
         MarkDirty(res);
         if (endsAs is { } kind)
         {
-            ctx.Outcomes.Add(new WaitOutcome(waiter.RequestId, waiter.SessionId, waiter.Resource, waiter.Mode, kind, 0));
+            ctx.Outcomes.Add(new WaitOutcome(waiter.RequestId, waiter.SessionId, waiter.Resource, waiter.Mode, kind, 0) { Released = released ?? [] });
         }
     }
 
@@ -607,18 +507,35 @@ public sealed class LockTable
         return victim;
     }
 
+    /// <summary>Fails the transaction's waits with <see cref="WaitOutcomeKind.Deadlock"/>, each naming the holds it releases, then releases them.</summary>
     private void Abort(ApplyContext ctx, string txnId)
     {
         var txn = _txns[txnId];
+        var released = ResourcesOf(txn.Holds);
         foreach (var requestId in txn.Waits.ToArray())
         {
-            RemoveWaiter(ctx, _waits[requestId], WaitOutcomeKind.Deadlock);
+            RemoveWaiter(ctx, _waits[requestId], WaitOutcomeKind.Deadlock, released);
         }
 
         foreach (var (resource, sessionId) in txn.Holds.ToArray())
         {
             RemoveHold(_resources[resource], sessionId);
         }
+    }
+
+    /// <summary>The distinct resources of (resource, session) pairs kept in ordinal order, so already sorted.</summary>
+    private static string[] ResourcesOf(SortedSet<(string Resource, string SessionId)> holds)
+    {
+        var names = new List<string>(holds.Count);
+        foreach (var (resource, _) in holds)
+        {
+            if (names.Count == 0 || !string.Equals(names[^1], resource, StringComparison.Ordinal))
+            {
+                names.Add(resource);
+            }
+        }
+
+        return [.. names];
     }
 
     private static IReadOnlyList<(string, string)> ComputeEdges(ResourceLock res)

@@ -57,6 +57,21 @@ public sealed class SessionRegistry
         return renewed;
     }
 
+    /// <summary>
+    /// The leader-change grace: every session's expiry becomes at least <paramref name="nowMs"/> + its TTL (a full
+    /// renewal, as if each had sent a keepalive now); none is shortened.
+    /// </summary>
+    internal void ExtendAll(long nowMs)
+    {
+        _byExpiry.Clear();
+        foreach (var session in _sessions.Values.ToArray())
+        {
+            var extended = session with { ExpiresAtMs = Math.Max(session.ExpiresAtMs, nowMs + session.TtlMs) };
+            _sessions[session.SessionId] = extended;
+            _byExpiry.Add((extended.ExpiresAtMs, extended.SessionId));
+        }
+    }
+
     internal bool Remove(string sessionId)
     {
         if (!_sessions.Remove(sessionId, out var session))

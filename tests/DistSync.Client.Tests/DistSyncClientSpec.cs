@@ -112,4 +112,15 @@ public class DistSyncClientSpec
         var back = System.Text.Json.JsonSerializer.Deserialize<ProblemDetails>(json, DistSyncJson.Options);
         Assert.Equal("field 'ttlMs'", back!.Detail);
     }
+
+    [Fact]
+    public void Only_a_problem_that_lists_released_resources_writes_the_released_member()
+    {
+        var plain = System.Text.Json.JsonSerializer.Serialize(new ProblemDetails("about:blank", "bad", 400, "x"), DistSyncJson.Options);
+        var deadlock = System.Text.Json.JsonSerializer.Serialize(
+            new ProblemDetails("about:blank", "lock not granted", 409, "deadlock") { Released = [] }, DistSyncJson.Options);
+
+        Assert.DoesNotContain("released", plain, StringComparison.Ordinal);
+        Assert.Contains("\"released\":[]", deadlock, StringComparison.Ordinal);
+    }
 }

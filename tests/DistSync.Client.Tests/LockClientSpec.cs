@@ -45,6 +45,31 @@ public class LockClientSpec
     }
 
     [Fact]
+    public async Task A_409_deadlock_exposes_the_resources_the_aborted_transaction_lost()
+    {
+        const string body = """{"type":"about:blank","title":"lock not granted","status":409,"detail":"deadlock","released":["a","b/c"]}""";
+        using var client = ClientWith(new StubHandler(HttpStatusCode.Conflict, body, "application/problem+json"));
+
+        var e = await Assert.ThrowsAsync<LockNotGrantedException>(() => client.AcquireAsync("r", "s-1", wait: TimeSpan.FromSeconds(1)));
+
+        Assert.Equal("deadlock", e.Reason);
+        Assert.Equal(["a", "b/c"], e.Released);
+        Assert.Equal(["a", "b/c"], e.Problem!.Released);
+        Assert.Contains("released: a, b/c", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_409_without_a_released_list_has_none()
+    {
+        using var client = ClientWith(new StubHandler(HttpStatusCode.Conflict, Problem(409, "lock not granted", "timeout"), "application/problem+json"));
+
+        var e = await Assert.ThrowsAsync<LockNotGrantedException>(() => client.AcquireAsync("r", "s-1"));
+
+        Assert.Empty(e.Released);
+        Assert.Null(e.Problem!.Released);
+    }
+
+    [Fact]
     public async Task A_404_from_the_node_means_the_session_is_gone_for_acquire_and_keepalive()
     {
         using var client = ClientWith(new StubHandler(HttpStatusCode.NotFound, Problem(404, "not found", "Session s-9 does not exist"), "application/problem+json"));

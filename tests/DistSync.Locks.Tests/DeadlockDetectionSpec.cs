@@ -37,7 +37,7 @@ public sealed class DeadlockDetectionSpec
         var granted = _h.Granted("x", b, LockMode.Exclusive, waitMs: 60_000);
 
         Assert.Equal(new LockGranted("x", LockMode.Exclusive, _h.Index), granted);
-        Assert.Equal(new WaitOutcome(ay, a, "y", LockMode.Exclusive, WaitOutcomeKind.Deadlock, 0), Assert.Single(_h.Last.WaitOutcomes));
+        Assert.Equal(new WaitOutcome(ay, a, "y", LockMode.Exclusive, WaitOutcomeKind.Deadlock, 0) { Released = ["x"] }, Assert.Single(_h.Last.WaitOutcomes));
         Assert.Equal([b], _h.HolderSessions("x"));
         Assert.Empty(_h.Status("y").Waiters);
         Assert.Equal(1, _h.Machine.DeadlocksDetected);
@@ -268,5 +268,66 @@ public sealed class DeadlockDetectionSpec
         Assert.Equal(LockFailureReason.Deadlock, Assert.IsType<CommandFailed>(bUp).Reason);
         Assert.Equal((aOnS, WaitOutcomeKind.Granted), _h.Last.WaitOutcomes.Select(o => (o.RequestId, o.Kind)).Single());
         Assert.Equal([a], _h.HolderSessions("r"));
+    }
+
+    [Fact]
+    public void An_aborted_requester_is_told_exactly_the_resources_its_transaction_lost_sorted_and_once_each()
+    {
+        var a = _h.NewSession();
+        var b = _h.NewSession();
+        var b2 = _h.NewSession();
+        _h.Granted("x", a, LockMode.Exclusive);
+        _h.Granted("z", b, LockMode.Shared, txnId: "tb");
+        _h.Granted("z", b2, LockMode.Shared, txnId: "tb"); // the same txn holds z twice, through two sessions
+        _h.Granted("y", b, LockMode.Exclusive, txnId: "tb");
+        _h.Granted("keep", b, LockMode.Exclusive, txnId: "other");
+        _h.Queued("y", a, LockMode.Exclusive);
+
+        var failed = _h.Failed("x", b, LockMode.Exclusive, waitMs: 60_000, txnId: "tb");
+
+        Assert.Equal(LockFailureReason.Deadlock, failed.Reason);
+        Assert.Equal(["y", "z"], failed.Released);
+        Assert.Contains("\"y\", \"z\"", failed.Detail, StringComparison.Ordinal);
+        Assert.Equal(["keep"], _h.Machine.Locks.HeldBy(b));
+        Assert.Empty(_h.Machine.Locks.HeldBy(b2));
+    }
+
+    [Fact]
+    public void Every_wait_of_an_aborted_transaction_names_the_same_released_resources()
+    {
+        var old = _h.NewSession();
+        var s1 = _h.NewSession();
+        var s2 = _h.NewSession();
+        _h.Granted("y", old, LockMode.Exclusive); // old appears first: the older transaction
+        _h.Granted("x", s1, LockMode.Exclusive, txnId: "young");
+        _h.Granted("w", s2, LockMode.Exclusive, txnId: "young");
+        var wait1 = _h.Queued("y", s1, LockMode.Exclusive, txnId: "young");
+        var wait2 = _h.Queued("y", s2, LockMode.Exclusive, txnId: "young");
+
+        var granted = _h.Granted("x", old, LockMode.Exclusive, waitMs: 60_000);
+
+        Assert.Equal("x", granted.Resource);
+        var aborted = _h.Last.WaitOutcomes.Where(o => o.Kind == WaitOutcomeKind.Deadlock).ToList();
+        Assert.Equal([wait1, wait2], aborted.Select(o => o.RequestId));
+        Assert.All(aborted, o => Assert.Equal(["w", "x"], o.Released));
+    }
+
+    [Fact]
+    public void A_transaction_aborted_while_holding_nothing_releases_nothing_and_grants_name_no_resources()
+    {
+        var a = _h.NewSession();
+        var c = _h.NewSession();
+        var b = _h.NewSession();
+        _h.Granted("r1", a, LockMode.Shared);
+        _h.Granted("r2", c, LockMode.Exclusive);
+        var b1 = _h.Queued("r1", b, LockMode.Exclusive); // b's txn holds nothing and is the youngest
+        _h.Queued("r1", c, LockMode.Shared);
+
+        _h.Acquire("r2", a, LockMode.Exclusive, waitMs: 60_000); // a -> c -> b -> a
+
+        var aborted = Assert.Single(_h.Last.WaitOutcomes, o => o.Kind == WaitOutcomeKind.Deadlock);
+        Assert.Equal(b1, aborted.RequestId);
+        Assert.Empty(aborted.Released);
+        Assert.All(_h.Last.WaitOutcomes.Where(o => o.Kind != WaitOutcomeKind.Deadlock), o => Assert.Empty(o.Released));
     }
 }

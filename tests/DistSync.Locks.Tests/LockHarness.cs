@@ -3,8 +3,8 @@ using DistSync.Locks.Wire;
 namespace DistSync.Locks.Tests;
 
 /// <summary>
-/// Drives a <see cref="LockServiceStateMachine"/> like a Raft host would: consecutive indexes, a log clock the test
-/// moves, and the applied log kept so another replica can replay it.
+/// Drives a <see cref="LockServiceStateMachine"/> like a Raft host would: consecutive indexes, a term and a log clock
+/// the test moves, and the applied log kept so another replica can replay it.
 /// </summary>
 internal sealed class LockHarness
 {
@@ -21,15 +21,18 @@ internal sealed class LockHarness
     /// <summary>Log time stamped on the next entry.</summary>
     public long NowMs { get; set; } = 1_000_000;
 
+    /// <summary>Raft term of the next entry (raise it to model a leader change).</summary>
+    public long Term { get; set; } = 1;
+
     public LockApplyResult Last { get; private set; } = new(new ExpiryApplied(0, 0), [], []);
 
-    public List<(long Index, long TimeMs, LockCommand Command)> Log { get; } = [];
+    public List<(long Index, long Term, long TimeMs, LockCommand Command)> Log { get; } = [];
 
     public LockApplyResult Apply(LockCommand command)
     {
         Index++;
-        Log.Add((Index, NowMs, command));
-        Last = Machine.Apply(Index, NowMs, command);
+        Log.Add((Index, Term, NowMs, command));
+        Last = Machine.Apply(Index, Term, NowMs, command);
         return Last;
     }
 
@@ -76,9 +79,9 @@ internal sealed class LockHarness
     public LockServiceStateMachine Replay(LockServiceOptions? options = null)
     {
         var replica = new LockServiceStateMachine(options);
-        foreach (var (index, time, command) in Log)
+        foreach (var (index, term, time, command) in Log)
         {
-            replica.Apply(index, time, command);
+            replica.Apply(index, term, time, command);
         }
 
         return replica;

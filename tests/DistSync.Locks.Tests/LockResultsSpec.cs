@@ -16,6 +16,7 @@ public sealed class LockResultsSpec
         new ExpiryApplied(2, 3),
         new CommandFailed(LockFailureReason.Timeout, "t"),
         new CommandFailed(LockFailureReason.Deadlock, "d"),
+        new CommandFailed(LockFailureReason.Deadlock, "d") { Released = ["a", "b/c"] },
         new CommandFailed(LockFailureReason.Conflict, "c"),
         new CommandFailed(LockFailureReason.UnknownSession, "u"),
         new CommandFailed(LockFailureReason.NotHeld, "n"),
@@ -27,6 +28,17 @@ public sealed class LockResultsSpec
     public void Every_result_survives_encoding_unchanged(LockCommandResult result)
     {
         Assert.Equal(result, LockResults.Decode(LockResults.Encode(result)));
+    }
+
+    [Fact]
+    public void The_released_resources_of_a_deadlock_are_part_of_the_result_and_survive_encoding()
+    {
+        var failed = new CommandFailed(LockFailureReason.Deadlock, "d") { Released = ["a", "b"] };
+
+        var decoded = Assert.IsType<CommandFailed>(LockResults.Decode(LockResults.Encode(failed)));
+
+        Assert.Equal(["a", "b"], decoded.Released);
+        Assert.NotEqual(failed, failed with { Released = ["a"] });
     }
 
     [Fact]
@@ -43,11 +55,11 @@ public sealed class LockResultsSpec
         var b = new LockServiceStateMachine();
         foreach (var sm in new[] { a, b })
         {
-            sm.Apply(1, 1000, LockCommands.CreateSession(10_000));
+            sm.Apply(1, 1, 1000, LockCommands.CreateSession(10_000));
         }
 
-        a.Apply(2, 1001, LockCommands.Acquire("r", "s-1", LockMode.Exclusive, 0, "", "token-a"));
-        b.Apply(2, 1001, LockCommands.Acquire("r", "s-1", LockMode.Exclusive, 0, "", "token-b"));
+        a.Apply(2, 1, 1001, LockCommands.Acquire("r", "s-1", LockMode.Exclusive, 0, "", "token-a"));
+        b.Apply(2, 1, 1001, LockCommands.Acquire("r", "s-1", LockMode.Exclusive, 0, "", "token-b"));
 
         Assert.Equal(a.Snapshot(), b.Snapshot());
     }

@@ -18,8 +18,9 @@ public sealed class LockSnapshotSpec
         {
             var (advance, command) = workload.Next(a.Machine);
             a.NowMs += advance;
+            a.Term += i % 97 == 96 ? 1 : 0; // leader changes: the session grace must be the same on both
             var resultA = a.Apply(command);
-            var resultB = b.Apply(a.Index, a.NowMs, command);
+            var resultB = b.Apply(a.Index, a.Term, a.NowMs, command);
             workload.Observe(a.Index, command, resultA);
 
             AssertSameResult(resultA, resultB);
@@ -49,11 +50,12 @@ public sealed class LockSnapshotSpec
 
             var (advance, command) = workload.Next(original.Machine);
             original.NowMs += advance;
+            original.Term += i % 97 == 96 ? 1 : 0;
             var expected = original.Apply(command);
             workload.Observe(original.Index, command, expected);
             if (restored is not null)
             {
-                AssertSameResult(expected, restored.Apply(original.Index, original.NowMs, command));
+                AssertSameResult(expected, restored.Apply(original.Index, original.Term, original.NowMs, command));
             }
         }
 
@@ -118,7 +120,7 @@ public sealed class LockSnapshotSpec
 
         var copy = new LockServiceStateMachine();
         copy.Restore(h.Machine.Snapshot());
-        var next = copy.Apply(h.Index + 1, h.NowMs, LockCommands.Acquire("r", w, LockMode.Exclusive));
+        var next = copy.Apply(h.Index + 1, h.Term, h.NowMs, LockCommands.Acquire("r", w, LockMode.Exclusive));
 
         Assert.True(Assert.IsType<LockGranted>(next.Result).FencingToken > lastToken);
     }

@@ -448,6 +448,6 @@ public sealed class LockTableTransitionSpec
         var failed = Assert.IsType<CommandFailed>(_h.Apply(new Wire.LockCommand()).Result);
         Assert.Equal(LockFailureReason.Invalid, failed.Reason);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => _h.Machine.Apply(_h.Index, _h.NowMs, LockCommands.Expire()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _h.Machine.Apply(_h.Index, _h.Term, _h.NowMs, LockCommands.Expire()));
     }
 }

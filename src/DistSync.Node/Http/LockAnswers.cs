@@ -23,7 +23,7 @@ internal static class LockAnswers
     public static IResult Failure(CommandFailed failed) => failed.Reason switch
     {
         LockFailureReason.Timeout => NotGranted("timeout"),
-        LockFailureReason.Deadlock => NotGranted("deadlock"),
+        LockFailureReason.Deadlock => Deadlock(failed.Released),
         LockFailureReason.Conflict => NotGranted("conflict"),
         LockFailureReason.UnknownSession => Problems.NotFound(failed.Detail),
         LockFailureReason.NotHeld => Problems.NotFound(failed.Detail),
@@ -32,6 +32,11 @@ internal static class LockAnswers
 
     /// <summary>409 with the reason alone in <c>detail</c>, as clients match on it.</summary>
     public static IResult NotGranted(string reason) => Problems.Of(StatusCodes.Status409Conflict, "lock not granted", reason);
+
+    /// <summary>409 <c>deadlock</c>, listing in <c>released</c> the resources whose holds the aborted transaction lost (API.md).</summary>
+    public static IResult Deadlock(IReadOnlyList<string> released) =>
+        Results.Json(new ProblemDetails("about:blank", "lock not granted", StatusCodes.Status409Conflict, "deadlock") { Released = released },
+            DistSyncJson.Options, "application/problem+json", StatusCodes.Status409Conflict);
 
     public static IResult Unexpected(LockCommandResult result) =>
         Problems.Of(StatusCodes.Status500InternalServerError, "internal error", $"the lock service answered {result.GetType().Name}");

@@ -22,7 +22,7 @@ namespace DistSync.Node.Http;
 /// (in the background, under the request timeout). If the grant won the race the session keeps the lock (a retry of
 /// the same acquire returns it; deleting or expiring the session frees it).</para>
 /// <para><b>Ended waits.</b> Granted: 200. Timed out: 409 <c>timeout</c>. Aborted as the youngest of a wait-for cycle: 409
-/// <c>deadlock</c>. The session expired or was deleted, or the wait was cancelled: 404.</para>
+/// <c>deadlock</c> with <c>released</c>, the resources the transaction's abort freed. The session expired or was deleted, or the wait was cancelled: 404.</para>
 /// </remarks>
 public static class LockRoutes
 {
@@ -196,8 +196,8 @@ public static class LockRoutes
                 case WaitOutcome { Kind: WaitOutcomeKind.TimedOut }:
                     metrics.TimedOut();
                     return LockAnswers.NotGranted("timeout");
-                case WaitOutcome { Kind: WaitOutcomeKind.Deadlock }:
-                    return LockAnswers.NotGranted("deadlock");
+                case WaitOutcome { Kind: WaitOutcomeKind.Deadlock } o:
+                    return LockAnswers.Deadlock(o.Released);
                 case WaitOutcome { Kind: WaitOutcomeKind.SessionExpired }:
                     return Problems.NotFound($"session \"{sessionId}\" expired while waiting for \"{resource}\"");
                 case WaitOutcome { Kind: WaitOutcomeKind.Cancelled }:

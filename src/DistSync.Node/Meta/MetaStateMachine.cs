@@ -93,7 +93,7 @@ public sealed class MetaStateMachine : IRaftStateMachine
 
     private ReadOnlyMemory<byte> ApplyLocks(AppliedEntry entry, DistSync.Locks.Wire.LockCommand command)
     {
-        var applied = Locks.Apply(entry.Index, entry.TimestampMs, command);
+        var applied = Locks.Apply(entry.Index, entry.Term, entry.TimestampMs, command);
         _lockWaiters?.OnApplied(command, applied);
         _lockMetrics?.DeadlocksDetected(Locks.DeadlocksDetected);
         return LockResults.Encode(applied.Result);

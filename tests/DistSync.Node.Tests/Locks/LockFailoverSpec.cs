@@ -1,11 +1,15 @@
 using System.Net;
 using DistSync.Client;
+using DistSync.Client.Contracts;
 using DistSync.Linearizability;
 using DistSync.Linearizability.Models;
 
 namespace DistSync.Node.Tests.Locks;
 
-/// <summary>Locks across node loss on three in-process nodes: session expiry hands locks on, leader failover keeps them.</summary>
+/// <summary>
+/// Locks across node loss on three in-process nodes: session expiry hands locks on, leader failover keeps them, and a
+/// session that could not renew during an election gets a grace period under the new leader.
+/// </summary>
 public class LockFailoverSpec
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
@@ -93,6 +97,44 @@ public class LockFailoverSpec
     }
 
     [Fact]
+    public async Task A_session_that_could_not_renew_during_an_election_is_still_alive_past_its_deadline_under_the_new_leader()
+    {
+        // 1. a session (TTL 5 s) holds a lock; the two followers stop reaching each other, so only the leader joins them
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var leader = await cluster.WaitForLeaderAsync(Patience);
+        var (f1, f2) = ((leader + 1) % 3, (leader + 2) % 3);
+        var session = await cluster.Clients[f1].CreateSessionAsync(TimeSpan.FromSeconds(5));
+        var held = await cluster.Clients[f1].AcquireAsync("grace", session.SessionId);
+        cluster.Faults.BlockBoth(cluster.Nodes[f1].RemoteAddress, cluster.Nodes[f2].RemoteAddress);
+        var kept = await cluster.Clients[f1].KeepAliveAsync(session.SessionId);
+        // The leader stamped the keepalive before this answer arrived, so the session's deadline is no later than this.
+        var oldDeadline = DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(kept.ExpiresInMs);
+        var oldTerm = cluster.Nodes[f1].Meta.Status.Term;
+
+        // 2. the leader stops: neither follower can win an election alone, so nothing commits until past the deadline
+        await cluster.Nodes[leader].StopAsync();
+        var gap = oldDeadline - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1);
+        if (gap > TimeSpan.Zero) await Task.Delay(gap); // the scenario itself: the deadline passes with no leader
+        Assert.All(new[] { f1, f2 }, i => Assert.NotEqual("leader", cluster.Nodes[i].Meta.Status.Role));
+
+        // 3. heal: a new leader is elected among the followers
+        cluster.Faults.HealAll();
+        var newLeaderId = await Eventually.Until(() => Task.FromResult(cluster.Nodes[f1].Meta.Status.Leader),
+            l => l is not null && l != cluster.Nodes[leader].Settings.NodeId && l == cluster.Nodes[f2].Meta.Status.Leader, Patience, "a new leader");
+        var newLeader = cluster.Nodes.FindIndex(n => n.Settings.NodeId == newLeaderId);
+        Assert.True(cluster.Nodes[newLeader].Meta.Status.Term > oldTerm);
+
+        // 4. the first keepalive, past the old deadline, finds the session alive (the new term's first entry renewed it)
+        var renewed = await KeepAliveThroughElectionAsync(cluster.Clients[newLeader], session.SessionId);
+        Assert.True(DateTimeOffset.UtcNow > oldDeadline);
+        Assert.Equal(session.SessionId, renewed.SessionId);
+
+        // 5. it still holds its lock, with the same token
+        var status = await cluster.Clients[newLeader].GetLockStatusAsync("grace");
+        Assert.Equal((session.SessionId, held.FencingToken), (Assert.Single(status.Holders).SessionId, status.Holders[0].FencingToken));
+    }
+
+    [Fact]
     public async Task A_lock_history_under_a_leader_stop_is_linearizable_with_mutual_exclusion_and_increasing_tokens()
     {
         // 1. four clients, each with its own session, acquire and release two resources through every node
@@ -158,6 +200,23 @@ public class LockFailoverSpec
             {
                 recorder.TimedOut(release);
                 node = (node + 1) % nodes.Length;
+            }
+        }
+    }
+
+    /// <summary>Retries only "no quorum yet" answers; a 404 (the session expired) fails at once.</summary>
+    private static async Task<KeepAliveResponse> KeepAliveThroughElectionAsync(DistSyncClient client, string session)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                return await client.KeepAliveAsync(session);
+            }
+            catch (Exception e) when (IsUnknown(e) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
             }
         }
     }

@@ -152,9 +152,10 @@ public class LockRoutesSpec
         await Eventually.Until(() => cluster.Clients[2].GetLockStatusAsync("y"), s => s.Waiters.Count == 1, Patience, "A is queued for y");
         var bWaits = cluster.Clients[1].AcquireAsync("x", b.SessionId, wait: TimeSpan.FromSeconds(20));
 
-        // 3. B is the youngest transaction: its wait fails with deadlock and its lock on y goes to A
+        // 3. B is the youngest transaction: its wait fails with deadlock, naming y as released, and y goes to A
         var deadlock = await Assert.ThrowsAsync<LockNotGrantedException>(() => bWaits.WaitAsync(Patience));
         Assert.Equal("deadlock", deadlock.Reason);
+        Assert.Equal(["y"], deadlock.Released);
         var aGranted = await aWaits.WaitAsync(Patience);
         Assert.Equal("y", aGranted.Resource);
 
@@ -162,6 +163,37 @@ public class LockRoutesSpec
         using var http = new HttpClient { BaseAddress = cluster.Nodes[2].HttpAddress };
         var metrics = await Eventually.Until(() => http.GetStringAsync("metrics"), m => m.Contains("dsync_locks_deadlocks", StringComparison.Ordinal), Patience, "deadlock metric");
         Assert.Contains("dsync_locks_deadlocks", metrics);
+    }
+
+    [Fact]
+    public async Task A_deadlock_victim_that_was_already_waiting_answers_409_listing_the_resources_it_lost()
+    {
+        // 1. D holds q first (the older transaction); then C holds p and o
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        var leader = await cluster.WaitForLeaderAsync(Patience);
+        var (f1, f2) = ((leader + 1) % 3, (leader + 2) % 3);
+        var d = await cluster.Clients[f1].CreateSessionAsync(TimeSpan.FromSeconds(30));
+        var c = await cluster.Clients[f2].CreateSessionAsync(TimeSpan.FromSeconds(30));
+        await cluster.Clients[f1].AcquireAsync("q", d.SessionId);
+        await cluster.Clients[f2].AcquireAsync("p", c.SessionId);
+        await cluster.Clients[f2].AcquireAsync("o", c.SessionId, LockAccess.Shared);
+
+        // 2. C waits for q through a follower, which learns the wait's end from its own replica
+        using var http = new HttpClient { BaseAddress = cluster.Nodes[f2].HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var cWaits = http.PostAsJsonAsync("lock/acquire", new { resource = "q", sessionId = c.SessionId, mode = "exclusive", waitMs = 20_000 });
+        await Eventually.Until(() => cluster.Clients[leader].GetLockStatusAsync("q"), s => s.Waiters.Count == 1, Patience, "C is queued for q");
+
+        // 3. D asks for p: the cycle aborts C, the younger, so D is granted p at once
+        Assert.Equal("p", (await cluster.Clients[f1].AcquireAsync("p", d.SessionId, wait: TimeSpan.FromSeconds(20))).Resource);
+
+        // 4. C's request answers 409 deadlock listing both resources it lost, sorted
+        using var response = await cWaits.WaitAsync(Patience);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("deadlock", body.GetProperty("detail").GetString());
+        Assert.Equal(["o", "p"], body.GetProperty("released").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty((await cluster.Clients[leader].GetLockStatusAsync("o")).Holders);
     }
 
     [Fact]

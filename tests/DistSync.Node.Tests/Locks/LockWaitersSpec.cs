@@ -11,13 +11,13 @@ public class LockWaitersSpec
     private static (LockServiceStateMachine Sm, LockWaiters Waiters) Setup()
     {
         var sm = new LockServiceStateMachine();
-        sm.Apply(1, 1_000, LockCommands.CreateSession(60_000));
-        sm.Apply(2, 1_000, LockCommands.CreateSession(60_000));
+        sm.Apply(1, 1, 1_000, LockCommands.CreateSession(60_000));
+        sm.Apply(2, 1, 1_000, LockCommands.CreateSession(60_000));
         return (sm, new LockWaiters());
     }
 
     private static void Apply(LockServiceStateMachine sm, LockWaiters waiters, long index, DistSync.Locks.Wire.LockCommand command) =>
-        waiters.OnApplied(command, sm.Apply(index, 1_000 + index, command));
+        waiters.OnApplied(command, sm.Apply(index, 1, 1_000 + index, command));
 
     [Fact]
     public async Task An_outcome_applied_before_the_proposal_answer_arrives_still_reaches_the_waiting_request()
@@ -80,7 +80,7 @@ public class LockWaitersSpec
         // 1. elsewhere the release was applied; this node jumps to a snapshot that includes it
         var leader = new LockServiceStateMachine();
         leader.Restore(sm.Snapshot());
-        leader.Apply(5, 1_005, LockCommands.Release("r", "s-1"));
+        leader.Apply(5, 1, 1_005, LockCommands.Release("r", "s-1"));
         var restored = new LockServiceStateMachine();
         restored.Restore(leader.Snapshot());
         waiters.OnRestored(restored);
@@ -98,7 +98,7 @@ public class LockWaitersSpec
         waiters.SessionEnded += ended.Add;
 
         Apply(sm, waiters, 3, LockCommands.DeleteSession("s-1"));
-        waiters.OnApplied(LockCommands.Expire(), sm.Apply(4, 1_000 + 60_000, LockCommands.Expire()));
+        waiters.OnApplied(LockCommands.Expire(), sm.Apply(4, 1, 1_000 + 60_000, LockCommands.Expire()));
 
         Assert.Equal([new SessionEnded("s-1", SessionEndReason.Deleted), new SessionEnded("s-2", SessionEndReason.Expired)], ended);
     }

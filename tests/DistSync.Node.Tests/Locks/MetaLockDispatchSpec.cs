@@ -8,7 +8,7 @@ namespace DistSync.Node.Tests.Locks;
 /// <summary>The meta state machine carries the lock service: envelope field 2, snapshot field 3, its deadlines and Expire.</summary>
 public class MetaLockDispatchSpec
 {
-    private static AppliedEntry Entry(long index, long timeMs, byte[] data) => new(index, 1, timeMs, 0, 0, data);
+    private static AppliedEntry Entry(long index, long timeMs, byte[] data, long term = 1) => new(index, term, timeMs, 0, 0, data);
 
     [Fact]
     public void Lock_commands_apply_through_the_envelope_and_answer_encoded_results()
@@ -39,6 +39,20 @@ public class MetaLockDispatchSpec
         Assert.Equal([new SessionEnded("s-1", SessionEndReason.Expired)], ended);
         Assert.Null(meta.NextDeadlineMs);
         Assert.Equal("none", meta.Locks.Status("r").ModeName);
+    }
+
+    [Fact]
+    public void The_entrys_term_reaches_the_lock_service_so_a_new_leaders_first_expire_grants_the_session_grace()
+    {
+        var meta = new MetaStateMachine();
+        meta.Apply(Entry(1, 1_000, MetaStateMachine.LockCommand(LockCommands.CreateSession(5_000))));
+
+        // The session's deadline (6 000) passed while there was no leader; the new leader's Expire is of term 2.
+        var result = LockResults.Decode(meta.Apply(Entry(3, 9_000, meta.ExpireCommand.ToArray(), term: 2)).Span);
+
+        Assert.Equal(new ExpiryApplied(0, 0), result);
+        Assert.Equal(14_000, meta.NextDeadlineMs);
+        Assert.Equal(2, meta.Locks.LastTerm);
     }
 
     [Fact]
