@@ -38,4 +38,15 @@ public class SystemRoutesSpec
         var fresh = await http.GetAsync("/health");
         Assert.Matches("^[0-9a-f]{32}$", fresh.Headers.GetValues("X-Request-Id").Single());
     }
+
+    [Fact]
+    public void An_infinite_phi_of_a_long_dead_member_is_written_as_a_finite_json_number()
+    {
+        Assert.Equal(double.MaxValue, DistSync.Node.Http.SystemRoutes.JsonPhi(double.PositiveInfinity));
+        Assert.Equal(0, DistSync.Node.Http.SystemRoutes.JsonPhi(double.NaN));
+        Assert.Equal(3.5, DistSync.Node.Http.SystemRoutes.JsonPhi(3.5));
+        var json = System.Text.Json.JsonSerializer.Serialize(new DistSync.Client.Contracts.MemberStatus("n3", "a", "unreachable",
+            DistSync.Node.Http.SystemRoutes.JsonPhi(double.PositiveInfinity)));
+        Assert.Contains("1.7976931348623157E+308", json);
+    }
 }

@@ -51,7 +51,7 @@ public static class RaftCommands
         foreach (var g in here.Groups)
         {
             console.WriteLine($"node {here.NodeId}, group {g.GroupId}: {g.Role}, term {g.Term}, leader {g.Leader ?? "none"}");
-            console.WriteLine($"commit index {g.CommitIndex}, last applied {g.LastApplied}, last index {g.LastIndex}");
+            console.WriteLine($"commit index {g.CommitIndex}, last applied {g.LastApplied}, last index {g.LastIndex}, snapshot at {g.SnapshotIndex}, log from {g.FirstIndex}");
             var leaderGroup = g.Role == "leader" ? g : fromLeader?.Groups.FirstOrDefault(x => x.GroupId == g.GroupId);
             var table = new Table().AddColumns("member", "kind", "match index", "next index", "state", "active");
             foreach (var m in g.Members)

@@ -3,6 +3,7 @@ namespace DistSync.Client.Contracts;
 /// <summary>One member as a node sees it: its address, reachability and the failure detector's current phi.</summary>
 /// <param name="NodeId">Null until the member has told its id (it was never reachable from here).</param>
 /// <param name="Status"><c>up</c>, <c>unreachable</c>, <c>joining</c> or <c>leaving</c>.</param>
-/// <param name="Phi">Suspicion level of the phi-accrual detector; 0 for the node itself.</param>
+/// <param name="Phi">Suspicion level of the phi-accrual detector; 0 for the node itself; <see cref="double.MaxValue"/> for
+/// a member silent so long that phi is infinite.</param>
 /// <param name="Raft">Its part in the meta Raft group as this node knows it: <c>leader</c>, <c>voter</c>, <c>learner</c>, or null (not a member).</param>
 public sealed record MemberStatus(string? NodeId, string Address, string Status, double Phi, string? Raft = null);

@@ -7,7 +7,9 @@ namespace DistSync.Client.Contracts;
 /// </summary>
 public sealed record RaftStatusResponse(string NodeId, string? LeaderHttp, IReadOnlyList<RaftGroupDetail> Groups);
 
-/// <summary>One group's Raft state on the node.</summary>
+/// <summary>One group's Raft state on the node. <see cref="SnapshotIndex"/> is the latest snapshot in the node's log and
+/// <see cref="FirstIndex"/> the first entry still kept (older ones are compacted into the snapshot); both 0 from a node
+/// that predates them.</summary>
 public sealed record RaftGroupDetail(
     int GroupId,
     string Role,
@@ -17,7 +19,9 @@ public sealed record RaftGroupDetail(
     long LastApplied,
     long LastIndex,
     IReadOnlyList<RaftMemberDetail> Members,
-    IReadOnlyList<RaftFollowerDetail> Followers);
+    IReadOnlyList<RaftFollowerDetail> Followers,
+    long SnapshotIndex = 0,
+    long FirstIndex = 0);
 
 /// <summary>A member of a group's configuration; <see cref="Kind"/> is voter or learner.</summary>
 public sealed record RaftMemberDetail(string NodeId, string Address, string Kind);

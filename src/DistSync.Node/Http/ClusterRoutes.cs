@@ -53,7 +53,8 @@ public static class ClusterRoutes
         foreach (var m in s.Members) memberList.Add(new RaftMemberDetail(m.NodeId, m.Address, m.Kind));
         var followers = new List<RaftFollowerDetail>(s.Followers.Count);
         foreach (var f in s.Followers) followers.Add(new RaftFollowerDetail(f.NodeId, f.MatchIndex, f.NextIndex, f.State, f.RecentlyActive));
-        var group = new RaftGroupDetail(s.GroupId, s.Role, s.Term, s.Leader, s.CommitIndex, s.LastApplied, s.LastIndex, memberList, followers);
+        var group = new RaftGroupDetail(s.GroupId, s.Role, s.Term, s.Leader, s.CommitIndex, s.LastApplied, s.LastIndex, memberList, followers,
+            s.SnapshotIndex, s.FirstIndex);
         var leaderHttp = s.Leader is null ? null : s.Leader == settings.NodeId ? members.Self.HttpEndpoint : members.HttpEndpointOf(s.Leader);
         return new RaftStatusResponse(settings.NodeId, leaderHttp, [group]);
     }

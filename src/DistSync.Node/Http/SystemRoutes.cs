@@ -30,10 +30,16 @@ public static class SystemRoutes
         var raft = meta.Status;
         var list = members.Members();
         var result = new List<MemberStatus>(list.Count);
-        foreach (var m in list) result.Add(new MemberStatus(m.NodeId, m.Address.ToString(), m.Status, m.Phi, RaftPartOf(raft, m.NodeId)));
+        foreach (var m in list) result.Add(new MemberStatus(m.NodeId, m.Address.ToString(), m.Status, JsonPhi(m.Phi), RaftPartOf(raft, m.NodeId)));
         var group = new GroupStatus(raft.GroupId, raft.Role, raft.Term, raft.Leader, raft.CommitIndex, raft.LastApplied);
         return new StatusResponse(settings.NodeId, raft.Role, raft.Term, raft.Leader, raft.CommitIndex, raft.LastApplied, result, [group]);
     }
+
+    /// <summary>
+    /// Phi as JSON can carry it: after a long silence the detector's phi is +infinity, which JSON has no number for
+    /// (GET /status answered 500 once a member had been dead for a while); it is written as the largest double.
+    /// </summary>
+    public static double JsonPhi(double phi) => double.IsNaN(phi) ? 0 : double.IsPositiveInfinity(phi) ? double.MaxValue : phi;
 
     private static string? RaftPartOf(RaftGroupStatus raft, string? nodeId)
     {
