@@ -37,7 +37,7 @@ public static class LockCommands
             }
             catch (LockNotGrantedException e)
             {
-                await error.WriteLineAsync($"error: '{resource}' not granted: {e.Reason}").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: '{resource}' not granted: {e.Reason}{ReleasedNote(e)}").ConfigureAwait(false);
                 return 1;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -133,7 +133,7 @@ public static class LockCommands
                 }
                 catch (LockNotGrantedException e)
                 {
-                    await error.WriteLineAsync($"error: '{name}' not granted: {e.Reason}").ConfigureAwait(false);
+                    await error.WriteLineAsync($"error: '{name}' not granted: {e.Reason}{ReleasedNote(e)}").ConfigureAwait(false);
                     return 1;
                 }
             }
@@ -197,4 +197,8 @@ public static class LockCommands
         foreach (var w in status.Waiters)
             await output.WriteLineAsync($"  waiter {w.SessionId} {w.Mode} txn {w.TxnId}").ConfigureAwait(false);
     }
+
+    /// <summary>A deadlock abort released the transaction's other holds: say which, the user no longer holds them.</summary>
+    private static string ReleasedNote(LockNotGrantedException e) =>
+        e.Released.Count == 0 ? "" : $"; the aborted transaction no longer holds: {string.Join(", ", e.Released)}";
 }
