@@ -37,7 +37,24 @@ sum_trx() {
   echo "$passed $failed $total"
 }
 
+# Installs what the tests need when it is missing (redis-server for the Redis journal specs, sqlite3 for
+# inspecting journals), so that a fresh machine needs nothing but this command.
+ensure_test_deps() {
+  local need=() sudo=""
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+  [ ${#need[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "test: ${need[*]} missing and no apt-get here; install them, then run again" >&2; exit 1
+  fi
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "test: installing ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+}
+
 cmd_test() {
+  ensure_test_deps
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results"; mkdir -p "$results"
   cmd_build
