@@ -91,7 +91,7 @@ public sealed partial class RaftSimulation
         if (cc.Type == ConfChangeType.AddLearner)
         {
             nextNodeId++;
-            StartNode(new SimNode(cc.NodeId, new MemoryRaftStorage())); // joins empty; learns everything from the leader
+            StartNode(new SimNode(cc.NodeId)); // joins empty; learns everything from the leader
         }
     }
 

@@ -1,15 +1,20 @@
+using DistSync.Raft.Hosting;
 using Google.Protobuf;
 
 namespace DistSync.Raft.Simulation;
 
-// The host loop of each node, as RaftActor runs it: Ready → send → persist → send after persist → apply → Advance →
-// snapshot and compaction; and the crash points in between.
+// The host loop of each node, as RaftActor runs it: Ready → send → persist (journal, then the in-memory view) →
+// send after persist → apply → Advance → snapshot and compaction; and the crash point in between.
 public sealed partial class RaftSimulation
 {
-    private sealed class SimNode(ulong id, MemoryRaftStorage storage)
+    private sealed class SimNode(ulong id)
     {
         public ulong Id { get; } = id;
-        public MemoryRaftStorage Storage { get; } = storage;
+        /// <summary>What survives a crash. Everything below is volatile.</summary>
+        public SimDisk Disk { get; } = new();
+        /// <summary>The in-memory view of the disk the core reads (rebuilt from <see cref="Disk"/> at every start); after
+        /// a crash it stays as the record of what the node had persisted, to check the next recovery against.</summary>
+        public JournaledRaftStorage? Storage;
         public RaftNode? Raft;
         public SimKvStateMachine Sm = new();
         public bool Up;
@@ -19,6 +24,29 @@ public sealed partial class RaftSimulation
         public readonly Dictionary<(ulong Client, ulong Seq), ClientOp> Waiting = new();
         public readonly Dictionary<ByteString, ClientOp> ReadsByContext = new();
         public readonly List<ClientOp> ReadsAwaitingApply = new();
+    }
+
+    private void StartNode(SimNode n)
+    {
+        var recovered = n.Disk.Recover();
+        if (n.Incarnation > 0)
+        {
+            restarts++;
+            if (n.Disk.HasLogState) restartsFromLogSnapshot++;
+            if (n.Storage is { } persisted) safety.ObserveRecovery(n.Id, persisted, recovered, n.Disk.LogStateCurrent);
+        }
+        n.Storage = recovered;
+        nodes[n.Id] = n;
+        n.Incarnation++;
+        n.Raft = new RaftNode(ConfigFor(n.Id), recovered, new Random(options.Seed * 31 + (int)n.Id * 7 + n.Incarnation));
+        n.Sm = new SimKvStateMachine();
+        var snap = recovered.Snapshot;
+        n.Sm.Restore(snap.Data, snap.Metadata.Index);
+        if (n.Raft.AppliedIndex != n.Sm.AppliedIndex)
+            throw new SimulationViolationException($"node {n.Id} restarted with applied {n.Raft.AppliedIndex} but snapshot at {n.Sm.AppliedIndex}");
+        n.Up = true;
+        n.ClockSkewUs = rng.Next(-50_000, 50_000);
+        Schedule(rng.Next(1, (int)TickUs), new SimEvent(EventKind.Tick, n.Id, n.Incarnation, null, 0, 0, 0));
     }
 
     private void DrainAll()
@@ -44,37 +72,17 @@ public sealed partial class RaftSimulation
         var raft = n.Raft!;
         var rd = raft.GetReady();
         foreach (var m in rd.Messages) SendMessage(m);
-        if (options.Faults && (rd.Entries.Count > 0 || rd.HardState is not null) && rng.Next(400) == 0)
+        bool persist = rd.Snapshot is not null || rd.Entries.Count > 0 || rd.HardState is not null;
+        if (persist)
         {
-            Log($"crash {n.Id} before persisting (sent {rd.Messages.Count} messages)");
-            Crash(n);
-            return;
-        }
-        if (rd.Snapshot is { } snap)
-        {
-            safety.ObserveSnapshotInstalled(n.Id, snap.Metadata);
-            n.Storage.ApplySnapshot(snap);
-            n.Sm.Restore(snap.Data, snap.Metadata.Index);
-            snapshotsInstalled++;
-            Log($"node {n.Id} installs snapshot at {snap.Metadata.Index}");
-        }
-        if (rd.Entries.Count > 0)
-        {
-            long prevTerm = -1;
-            for (int i = 0; i < rd.Entries.Count; i++)
+            if (options.Faults && rng.Next(400) == 0)
             {
-                var e = rd.Entries[i];
-                long pt;
-                if (i > 0) pt = prevTerm;
-                else if (e.Index - 1 == 0) pt = 0;
-                else if (!n.Storage.TryGetTerm(e.Index - 1, out pt))
-                    throw new SimulationViolationException($"node {n.Id} persists entry {e.Index} without its predecessor in storage");
-                safety.ObservePersisted(n.Id, e, pt);
-                prevTerm = e.Term;
+                Log($"crash {n.Id} before persisting (sent {rd.Messages.Count} messages)");
+                Crash(n);
+                return;
             }
-            n.Storage.Append(rd.Entries);
+            Persist(n, rd);
         }
-        if (rd.HardState is { } hs) n.Storage.SetHardState(hs);
         foreach (var m in rd.MessagesAfterPersist) SendMessage(m);
 
         foreach (var e in rd.CommittedEntries)
@@ -107,16 +115,62 @@ public sealed partial class RaftSimulation
                 Complete(op, n.Sm.Read(op.Key));
             }
         }
+        MaybeSnapshot(n);
+    }
 
-        // Log compaction: snapshot the state machine every few entries, keep a random tail.
-        long applied = n.Sm.AppliedIndex;
-        if (applied - n.Storage.Snapshot.Metadata.Index >= options.SnapshotEvery && applied <= n.Storage.LastIndex)
+    /// <summary>The journal write first (one atomic batch), then the in-memory view, as RaftActor.OnBatchPersisted.</summary>
+    private void Persist(SimNode n, Ready rd)
+    {
+        var storage = n.Storage!;
+        n.Disk.Persist(rd.Snapshot, rd.Entries, rd.HardState);
+        if (rd.Snapshot is { } snap)
         {
-            n.Storage.CreateSnapshot(applied, raft.ConfState, n.Sm.Snapshot());
-            long compactTo = applied - rng.Next(0, 5);
-            if (compactTo > n.Storage.FirstIndex) n.Storage.Compact(compactTo);
-            Log($"node {n.Id} snapshot at {applied}, log from {n.Storage.FirstIndex}");
+            safety.ObserveSnapshotInstalled(n.Id, snap.Metadata);
+            storage.ApplySnapshot(snap);
+            n.Sm.Restore(snap.Data, snap.Metadata.Index);
+            snapshotsInstalled++;
+            Log($"node {n.Id} installs snapshot at {snap.Metadata.Index}");
         }
+        if (rd.Entries.Count > 0)
+        {
+            long prevTerm = -1;
+            for (int i = 0; i < rd.Entries.Count; i++)
+            {
+                var e = rd.Entries[i];
+                long pt;
+                if (i > 0) pt = prevTerm;
+                else if (e.Index - 1 == 0) pt = 0;
+                else if (!storage.TryGetTerm(e.Index - 1, out pt))
+                    throw new SimulationViolationException($"node {n.Id} persists entry {e.Index} without its predecessor in storage");
+                safety.ObservePersisted(n.Id, e, pt);
+                prevTerm = e.Term;
+            }
+            storage.Append(rd.Entries);
+        }
+        if (rd.HardState is { } hs) storage.SetHardState(hs);
+    }
+
+    /// <summary>
+    /// Snapshot the state machine every few entries and compact, keeping a tail below the snapshot as the host does
+    /// (RaftActor.MaybeSnapshot), then write the log snapshot; sometimes that write is lost (the journal keeps all).
+    /// </summary>
+    private void MaybeSnapshot(SimNode n)
+    {
+        var storage = n.Storage!;
+        long applied = n.Sm.AppliedIndex;
+        if (applied - storage.Snapshot.Metadata.Index < options.SnapshotEvery || applied > storage.LastIndex) return;
+        storage.CreateSnapshot(applied, n.Raft!.ConfState, n.Sm.Snapshot());
+        long compactTo = applied - options.SnapshotEvery / 4;
+        if (compactTo > storage.FirstIndex - 1) storage.Compact(compactTo);
+        if (options.Faults && rng.Next(30) == 0)
+        {
+            n.Disk.LogStateLost();
+            logSnapshotsLost++;
+            Log($"node {n.Id} snapshot at {applied}, log from {storage.FirstIndex}; the log snapshot write is lost ({n.Disk.EventCount} events stay)");
+            return;
+        }
+        n.Disk.SaveLogState(storage.ToLogState());
+        Log($"node {n.Id} snapshot at {applied}, log from {storage.FirstIndex}");
     }
 
     private void OnConfChangeApplied(SimNode n, Entry e)
@@ -124,11 +178,11 @@ public sealed partial class RaftSimulation
         var cc = ConfChange.Parser.ParseFrom(e.Data);
         if (cc.Type != ConfChangeType.Remove) return;
         // An operator shuts a removed member down once its removal is committed; its id is never reused.
-        if (nodes.TryGetValue(cc.NodeId, out var removed) && !removed.Removed)
+        if (nodes.TryGetValue(cc.NodeId, out var target) && !target.Removed)
         {
-            removed.Removed = true;
+            target.Removed = true;
             Log($"node {cc.NodeId} removed (applied at {e.Index} on {n.Id}); shutting it down");
-            if (removed.Up) Shutdown(removed);
+            if (target.Up) Shutdown(target);
         }
     }
 
@@ -153,6 +207,7 @@ public sealed partial class RaftSimulation
         Shutdown(n);
     }
 
+    /// <summary>Volatile state is gone; the disk and the last view (the record of what was persisted) stay.</summary>
     private void Shutdown(SimNode n)
     {
         n.Up = false;

@@ -4,8 +4,9 @@ namespace DistSync.Raft.Simulation;
 
 /// <summary>
 /// Deterministic simulator (test support): N <see cref="RaftNode"/>s over a seeded network with delays,
-/// drops, duplicates, reordering and asymmetric partitions; crashes (volatile state lost, storage kept, also
-/// between sending the leader's appends and persisting them) and restarts; membership changes; leader
+/// drops, duplicates, reordering and asymmetric partitions; crashes (volatile state lost, also between sending the
+/// leader's appends and persisting them) and restarts that rebuild the storage from the node's journaled disk
+/// (<see cref="SimDisk"/>, the hosted node's format: what was not written is lost); membership changes; leader
 /// transfers; and a client workload (put / get / compare-and-set over a few keys, with sessions and retries)
 /// against a replicated key-value state machine. After every step the five Raft safety properties are checked;
 /// at the end the client history is checked for linearizability via <see cref="SimulationOptions.CheckHistory"/>.
@@ -30,7 +31,7 @@ public sealed partial class RaftSimulation
     private long now;
     private long sequence;
     private ulong nextNodeId;
-    private int crashes, confChanges, snapshotsInstalled, completed;
+    private int crashes, restarts, restartsFromLogSnapshot, logSnapshotsLost, confChanges, snapshotsInstalled, completed;
     private long maxCommit;
 
     public RaftSimulation(SimulationOptions options)
@@ -82,6 +83,9 @@ public sealed partial class RaftSimulation
             MaxCommitIndex = maxCommit,
             CompletedOperations = completed,
             Crashes = crashes,
+            Restarts = restarts,
+            RestartsFromLogSnapshot = restartsFromLogSnapshot,
+            LogSnapshotsLost = logSnapshotsLost,
             ConfChanges = confChanges,
             SnapshotsInstalled = snapshotsInstalled,
         };
@@ -100,7 +104,12 @@ public sealed partial class RaftSimulation
         var founders = new ulong[options.InitialVoters];
         for (int i = 0; i < founders.Length; i++) founders[i] = (ulong)(i + 1);
         nextNodeId = (ulong)founders.Length + 1;
-        foreach (ulong id in founders) StartNode(new SimNode(id, new MemoryRaftStorage(founders)));
+        foreach (ulong id in founders)
+        {
+            var n = new SimNode(id);
+            WriteBootstrap(n.Disk, founders);
+            StartNode(n);
+        }
         for (int c = 0; c < options.Clients; c++)
         {
             clients.Add(new SimClient(c));
@@ -108,6 +117,21 @@ public sealed partial class RaftSimulation
         }
         if (options.Faults) Schedule(NextFaultDelay(), new SimEvent(EventKind.Fault, 0, 0, null, 0, 0, 0));
         Log($"setup seed={options.Seed} prevote={PreVote} checkquorum={CheckQuorum} voters={string.Join(",", founders)}");
+    }
+
+    /// <summary>
+    /// As a hosted founding member with an empty journal: the same committed add-voter entries 1..n of term 1 on
+    /// every founder, written as one batch, so a node added later learns the whole configuration from the log.
+    /// </summary>
+    private static void WriteBootstrap(SimDisk disk, ulong[] voters)
+    {
+        var entries = new List<Entry>(voters.Length);
+        for (int i = 0; i < voters.Length; i++)
+        {
+            var cc = new ConfChange { Type = ConfChangeType.AddVoter, NodeId = voters[i] };
+            entries.Add(new Entry { Index = i + 1, Term = 1, Type = EntryType.ConfChange, Data = cc.ToByteString() });
+        }
+        disk.Persist(null, entries, new HardState { Term = 1, Commit = voters.Length });
     }
 
     private RaftConfig ConfigFor(ulong id) => new()
@@ -122,21 +146,6 @@ public sealed partial class RaftSimulation
         PreVote = PreVote,
         CheckQuorum = CheckQuorum,
     };
-
-    private void StartNode(SimNode n)
-    {
-        nodes[n.Id] = n;
-        n.Incarnation++;
-        n.Raft = new RaftNode(ConfigFor(n.Id), n.Storage, new Random(options.Seed * 31 + (int)n.Id * 7 + n.Incarnation));
-        n.Sm = new SimKvStateMachine();
-        var snap = n.Storage.Snapshot;
-        n.Sm.Restore(snap.Data, snap.Metadata.Index);
-        if (n.Raft.AppliedIndex != n.Sm.AppliedIndex)
-            throw new SimulationViolationException($"node {n.Id} restarted with applied {n.Raft.AppliedIndex} but snapshot at {n.Sm.AppliedIndex}");
-        n.Up = true;
-        n.ClockSkewUs = rng.Next(-50_000, 50_000);
-        Schedule(rng.Next(1, (int)TickUs), new SimEvent(EventKind.Tick, n.Id, n.Incarnation, null, 0, 0, 0));
-    }
 
     private void Schedule(long delayUs, SimEvent ev) => queue.Enqueue(ev, (now + Math.Max(1, delayUs), sequence++));
 

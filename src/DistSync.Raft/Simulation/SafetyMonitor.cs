@@ -2,10 +2,10 @@ namespace DistSync.Raft.Simulation;
 
 /// <summary>
 /// Checks the five safety properties of Raft (§5.4 / Figure 3) incrementally, as the simulator observes nodes:
-/// election safety, leader append-only, log matching, leader completeness, state machine safety.
-/// Throws <see cref="SimulationViolationException"/> on the first violation.
+/// election safety, leader append-only, log matching, leader completeness, state machine safety; and what a node
+/// recovers from its disk on restart (SafetyMonitor.Nodes.cs). Throws <see cref="SimulationViolationException"/> on the first violation.
 /// </summary>
-internal sealed class SafetyMonitor
+internal sealed partial class SafetyMonitor
 {
     private readonly Dictionary<long, ulong> leaderOfTerm = new();
     // (leader id, term) -> (last index, its term) when last observed as leader

@@ -14,11 +14,16 @@ public sealed record SimulationResult
     public long MaxCommitIndex { get; init; }
     public int CompletedOperations { get; init; }
     public int Crashes { get; init; }
+    public int Restarts { get; init; }
+    /// <summary>Restarts whose disk held a log snapshot (replayed before the journal events after it).</summary>
+    public int RestartsFromLogSnapshot { get; init; }
+    /// <summary>Compactions whose log snapshot write was lost (the journal kept every event).</summary>
+    public int LogSnapshotsLost { get; init; }
     public int ConfChanges { get; init; }
     public int SnapshotsInstalled { get; init; }
 
     public bool Ok => Violation is null;
 
     public override string ToString() =>
-        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} elections={Elections} commit={MaxCommitIndex} ops={CompletedOperations} crashes={Crashes} confchanges={ConfChanges} snapshots={SnapshotsInstalled})";
+        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} elections={Elections} commit={MaxCommitIndex} ops={CompletedOperations} crashes={Crashes} restarts={Restarts} from-log-snapshot={RestartsFromLogSnapshot} confchanges={ConfChanges} snapshots={SnapshotsInstalled})";
 }
