@@ -4,7 +4,7 @@ using Google.Protobuf;
 namespace DistSync.Raft.Simulation;
 
 // The host loop of each node, as RaftActor runs it: Ready → send → persist (journal, then the in-memory view) →
-// send after persist → apply → Advance → snapshot and compaction; and the crash point in between.
+// send after persist → apply → Advance → snapshot and compaction; and the crash points in between.
 public sealed partial class RaftSimulation
 {
     private sealed class SimNode(ulong id)
@@ -21,10 +21,14 @@ public sealed partial class RaftSimulation
         public bool Removed;
         public int Incarnation;
         public long ClockSkewUs;
+        /// <summary>The write a crash before persisting threw away; the next recovery must not show any of it.</summary>
+        public LostWrite? Lost;
         public readonly Dictionary<(ulong Client, ulong Seq), ClientOp> Waiting = new();
         public readonly Dictionary<ByteString, ClientOp> ReadsByContext = new();
         public readonly List<ClientOp> ReadsAwaitingApply = new();
     }
+
+    private sealed record LostWrite(HardState? HardState, (long Index, long Term)? LastEntry, SnapshotMetadata? Snapshot);
 
     private void StartNode(SimNode n)
     {
@@ -34,6 +38,7 @@ public sealed partial class RaftSimulation
             restarts++;
             if (n.Disk.HasLogState) restartsFromLogSnapshot++;
             if (n.Storage is { } persisted) safety.ObserveRecovery(n.Id, persisted, recovered, n.Disk.LogStateCurrent);
+            if (n.Lost is { } lost) CheckLost(n, lost, recovered);
         }
         n.Storage = recovered;
         nodes[n.Id] = n;
@@ -47,6 +52,19 @@ public sealed partial class RaftSimulation
         n.Up = true;
         n.ClockSkewUs = rng.Next(-50_000, 50_000);
         Schedule(rng.Next(1, (int)TickUs), new SimEvent(EventKind.Tick, n.Id, n.Incarnation, null, 0, 0, 0));
+    }
+
+    /// <summary>The disk model must really lose a write that never happened: none of it may come back.</summary>
+    private void CheckLost(SimNode n, LostWrite lost, JournaledRaftStorage recovered)
+    {
+        n.Lost = null;
+        if (lost.HardState is { } hs && recovered.HardState.Equals(hs))
+            throw new SimulationViolationException($"disk model: node {n.Id} recovered hard state {hs} it crashed before persisting");
+        if (lost.LastEntry is { } e && recovered.TryGetTerm(e.Index, out long t) && t == e.Term)
+            throw new SimulationViolationException($"disk model: node {n.Id} recovered entry {e.Index} (term {e.Term}) it crashed before persisting");
+        if (lost.Snapshot is { } s && recovered.Snapshot.Metadata.Index == s.Index)
+            throw new SimulationViolationException($"disk model: node {n.Id} recovered snapshot {s.Index} it crashed before persisting");
+        unpersistedLost++;
     }
 
     private void DrainAll()
@@ -77,11 +95,23 @@ public sealed partial class RaftSimulation
         {
             if (options.Faults && rng.Next(400) == 0)
             {
-                Log($"crash {n.Id} before persisting (sent {rd.Messages.Count} messages)");
+                n.Lost = new LostWrite(rd.HardState, rd.Entries.Count > 0 ? (rd.Entries[^1].Index, rd.Entries[^1].Term) : null, rd.Snapshot?.Metadata);
+                Log($"crash {n.Id} before persisting (sent {rd.Messages.Count} messages; lost: hard state {rd.HardState}, {rd.Entries.Count} entries, snapshot {rd.Snapshot?.Metadata.Index})");
+                crashesBeforePersist++;
                 Crash(n);
                 return;
             }
             Persist(n, rd);
+        }
+        if (options.Faults && (persist || rd.CommittedEntries.Count > 0) && rng.Next(400) == 0)
+        {
+            // Durable, but nothing after it happened: committed entries stay unapplied, Advance is never called.
+            bool acknowledged = rng.Next(2) == 0;
+            if (acknowledged) foreach (var m in rd.MessagesAfterPersist) SendMessage(m);
+            Log($"crash {n.Id} after persisting, before applying {rd.CommittedEntries.Count} committed entries ({(acknowledged ? "" : "not ")}acknowledged)");
+            crashesAfterPersist++;
+            Crash(n);
+            return;
         }
         foreach (var m in rd.MessagesAfterPersist) SendMessage(m);
 

@@ -4,9 +4,9 @@ namespace DistSync.Raft.Simulation;
 
 /// <summary>
 /// Deterministic simulator (test support): N <see cref="RaftNode"/>s over a seeded network with delays,
-/// drops, duplicates, reordering and asymmetric partitions; crashes (volatile state lost, also between sending the
-/// leader's appends and persisting them) and restarts that rebuild the storage from the node's journaled disk
-/// (<see cref="SimDisk"/>, the hosted node's format: what was not written is lost); membership changes; leader
+/// drops, duplicates, reordering and asymmetric partitions; crashes at rest, before a Ready is persisted (its write
+/// is lost; the leader may have sent its appends already) and between persisting and applying it; restarts that
+/// rebuild the storage from the node's journaled disk (<see cref="SimDisk"/>, the hosted node's format); membership changes; leader
 /// transfers; and a client workload (put / get / compare-and-set over a few keys, with sessions and retries)
 /// against a replicated key-value state machine. After every step the five Raft safety properties are checked;
 /// at the end the client history is checked for linearizability via <see cref="SimulationOptions.CheckHistory"/>.
@@ -31,7 +31,7 @@ public sealed partial class RaftSimulation
     private long now;
     private long sequence;
     private ulong nextNodeId;
-    private int crashes, restarts, restartsFromLogSnapshot, logSnapshotsLost, confChanges, snapshotsInstalled, completed;
+    private int crashes, crashesBeforePersist, crashesAfterPersist, unpersistedLost, restarts, restartsFromLogSnapshot, logSnapshotsLost, confChanges, snapshotsInstalled, completed;
     private long maxCommit;
 
     public RaftSimulation(SimulationOptions options)
@@ -83,6 +83,9 @@ public sealed partial class RaftSimulation
             MaxCommitIndex = maxCommit,
             CompletedOperations = completed,
             Crashes = crashes,
+            CrashesBeforePersist = crashesBeforePersist,
+            CrashesAfterPersist = crashesAfterPersist,
+            UnpersistedLost = unpersistedLost,
             Restarts = restarts,
             RestartsFromLogSnapshot = restartsFromLogSnapshot,
             LogSnapshotsLost = logSnapshotsLost,

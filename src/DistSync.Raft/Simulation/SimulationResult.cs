@@ -13,7 +13,12 @@ public sealed record SimulationResult
     public int Elections { get; init; }
     public long MaxCommitIndex { get; init; }
     public int CompletedOperations { get; init; }
+    /// <summary>All crashes: at rest, before persisting a Ready and after persisting it (before applying).</summary>
     public int Crashes { get; init; }
+    public int CrashesBeforePersist { get; init; }
+    public int CrashesAfterPersist { get; init; }
+    /// <summary>Restarts after a crash before persisting whose recovered disk held none of the unpersisted write.</summary>
+    public int UnpersistedLost { get; init; }
     public int Restarts { get; init; }
     /// <summary>Restarts whose disk held a log snapshot (replayed before the journal events after it).</summary>
     public int RestartsFromLogSnapshot { get; init; }
@@ -25,5 +30,5 @@ public sealed record SimulationResult
     public bool Ok => Violation is null;
 
     public override string ToString() =>
-        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} elections={Elections} commit={MaxCommitIndex} ops={CompletedOperations} crashes={Crashes} restarts={Restarts} from-log-snapshot={RestartsFromLogSnapshot} confchanges={ConfChanges} snapshots={SnapshotsInstalled})";
+        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} elections={Elections} commit={MaxCommitIndex} ops={CompletedOperations} crashes={Crashes} (before-persist={CrashesBeforePersist} lost={UnpersistedLost} after-persist={CrashesAfterPersist}) restarts={Restarts} from-log-snapshot={RestartsFromLogSnapshot} confchanges={ConfChanges} snapshots={SnapshotsInstalled})";
 }
