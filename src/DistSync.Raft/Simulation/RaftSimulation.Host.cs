@@ -177,7 +177,11 @@ public sealed partial class RaftSimulation
             }
             storage.Append(rd.Entries);
         }
-        if (rd.HardState is { } hs) storage.SetHardState(hs);
+        if (rd.HardState is { } hs)
+        {
+            storage.SetHardState(hs);
+            safety.ObservePersistedHardState(n.Id, hs);
+        }
     }
 
     /// <summary>
@@ -218,6 +222,7 @@ public sealed partial class RaftSimulation
 
     private void SendMessage(Message m)
     {
+        safety.ObserveSent(m);
         if (options.Faults && rng.Next(100) < 3) { Log($"lose {Describe(m)}"); return; }
         int copies = options.Faults && rng.Next(100) < 2 ? 2 : 1;
         for (int i = 0; i < copies; i++)

@@ -3,13 +3,14 @@ using Google.Protobuf;
 namespace DistSync.Raft.Simulation;
 
 /// <summary>
-/// Deterministic simulator (test support): N <see cref="RaftNode"/>s over a seeded network with delays,
-/// drops, duplicates, reordering and asymmetric partitions; crashes at rest, before a Ready is persisted (its write
-/// is lost; the leader may have sent its appends already) and between persisting and applying it; restarts that
-/// rebuild the storage from the node's journaled disk (<see cref="SimDisk"/>, the hosted node's format); membership changes; leader
-/// transfers; and a client workload (put / get / compare-and-set over a few keys, with sessions and retries)
-/// against a replicated key-value state machine. After every step the five Raft safety properties are checked;
-/// at the end the client history is checked for linearizability via <see cref="SimulationOptions.CheckHistory"/>.
+/// Deterministic simulator (test support): N <see cref="RaftNode"/>s over a seeded network with delays, drops,
+/// duplicates, reordering and asymmetric partitions; crashes at rest, before a Ready is persisted (its write is
+/// lost; the leader may have sent its appends already) and between persisting and applying it; restarts that
+/// rebuild the storage from the node's journaled disk (<see cref="SimDisk"/>, the hosted node's format);
+/// membership changes; leader transfers; and a client workload (put / get / compare-and-set over a few keys, with
+/// sessions and retries) against a replicated key-value state machine. After every step <see cref="SafetyMonitor"/>
+/// checks the five Raft safety properties and the invariants of every node, whatever its role; at the end the
+/// client history is checked for linearizability via <see cref="SimulationOptions.CheckHistory"/>.
 /// The same seed always replays the same run; turn on <see cref="SimulationOptions.Trace"/> to read it.
 /// </summary>
 public sealed partial class RaftSimulation
@@ -189,7 +190,7 @@ public sealed partial class RaftSimulation
     {
         foreach (var n in nodes.Values)
         {
-            if (n.Up && n.Raft is { } r) safety.ObserveNode(r);
+            if (n.Up && n.Raft is { } r) safety.ObserveNode(r, n.Incarnation, n.Sm.AppliedIndex);
         }
     }
 
