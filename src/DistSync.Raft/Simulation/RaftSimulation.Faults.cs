@@ -1,6 +1,7 @@
 namespace DistSync.Raft.Simulation;
 
-// Faults and operator actions: partitions, crashes at rest, restarts, membership changes and leader transfers.
+// Faults and operator actions: partitions, crashes at rest, restarts, membership changes (also right after every
+// failover, when a new leader first may change the configuration) and leader transfers.
 public sealed partial class RaftSimulation
 {
     private void InjectFault()
@@ -48,7 +49,7 @@ public sealed partial class RaftSimulation
         }
         else if (r < 85)
         {
-            ProposeMembershipChange(members);
+            if (CurrentLeader() is { } leader) ProposeMembershipChange(leader);
         }
         else if (r < 95)
         {
@@ -67,10 +68,28 @@ public sealed partial class RaftSimulation
         }
     }
 
-    private void ProposeMembershipChange(List<SimNode> members)
+    /// <summary>
+    /// A new leader is seen: an operator tries a membership change on it right away and keeps trying for a while, the
+    /// moment a core that wrongly keeps a change "pending" across leader changes would refuse it.
+    /// </summary>
+    private void OnNewLeader(SimNode leader, long term)
     {
-        var leader = CurrentLeader();
-        if (leader?.Raft is not { } raft) return;
+        if (!options.Faults) return;
+        Schedule(rng.Next(500, 10_000), new SimEvent(EventKind.ConfProbe, leader.Id, leader.Incarnation, null, 0, 20, 0, term));
+    }
+
+    private void ConfProbe(SimEvent ev)
+    {
+        if (!nodes.TryGetValue(ev.Node, out var n) || !n.Up || n.Incarnation != ev.Incarnation) return;
+        if (n.Raft is not { Role: RaftRole.Leader } raft || raft.Term != ev.Value) return;
+        var result = ProposeMembershipChange(n);
+        if (result == ProposeResult.ConfChangePending && ev.OpId > 1)
+            Schedule(5_000 + rng.Next(10_000), ev with { OpId = ev.OpId - 1 });
+    }
+
+    private ProposeResult? ProposeMembershipChange(SimNode leader)
+    {
+        var raft = leader.Raft!;
         var voters = new List<ulong>(raft.Voters);
         voters.Sort();
         var learners = new List<ulong>(raft.Learners);
@@ -80,18 +99,42 @@ public sealed partial class RaftSimulation
             choices.Add(new ConfChange { Type = ConfChangeType.AddVoter, NodeId = learners[0] });
         if (learners.Count == 0 && voters.Count < options.MaxVoters)
             choices.Add(new ConfChange { Type = ConfChangeType.AddLearner, NodeId = nextNodeId });
+        if (learners.Count > 0 && rng.Next(3) == 0)
+            choices.Add(new ConfChange { Type = ConfChangeType.Remove, NodeId = learners[rng.Next(learners.Count)] });
         if (voters.Count > 3 || (voters.Count == 3 && options.MaxVoters > 3 && rng.Next(3) == 0))
             choices.Add(new ConfChange { Type = ConfChangeType.Remove, NodeId = voters[rng.Next(voters.Count)] });
-        if (choices.Count == 0) return;
+        if (choices.Count == 0) return null;
         var cc = choices[rng.Next(choices.Count)];
         var result = raft.ProposeConfChange(cc);
-        Log($"conf change on leader {leader.Id}: {cc.Type} {cc.NodeId} -> {result}");
-        if (result != ProposeResult.Accepted) return;
+        bool afterLeaderChange = raft.Term > safety.FirstLeaderTerm;
+        Log($"conf change on leader {leader.Id} (term {raft.Term}{(afterLeaderChange ? ", after a leader change" : "")}): {cc.Type} {cc.NodeId} -> {result}");
+        if (result == ProposeResult.ConfChangePending) confChangesRefusedPending++;
+        if (result != ProposeResult.Accepted) return result;
         confChanges++;
+        if (afterLeaderChange) confChangesAfterLeaderChange++;
+        AbandonLostJoins(raft);
         if (cc.Type == ConfChangeType.AddLearner)
         {
             nextNodeId++;
-            StartNode(new SimNode(cc.NodeId)); // joins empty; learns everything from the leader
+            StartNode(new SimNode(cc.NodeId) { Joining = true }); // joins empty; learns everything from the leader
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// A change was accepted, so the leader has applied every change in its log: a node still waiting to join that is
+    /// not in its configuration lost its add-learner entry (never committed, now never will be). Stop it, as an
+    /// operator would, so such nodes do not pile up.
+    /// </summary>
+    private void AbandonLostJoins(RaftNode leader)
+    {
+        foreach (var n in nodes.Values)
+        {
+            if (!n.Joining || n.Removed || leader.Voters.Contains(n.Id) || leader.Learners.Contains(n.Id)) continue;
+            n.Joining = false;
+            n.Removed = true;
+            Log($"node {n.Id} never joined (its add-learner entry was lost); stopping it");
+            if (n.Up) Shutdown(n);
         }
     }
 

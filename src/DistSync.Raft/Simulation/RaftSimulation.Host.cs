@@ -19,6 +19,8 @@ public sealed partial class RaftSimulation
         public SimKvStateMachine Sm = new();
         public bool Up;
         public bool Removed;
+        /// <summary>Started to join as a learner; false once it appeared in a configuration (or was abandoned).</summary>
+        public bool Joining;
         public int Incarnation;
         public long ClockSkewUs;
         /// <summary>The write a crash before persisting threw away; the next recovery must not show any of it.</summary>
@@ -210,9 +212,14 @@ public sealed partial class RaftSimulation
     private void OnConfChangeApplied(SimNode n, Entry e)
     {
         var cc = ConfChange.Parser.ParseFrom(e.Data);
-        if (cc.Type != ConfChangeType.Remove) return;
+        nodes.TryGetValue(cc.NodeId, out var target);
+        if (cc.Type != ConfChangeType.Remove)
+        {
+            if (target is not null) target.Joining = false; // it is a member now
+            return;
+        }
         // An operator shuts a removed member down once its removal is committed; its id is never reused.
-        if (nodes.TryGetValue(cc.NodeId, out var target) && !target.Removed)
+        if (target is not null && !target.Removed)
         {
             target.Removed = true;
             Log($"node {cc.NodeId} removed (applied at {e.Index} on {n.Id}); shutting it down");

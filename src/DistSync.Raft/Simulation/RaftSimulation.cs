@@ -5,22 +5,23 @@ namespace DistSync.Raft.Simulation;
 /// <summary>
 /// Deterministic simulator (test support): N <see cref="RaftNode"/>s over a seeded network with delays, drops,
 /// duplicates, reordering and asymmetric partitions; crashes at rest, before a Ready is persisted (its write is
-/// lost; the leader may have sent its appends already) and between persisting and applying it; restarts that
-/// rebuild the storage from the node's journaled disk (<see cref="SimDisk"/>, the hosted node's format);
-/// membership changes; leader transfers; and a client workload (put / get / compare-and-set over a few keys, with
-/// sessions and retries) against a replicated key-value state machine. After every step <see cref="SafetyMonitor"/>
-/// checks the five Raft safety properties and the invariants of every node, whatever its role; at the end the
-/// client history is checked for linearizability via <see cref="SimulationOptions.CheckHistory"/>.
-/// The same seed always replays the same run; turn on <see cref="SimulationOptions.Trace"/> to read it.
+/// lost) and between persisting and applying it; restarts that rebuild the storage from the node's journaled disk
+/// (<see cref="SimDisk"/>, the hosted node's format); membership changes throughout, also right after failovers;
+/// leader transfers; and a client workload (put / get / compare-and-set over a few keys, with sessions and retries)
+/// against a replicated key-value state machine. After every step <see cref="SafetyMonitor"/>
+/// checks the five Raft safety properties and the invariants of every node; at the end the client history is
+/// checked for linearizability via <see cref="SimulationOptions.CheckHistory"/>. The same seed always replays the
+/// same run; turn on <see cref="SimulationOptions.Trace"/> to read it.
 /// </summary>
 public sealed partial class RaftSimulation
 {
     private const long TickUs = 10_000;
     private static readonly string[] Keys = { "a", "b", "c" };
 
-    private enum EventKind { Tick, Deliver, ClientWake, AttemptTimeout, Fault }
+    private enum EventKind { Tick, Deliver, ClientWake, AttemptTimeout, Fault, ConfProbe }
 
-    private readonly record struct SimEvent(EventKind Kind, ulong Node, int Incarnation, Message? Message, int Client, int OpId, int Attempt);
+    /// <summary>One queued event. A conf probe carries the leader's term in <paramref name="Value"/> and its tries left in <paramref name="OpId"/>.</summary>
+    private readonly record struct SimEvent(EventKind Kind, ulong Node, int Incarnation, Message? Message, int Client, int OpId, int Attempt, long Value = 0);
 
     private readonly SimulationOptions options;
     private readonly Random rng;
@@ -32,7 +33,11 @@ public sealed partial class RaftSimulation
     private long now;
     private long sequence;
     private ulong nextNodeId;
-    private int crashes, crashesBeforePersist, crashesAfterPersist, unpersistedLost, restarts, restartsFromLogSnapshot, logSnapshotsLost, confChanges, snapshotsInstalled, completed;
+    private long lastLeaderTerm;
+
+    // coverage: what the run actually exercised
+    private int crashes, crashesBeforePersist, crashesAfterPersist, unpersistedLost, restarts, restartsFromLogSnapshot, logSnapshotsLost;
+    private int confChanges, confChangesAfterLeaderChange, confChangesRefusedPending, snapshotsInstalled, completed;
     private long maxCommit;
 
     public RaftSimulation(SimulationOptions options)
@@ -91,6 +96,8 @@ public sealed partial class RaftSimulation
             RestartsFromLogSnapshot = restartsFromLogSnapshot,
             LogSnapshotsLost = logSnapshotsLost,
             ConfChanges = confChanges,
+            ConfChangesAfterLeaderChange = confChangesAfterLeaderChange,
+            ConfChangesRefusedPending = confChangesRefusedPending,
             SnapshotsInstalled = snapshotsInstalled,
         };
     }
@@ -179,6 +186,9 @@ public sealed partial class RaftSimulation
                 InjectFault();
                 Schedule(NextFaultDelay(), ev);
                 break;
+            case EventKind.ConfProbe:
+                ConfProbe(ev);
+                break;
         }
     }
 
@@ -190,7 +200,13 @@ public sealed partial class RaftSimulation
     {
         foreach (var n in nodes.Values)
         {
-            if (n.Up && n.Raft is { } r) safety.ObserveNode(r, n.Incarnation, n.Sm.AppliedIndex);
+            if (!n.Up || n.Raft is not { } r) continue;
+            safety.ObserveNode(r, n.Incarnation, n.Sm.AppliedIndex);
+            if (r.Role == RaftRole.Leader && r.Term > lastLeaderTerm)
+            {
+                lastLeaderTerm = r.Term;
+                OnNewLeader(n, r.Term);
+            }
         }
     }
 

@@ -21,6 +21,9 @@ internal sealed partial class SafetyMonitor
 
     public int Elections => leaderOfTerm.Count;
 
+    /// <summary>Term of the first leader seen (0 before any): later terms' leaders came after a leader change.</summary>
+    public long FirstLeaderTerm { get; private set; }
+
     /// <summary>Called after every step for every live node, whatever its role.</summary>
     public void ObserveNode(RaftNode n, int incarnation, long stateMachineApplied)
     {
@@ -40,6 +43,7 @@ internal sealed partial class SafetyMonitor
         else
         {
             leaderOfTerm[n.Term] = n.Id;
+            if (FirstLeaderTerm == 0 || n.Term < FirstLeaderTerm) FirstLeaderTerm = n.Term;
             CheckLeaderCompleteness(n);
         }
         // Leader append-only: a leader never overwrites or deletes entries in its log.

@@ -24,11 +24,15 @@ public sealed record SimulationResult
     public int RestartsFromLogSnapshot { get; init; }
     /// <summary>Compactions whose log snapshot write was lost (the journal kept every event).</summary>
     public int LogSnapshotsLost { get; init; }
+    /// <summary>Membership changes accepted by a leader.</summary>
     public int ConfChanges { get; init; }
+    /// <summary>Of those, accepted by a leader of a later term than the first leader.</summary>
+    public int ConfChangesAfterLeaderChange { get; init; }
+    public int ConfChangesRefusedPending { get; init; }
     public int SnapshotsInstalled { get; init; }
 
     public bool Ok => Violation is null;
 
     public override string ToString() =>
-        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} elections={Elections} commit={MaxCommitIndex} ops={CompletedOperations} crashes={Crashes} (before-persist={CrashesBeforePersist} lost={UnpersistedLost} after-persist={CrashesAfterPersist}) restarts={Restarts} from-log-snapshot={RestartsFromLogSnapshot} confchanges={ConfChanges} snapshots={SnapshotsInstalled})";
+        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} elections={Elections} commit={MaxCommitIndex} ops={CompletedOperations} crashes={Crashes} (before-persist={CrashesBeforePersist} lost={UnpersistedLost} after-persist={CrashesAfterPersist}) restarts={Restarts} from-log-snapshot={RestartsFromLogSnapshot} confchanges={ConfChanges} after-leader-change={ConfChangesAfterLeaderChange} refused-pending={ConfChangesRefusedPending} snapshots={SnapshotsInstalled})";
 }
