@@ -2,8 +2,8 @@ using Google.Protobuf;
 
 namespace DistSync.Raft.Simulation;
 
-// The client workload: one operation at a time per client, in a session (client id + sequence number); retries,
-// redirects, give-ups.
+// The client workload: one operation at a time per client, in a session (client id + sequence number) that
+// expires when the client stays away longer than the session timeout; retries, redirects, give-ups.
 public sealed partial class RaftSimulation
 {
     private sealed class ClientOp
@@ -16,6 +16,8 @@ public sealed partial class RaftSimulation
         public string? Value;
         public long Expected;
         public ulong Seq;
+        /// <summary>Proposals of this command accepted by a leader under <see cref="Seq"/>: each may be one log entry.</summary>
+        public int AcceptedUnderSeq;
         public long Deadline;
         public int Attempt;
         public ulong Node;
@@ -31,6 +33,8 @@ public sealed partial class RaftSimulation
         public ulong Seq;
         public bool Opened;
         public ClientOp? Current;
+        /// <summary>An operation refused for an unknown session and provably not applied: retried once the session is reopened.</summary>
+        public ClientOp? Resume;
         public ulong LeaderHint;
     }
 
@@ -43,6 +47,17 @@ public sealed partial class RaftSimulation
     private void ClientWake(SimClient c)
     {
         if (c.Current is not null) return;
+        if (c.Opened && c.Resume is { } resumed)
+        {
+            // same operation (same history entry and call time), a new sequence number in the new session
+            c.Resume = null;
+            resumed.Seq = ++c.Seq;
+            resumed.AcceptedUnderSeq = 0;
+            resumed.Deadline = now + 400_000 + rng.Next(400_000);
+            c.Current = resumed;
+            Attempt(c, resumed);
+            return;
+        }
         var op = new ClientOp { Id = ++nextOpId, Deadline = now + 400_000 + rng.Next(400_000) };
         if (!c.Opened)
         {
@@ -117,11 +132,15 @@ public sealed partial class RaftSimulation
                 var data = SimKvStateMachine.Encode(kind, op.Key, op.Value, op.Expected);
                 long stamp = (now + target.ClockSkewUs) / 1000;
                 result = raft.Propose(data, c.ClientId, op.Seq, stamp);
-                if (result == ProposeResult.Accepted) target.Waiting[(c.ClientId, op.Seq)] = op;
+                if (result == ProposeResult.Accepted)
+                {
+                    target.Waiting[(c.ClientId, op.Seq)] = op;
+                    op.AcceptedUnderSeq++;
+                }
             }
             accepted = result == ProposeResult.Accepted;
             if (!accepted && raft.Lead != 0 && raft.Lead != target.Id) c.LeaderHint = raft.Lead;
-            Log($"client {c.Id} op {op.Id} attempt {op.Attempt} at {target.Id}: {result}");
+            Log($"client {c.Id} op {op.Id} seq {op.Seq} attempt {op.Attempt} at {target.Id}: {result}");
         }
         Schedule(accepted ? 60_000 + rng.Next(60_000) : 5_000 + rng.Next(10_000),
             new SimEvent(EventKind.AttemptTimeout, 0, 0, null, c.Id, op.Id, op.Attempt));
@@ -152,11 +171,55 @@ public sealed partial class RaftSimulation
             op.Done = true;
             c.Current = null;
             Log($"client {c.Id} op {op.Id} timed out");
-            Schedule(1000 + rng.Next(20_000), new SimEvent(EventKind.ClientWake, 0, 0, null, c.Id, 0, 0));
+            ScheduleWake(c);
             return;
         }
         c.LeaderHint = 0;
+        if (!op.IsOpen && rng.Next(200) == 0)
+        {
+            // The client stalls (GC pause, lost connection) past the session timeout, then retries: its session may have
+            // expired in between, while an earlier attempt may already have been applied.
+            long stall = SimKvStateMachine.SessionTimeoutMs * 1000 + rng.Next(3_000_000);
+            op.Deadline += stall;
+            Log($"client {c.Id} op {op.Id} stalls for {stall / 1000}ms before retrying");
+            Schedule(stall, new SimEvent(EventKind.ClientRetry, 0, 0, null, c.Id, op.Id, op.Attempt));
+            return;
+        }
         Attempt(c, op); // same sequence number: the session table makes the retry exactly-once
+    }
+
+    private void ClientRetry(SimClient c, int opId, int attempt)
+    {
+        var op = c.Current;
+        if (op is null || op.Id != opId || op.Attempt != attempt || op.Done) return;
+        Attempt(c, op);
+    }
+
+    /// <summary>
+    /// The command reached the state machine after its session had expired, so THIS entry was not executed. If it is
+    /// the only entry of the command (one accepted proposal under this sequence number) the command provably never
+    /// ran: reopen the session and retry it under a new number. Otherwise an earlier entry may have run before the
+    /// expiry: the outcome stays unknown in the history, and the client moves on in a new session.
+    /// </summary>
+    private void OnUnknownSession(ClientOp op)
+    {
+        if (op.Done) return;
+        var c = clients.Find(x => x.Current == op);
+        if (c is null) return;
+        unknownSessionAnswers++;
+        c.Current = null;
+        c.Opened = false;
+        if (op.AcceptedUnderSeq == 1)
+        {
+            c.Resume = op;
+            Log($"client {c.Id} op {op.Id} seq {op.Seq}: unknown session, not applied; reopening and retrying");
+        }
+        else
+        {
+            op.Done = true;
+            Log($"client {c.Id} op {op.Id} seq {op.Seq}: unknown session after {op.AcceptedUnderSeq} accepted attempts; outcome unknown, reopening");
+        }
+        Schedule(1000 + rng.Next(5_000), new SimEvent(EventKind.ClientWake, 0, 0, null, c.Id, 0, 0));
     }
 
     private void Complete(ClientOp op, SimKvResult result)
@@ -166,15 +229,33 @@ public sealed partial class RaftSimulation
         var c = clients.Find(x => x.Current == op);
         if (c is null) return;
         c.Current = null;
-        if (op.IsOpen) c.Opened = true;
+        Log($"client {c.Id} op {op.Id} -> {result}");
+        if (op.IsOpen)
+        {
+            c.Opened = true;
+            if (c.Resume is not null)
+            {
+                // resumed by the next wake-up (never from here: this runs inside a node's Ready)
+                Schedule(1000 + rng.Next(5_000), new SimEvent(EventKind.ClientWake, 0, 0, null, c.Id, 0, 0));
+                return;
+            }
+        }
         else
         {
             var call = calls[op.HistorySlot];
             history[op.HistorySlot] = new SimKvOperation(call.Client, call.Kind, call.Key, call.Value, call.Expected, call.Call, ++historyClock, result);
             completed++;
         }
-        Log($"client {c.Id} op {op.Id} -> {result}");
-        Schedule(1000 + rng.Next(20_000), new SimEvent(EventKind.ClientWake, 0, 0, null, c.Id, 0, 0));
+        ScheduleWake(c);
+    }
+
+    /// <summary>The next operation after a short think time; now and then the client goes away for longer than the session timeout.</summary>
+    private void ScheduleWake(SimClient c)
+    {
+        long delay = rng.Next(40) == 0
+            ? SimKvStateMachine.SessionTimeoutMs * 1000 + rng.Next(3_000_000)
+            : 1000 + rng.Next(20_000);
+        Schedule(delay, new SimEvent(EventKind.ClientWake, 0, 0, null, c.Id, 0, 0));
     }
 
     private List<SimKvOperation> BuildHistory()

@@ -120,10 +120,15 @@ public sealed partial class RaftSimulation
         foreach (var e in rd.CommittedEntries)
         {
             safety.ObserveApplied(n.Id, e);
-            var result = n.Sm.Apply(e);
+            var result = n.Sm.Apply(e, out bool unknownSession);
+            foreach (ulong expired in n.Sm.LastExpired) sessionsExpired.Add((e.Index, expired));
             if (e.Index > maxCommit) maxCommit = e.Index;
             if (e.Type == EntryType.ConfChange) OnConfChangeApplied(n, e);
-            if (result is not null && n.Waiting.Remove((e.ClientId, e.Sequence), out var op)) Complete(op, result);
+            if ((result is not null || unknownSession) && n.Waiting.Remove((e.ClientId, e.Sequence), out var op))
+            {
+                if (unknownSession) OnUnknownSession(op);
+                else Complete(op, result!);
+            }
             if (!n.Up) break; // removed itself
         }
         foreach (var rs in rd.ReadStates)

@@ -5,20 +5,21 @@ namespace DistSync.Raft.Simulation;
 /// <summary>
 /// Deterministic simulator (test support): N <see cref="RaftNode"/>s over a seeded network with delays, drops,
 /// duplicates, reordering and asymmetric partitions; crashes at rest, before a Ready is persisted (its write is
-/// lost) and between persisting and applying it; restarts that rebuild the storage from the node's journaled disk
-/// (<see cref="SimDisk"/>, the hosted node's format); membership changes throughout, also right after failovers;
-/// leader transfers; and a client workload (put / get / compare-and-set over a few keys, with sessions and retries)
-/// against a replicated key-value state machine. After every step <see cref="SafetyMonitor"/>
-/// checks the five Raft safety properties and the invariants of every node; at the end the client history is
-/// checked for linearizability via <see cref="SimulationOptions.CheckHistory"/>. The same seed always replays the
-/// same run; turn on <see cref="SimulationOptions.Trace"/> to read it.
+/// lost; the leader may have sent its appends already) and between persisting and applying it; restarts that
+/// rebuild the storage from the node's journaled disk (<see cref="SimDisk"/>, the hosted node's format);
+/// membership changes throughout, also right after failovers; leader transfers; and a client workload (put / get /
+/// compare-and-set over a few keys, in sessions that expire, with retries) against a replicated key-value state
+/// machine. After every step <see cref="SafetyMonitor"/> checks the five Raft safety properties and the invariants
+/// of every node, whatever its role; at the end the client history is checked for linearizability via
+/// <see cref="SimulationOptions.CheckHistory"/>. The same seed always replays the same run; turn on
+/// <see cref="SimulationOptions.Trace"/> to read it (tracing never changes the run).
 /// </summary>
 public sealed partial class RaftSimulation
 {
     private const long TickUs = 10_000;
     private static readonly string[] Keys = { "a", "b", "c" };
 
-    private enum EventKind { Tick, Deliver, ClientWake, AttemptTimeout, Fault, ConfProbe }
+    private enum EventKind { Tick, Deliver, ClientWake, AttemptTimeout, ClientRetry, Fault, ConfProbe }
 
     /// <summary>One queued event. A conf probe carries the leader's term in <paramref name="Value"/> and its tries left in <paramref name="OpId"/>.</summary>
     private readonly record struct SimEvent(EventKind Kind, ulong Node, int Incarnation, Message? Message, int Client, int OpId, int Attempt, long Value = 0);
@@ -37,7 +38,8 @@ public sealed partial class RaftSimulation
 
     // coverage: what the run actually exercised
     private int crashes, crashesBeforePersist, crashesAfterPersist, unpersistedLost, restarts, restartsFromLogSnapshot, logSnapshotsLost;
-    private int confChanges, confChangesAfterLeaderChange, confChangesRefusedPending, snapshotsInstalled, completed;
+    private int confChanges, confChangesAfterLeaderChange, confChangesRefusedPending, snapshotsInstalled, completed, unknownSessionAnswers;
+    private readonly HashSet<(long Index, ulong Client)> sessionsExpired = new();
     private long maxCommit;
 
     public RaftSimulation(SimulationOptions options)
@@ -99,6 +101,8 @@ public sealed partial class RaftSimulation
             ConfChangesAfterLeaderChange = confChangesAfterLeaderChange,
             ConfChangesRefusedPending = confChangesRefusedPending,
             SnapshotsInstalled = snapshotsInstalled,
+            SessionsExpired = sessionsExpired.Count,
+            UnknownSessionAnswers = unknownSessionAnswers,
         };
     }
 
@@ -181,6 +185,9 @@ public sealed partial class RaftSimulation
                 break;
             case EventKind.AttemptTimeout:
                 AttemptTimeout(clients[ev.Client], ev.OpId, ev.Attempt);
+                break;
+            case EventKind.ClientRetry:
+                ClientRetry(clients[ev.Client], ev.OpId, ev.Attempt);
                 break;
             case EventKind.Fault:
                 InjectFault();

@@ -30,9 +30,13 @@ public sealed record SimulationResult
     public int ConfChangesAfterLeaderChange { get; init; }
     public int ConfChangesRefusedPending { get; init; }
     public int SnapshotsInstalled { get; init; }
+    /// <summary>Distinct session expiries in the replicated state (client, log index).</summary>
+    public int SessionsExpired { get; init; }
+    /// <summary>Commands answered "unknown session" to the client that sent them.</summary>
+    public int UnknownSessionAnswers { get; init; }
 
     public bool Ok => Violation is null;
 
     public override string ToString() =>
-        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} elections={Elections} commit={MaxCommitIndex} ops={CompletedOperations} crashes={Crashes} (before-persist={CrashesBeforePersist} lost={UnpersistedLost} after-persist={CrashesAfterPersist}) restarts={Restarts} from-log-snapshot={RestartsFromLogSnapshot} confchanges={ConfChanges} after-leader-change={ConfChangesAfterLeaderChange} refused-pending={ConfChangesRefusedPending} snapshots={SnapshotsInstalled})";
+        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} elections={Elections} commit={MaxCommitIndex} ops={CompletedOperations} crashes={Crashes} (before-persist={CrashesBeforePersist} lost={UnpersistedLost} after-persist={CrashesAfterPersist}) restarts={Restarts} from-log-snapshot={RestartsFromLogSnapshot} confchanges={ConfChanges} after-leader-change={ConfChangesAfterLeaderChange} refused-pending={ConfChangesRefusedPending} snapshots={SnapshotsInstalled} sessions-expired={SessionsExpired} unknown-session={UnknownSessionAnswers})";
 }
