@@ -84,6 +84,7 @@ public sealed partial class RaftSimulation
         {
             Seed = options.Seed,
             Steps = step,
+            SimulatedMs = now / 1000,
             Violation = violation,
             Trace = trace,
             History = ops,

@@ -1,15 +1,17 @@
 namespace DistSync.Raft.Simulation;
 
-/// <summary>Outcome of one simulation run.</summary>
+/// <summary>Outcome of one simulation run, with coverage counters: what the run actually exercised.</summary>
 public sealed record SimulationResult
 {
     public required int Seed { get; init; }
     public required int Steps { get; init; }
+    public long SimulatedMs { get; init; }
     /// <summary>First safety or linearizability violation, null when none.</summary>
     public string? Violation { get; init; }
     /// <summary>Event lines (only when tracing was on).</summary>
     public IReadOnlyList<string> Trace { get; init; } = Array.Empty<string>();
     public IReadOnlyList<SimKvOperation> History { get; init; } = Array.Empty<SimKvOperation>();
+    /// <summary>Terms that had a leader.</summary>
     public int Elections { get; init; }
     public long MaxCommitIndex { get; init; }
     public int CompletedOperations { get; init; }
@@ -38,5 +40,8 @@ public sealed record SimulationResult
     public bool Ok => Violation is null;
 
     public override string ToString() =>
-        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} elections={Elections} commit={MaxCommitIndex} ops={CompletedOperations} crashes={Crashes} (before-persist={CrashesBeforePersist} lost={UnpersistedLost} after-persist={CrashesAfterPersist}) restarts={Restarts} from-log-snapshot={RestartsFromLogSnapshot} confchanges={ConfChanges} after-leader-change={ConfChangesAfterLeaderChange} refused-pending={ConfChangesRefusedPending} snapshots={SnapshotsInstalled} sessions-expired={SessionsExpired} unknown-session={UnknownSessionAnswers})";
+        $"seed {Seed}: {(Ok ? "ok" : "VIOLATION " + Violation)} (steps={Steps} simulated={SimulatedMs}ms leaders={Elections} commit={MaxCommitIndex} ops={CompletedOperations} " +
+        $"crashes={Crashes} (before-persist={CrashesBeforePersist} lost={UnpersistedLost} after-persist={CrashesAfterPersist}) restarts={Restarts} from-log-snapshot={RestartsFromLogSnapshot} " +
+        $"confchanges={ConfChanges} after-leader-change={ConfChangesAfterLeaderChange} refused-pending={ConfChangesRefusedPending} snapshots={SnapshotsInstalled} " +
+        $"sessions-expired={SessionsExpired} unknown-session={UnknownSessionAnswers})";
 }
