@@ -2,10 +2,11 @@ namespace DistSync.Raft.Simulation;
 
 /// <summary>
 /// Checks the five safety properties of Raft (§5.4 / Figure 3) incrementally, as the simulator observes nodes:
-/// election safety, leader append-only, log matching, leader completeness, state machine safety.
-/// Throws <see cref="SimulationViolationException"/> on the first violation.
+/// election safety, leader append-only, log matching, leader completeness, state machine safety; and, for every
+/// node whatever its role, the invariants of its commit and applied indexes, its votes and its recovery from disk
+/// (SafetyMonitor.Nodes.cs). Throws <see cref="SimulationViolationException"/> on the first violation.
 /// </summary>
-internal sealed class SafetyMonitor
+internal sealed partial class SafetyMonitor
 {
     private readonly Dictionary<long, ulong> leaderOfTerm = new();
     // (leader id, term) -> (last index, its term) when last observed as leader
@@ -14,16 +15,26 @@ internal sealed class SafetyMonitor
     private readonly Dictionary<(long, long), (Entry Entry, long PrevTerm)> persisted = new();
     // index -> entry applied there by anyone
     private readonly Dictionary<long, Entry> applied = new();
-    // index -> (entry term, term of the leader that committed it)
-    private readonly SortedDictionary<long, (long EntryTerm, long CommitTerm)> committed = new();
-    private long highestCommitRecorded;
+    // [index] -> (entry term, a term at or after the one that committed it), as seen at any node's commit index;
+    // EntryTerm 0 = not seen committed yet. Dense: commit indexes grow from the bootstrap entries on.
+    private readonly List<(long EntryTerm, long CommitTerm)> committed = new() { (0, 0) };
 
     public int Elections => leaderOfTerm.Count;
 
-    /// <summary>Called after every step for every live node.</summary>
-    public void ObserveNode(RaftNode n)
+    /// <summary>Term of the first leader seen (0 before any): later terms' leaders came after a leader change.</summary>
+    public long FirstLeaderTerm { get; private set; }
+
+    /// <summary>Called after every step for every live node, whatever its role.</summary>
+    public void ObserveNode(RaftNode n, int incarnation, long stateMachineApplied)
     {
-        if (n.Role != RaftRole.Leader) return;
+        ObserveIndexes(n, incarnation, stateMachineApplied);
+        if (n.Role == RaftRole.Leader) ObserveLeader(n);
+    }
+
+    private void ObserveLeader(RaftNode n)
+    {
+        // A leader that applies its own removal steps down at once, so a leader is always a voter of its own config.
+        if (!n.Voters.Contains(n.Id)) Fail($"leader {n.Id} of term {n.Term} is not a voter in its own configuration");
         // Election safety: at most one leader per term.
         if (leaderOfTerm.TryGetValue(n.Term, out ulong other))
         {
@@ -32,6 +43,7 @@ internal sealed class SafetyMonitor
         else
         {
             leaderOfTerm[n.Term] = n.Id;
+            if (FirstLeaderTerm == 0 || n.Term < FirstLeaderTerm) FirstLeaderTerm = n.Term;
             CheckLeaderCompleteness(n);
         }
         // Leader append-only: a leader never overwrites or deletes entries in its log.
@@ -43,27 +55,36 @@ internal sealed class SafetyMonitor
                 Fail($"leader append-only: leader {n.Id} (term {n.Term}) changed entry {tail.Index} from term {tail.Term} to {n.TermAt(tail.Index)}");
         }
         leaderTails[key] = (n.LastIndex, n.LastTerm);
-        // Record what this leader has committed, with the term that committed it.
-        if (n.CommitIndex > highestCommitRecorded)
-        {
-            for (long i = Math.Max(highestCommitRecorded + 1, n.FirstIndex); i <= n.CommitIndex; i++)
-            {
-                if (!committed.ContainsKey(i)) committed[i] = (n.TermAt(i), n.Term);
-            }
-            highestCommitRecorded = n.CommitIndex;
-        }
     }
 
     /// <summary>Leader completeness: an entry committed in term U is in the log of every leader of a term after U.</summary>
     private void CheckLeaderCompleteness(RaftNode leader)
     {
-        foreach (var (index, c) in committed)
+        for (long index = Math.Max(1, leader.FirstIndex - 1); index < committed.Count; index++)
         {
-            if (c.CommitTerm >= leader.Term) continue;
-            if (index < leader.FirstIndex - 1) continue; // compacted into the leader's snapshot, which only holds committed entries
+            // below FirstIndex - 1: compacted into the leader's snapshot, which only holds committed entries
+            var c = committed[(int)index];
+            if (c.EntryTerm == 0 || c.CommitTerm >= leader.Term) continue;
             long t = leader.TermAt(index);
             if (index > leader.LastIndex || t != c.EntryTerm)
-                Fail($"leader completeness: leader {leader.Id} of term {leader.Term} lacks entry {index} (term {c.EntryTerm}) committed in term {c.CommitTerm}; it has term {t}, last index {leader.LastIndex}");
+                Fail($"leader completeness: leader {leader.Id} of term {leader.Term} lacks entry {index} (term {c.EntryTerm}) committed by term {c.CommitTerm}; it has term {t}, last index {leader.LastIndex}");
+        }
+    }
+
+    /// <summary>Records that a node holds <paramref name="entryTerm"/> at committed <paramref name="index"/>; all must agree.</summary>
+    private void ObserveCommitted(RaftNode n, long index, long entryTerm)
+    {
+        if (index <= 0) return;
+        while (committed.Count <= index) committed.Add((0, 0));
+        var c = committed[(int)index];
+        if (c.EntryTerm == 0)
+        {
+            if (entryTerm == 0) Fail($"node {n.Id} ({n.Role}, term {n.Term}) has committed index {index} but no entry there (first {n.FirstIndex}, last {n.LastIndex})");
+            committed[(int)index] = (entryTerm, n.Term);
+        }
+        else if (c.EntryTerm != entryTerm)
+        {
+            Fail($"commit agreement: node {n.Id} ({n.Role}, term {n.Term}) holds term {entryTerm} at committed index {index}; term {c.EntryTerm} was committed there (seen by term {c.CommitTerm})");
         }
     }
 
@@ -88,7 +109,7 @@ internal sealed class SafetyMonitor
                 Fail($"state machine safety: node {node} applied term {e.Term} at index {e.Index}, another node applied term {first.Term}");
         }
         else applied[e.Index] = e;
-        if (committed.TryGetValue(e.Index, out var c) && c.EntryTerm != e.Term)
+        if (e.Index < committed.Count && committed[(int)e.Index] is { EntryTerm: > 0 } c && c.EntryTerm != e.Term)
             Fail($"state machine safety: node {node} applied term {e.Term} at index {e.Index}, committed entry has term {c.EntryTerm}");
     }
 

@@ -4,17 +4,21 @@ namespace DistSync.Raft.Simulation;
 
 /// <summary>
 /// The replicated key-value state machine of the simulator: deterministic, time only from entry timestamps,
-/// exactly-once through a <see cref="SessionTable{TResult}"/>.
+/// exactly-once through a <see cref="SessionTable{TResult}"/>. Sessions expire after a few seconds of leader
+/// time, so a run sees expiries and its clients have to cope with them.
 /// </summary>
 internal sealed class SimKvStateMachine
 {
     public const byte OpOpen = 0, OpGet = 1, OpPut = 2, OpCas = 3;
-    private const long SessionTimeoutMs = 3_600_000;
+    public const long SessionTimeoutMs = 3_000;
 
     private readonly SortedDictionary<string, (string Value, long Version)> data = new(StringComparer.Ordinal);
     private SessionTable<SimKvResult> sessions = new(SessionTimeoutMs);
 
     public long AppliedIndex { get; private set; }
+
+    /// <summary>Sessions expired by the last <see cref="Apply"/> (the same ones at the same index on every replica).</summary>
+    public IReadOnlyList<ulong> LastExpired { get; private set; } = Array.Empty<ulong>();
 
     public static ByteString Encode(byte op, string key, string? value, long expectedVersion)
     {
@@ -29,13 +33,18 @@ internal sealed class SimKvStateMachine
         return ByteString.CopyFrom(ms.ToArray());
     }
 
-    /// <summary>Applies a committed entry; returns the answer for its client (null for non-client entries).</summary>
-    public SimKvResult? Apply(Entry e)
+    /// <summary>
+    /// Applies a committed entry; returns the answer for its client (null for non-client entries and stale retries).
+    /// <paramref name="unknownSession"/>: the command was refused, not executed, because its session is not open.
+    /// </summary>
+    public SimKvResult? Apply(Entry e, out bool unknownSession)
     {
+        unknownSession = false;
+        LastExpired = Array.Empty<ulong>();
         if (e.Index != AppliedIndex + 1) throw new InvalidOperationException($"state machine applies {e.Index} after {AppliedIndex}");
         AppliedIndex = e.Index;
         if (e.Type != EntryType.Normal || e.Data.IsEmpty) return null;
-        sessions.AdvanceTime(e.TimestampMs);
+        LastExpired = sessions.AdvanceTime(e.TimestampMs);
         using var r = new BinaryReader(new MemoryStream(e.Data.ToByteArray()));
         byte op = r.ReadByte();
         string key = r.ReadString();
@@ -51,7 +60,9 @@ internal sealed class SimKvStateMachine
             case SessionCheck.Duplicate:
                 return cached;
             case SessionCheck.Stale:
+                return null;
             case SessionCheck.UnknownSession:
+                unknownSession = true;
                 return null;
         }
         SimKvResult result;

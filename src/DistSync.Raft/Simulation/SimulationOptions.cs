@@ -3,9 +3,12 @@ namespace DistSync.Raft.Simulation;
 /// <summary>Knobs of one deterministic simulation run; everything random derives from <see cref="Seed"/>.</summary>
 public sealed record SimulationOptions
 {
+    /// <summary>Enough steps for about 16 s of simulated time: sessions (3 s) expire and nodes restart from log snapshots.</summary>
+    public const int DefaultSteps = 10_000;
+
     public required int Seed { get; init; }
     /// <summary>Events to process (ticks, deliveries, client actions, faults); invariants are checked after each.</summary>
-    public int Steps { get; init; } = 2000;
+    public int Steps { get; init; } = DefaultSteps;
     public int InitialVoters { get; init; } = 3;
     /// <summary>Upper bound on voters reached through membership changes.</summary>
     public int MaxVoters { get; init; } = 5;

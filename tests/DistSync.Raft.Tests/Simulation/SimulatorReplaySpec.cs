@@ -3,8 +3,8 @@ using DistSync.Raft.Tests.Support;
 namespace DistSync.Raft.Tests.Simulation;
 
 /// <summary>
-/// Replays one seed, traced: <c>RAFT_SIM_SEED=123 [RAFT_SIM_STEPS=2000] dotnet test --filter SimulatorReplaySpec</c>.
-/// Without the variables it replays seed 1 and pins that tracing does not change the run.
+/// Replays one seed, traced: <c>RAFT_SIM_SEED=123 [RAFT_SIM_STEPS=10000] dotnet test --filter SimulatorReplaySpec</c>.
+/// Without the variables it replays seed 1 for as many steps as the soak and pins that tracing does not change the run.
 /// </summary>
 public class SimulatorReplaySpec
 {
@@ -12,7 +12,7 @@ public class SimulatorReplaySpec
     public void A_seed_replays_identically_with_and_without_tracing()
     {
         int seed = int.TryParse(Environment.GetEnvironmentVariable("RAFT_SIM_SEED"), out int s) ? s : 1;
-        int steps = int.TryParse(Environment.GetEnvironmentVariable("RAFT_SIM_STEPS"), out int n) ? n : 2000;
+        int steps = int.TryParse(Environment.GetEnvironmentVariable("RAFT_SIM_STEPS"), out int n) ? n : SimulatorSoakSpec.Steps;
         var plain = SimulationRunner.Run(seed, steps);
         var traced = new DistSync.Raft.Simulation.RaftSimulation(SimulationRunner.Options(seed, steps, faults: true, trace: true)).Run();
         Assert.True(traced.Ok, SimulationRunner.Explain(traced, steps, faults: true));

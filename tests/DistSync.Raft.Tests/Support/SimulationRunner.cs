@@ -30,6 +30,15 @@ public static class SimulationRunner
         return results;
     }
 
+    /// <summary>The coverage counters of a set of runs, summed, for assertion messages.</summary>
+    public static string Coverage(IReadOnlyList<SimulationResult> results) =>
+        $"{results.Count} seeds: leaders {results.Sum(r => r.Elections)}, conf changes {results.Sum(r => r.ConfChanges)} " +
+        $"(after a leader change {results.Sum(r => r.ConfChangesAfterLeaderChange)}, refused as pending {results.Sum(r => r.ConfChangesRefusedPending)}), " +
+        $"snapshots installed {results.Sum(r => r.SnapshotsInstalled)}, crashes {results.Sum(r => r.Crashes)} " +
+        $"(before persist {results.Sum(r => r.CrashesBeforePersist)}, unpersisted lost {results.Sum(r => r.UnpersistedLost)}, after persist {results.Sum(r => r.CrashesAfterPersist)}), " +
+        $"restarts {results.Sum(r => r.Restarts)} (from a log snapshot {results.Sum(r => r.RestartsFromLogSnapshot)}), " +
+        $"sessions expired {results.Sum(r => r.SessionsExpired)}, client ops {results.Sum(r => r.CompletedOperations)}";
+
     public static string Explain(SimulationResult failed, int steps, bool faults)
     {
         var traced = new RaftSimulation(Options(failed.Seed, steps, faults, trace: true)).Run();
