@@ -114,6 +114,8 @@ internal sealed class NodeProcess : IDisposable
         try
         {
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            // Kill only signals: wait, so the caller may delete the data dir without the process still writing into it.
+            _process.WaitForExit(30_000);
         }
         catch (InvalidOperationException)
         {
