@@ -1,3 +1,4 @@
+using DistSync.Raft;
 using System.Diagnostics;
 using System.Globalization;
 using DistSync.Actors;

@@ -1,6 +1,5 @@
 using DistSync.KeyValue.Wire;
 using DistSync.Raft;
-using DistSync.Raft.Hosting;
 using Google.Protobuf;
 
 namespace DistSync.KeyValue;

@@ -1,5 +1,5 @@
+using DistSync.Raft;
 using DistSync.KeyValue.Wire;
-using DistSync.Raft.Hosting;
 
 namespace DistSync.KeyValue.Tests;
 

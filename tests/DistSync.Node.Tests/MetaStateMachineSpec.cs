@@ -1,3 +1,4 @@
+using DistSync.Raft;
 using DistSync.KeyValue;
 using DistSync.KeyValue.Wire;
 using DistSync.Node.Meta;

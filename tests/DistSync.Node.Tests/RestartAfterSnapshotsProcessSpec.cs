@@ -1,3 +1,4 @@
+using DistSync.Raft.Journal;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;

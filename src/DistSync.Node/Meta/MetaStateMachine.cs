@@ -1,3 +1,4 @@
+using DistSync.Raft;
 using DistSync.KeyValue;
 using DistSync.Locks;
 using DistSync.Node.Locks;

@@ -1,3 +1,4 @@
+using DistSync.Raft.Journal;
 using System.Buffers.Binary;
 using DistSync.Actors;
 using DistSync.Raft.Hosting.Wire;

@@ -1,3 +1,4 @@
+using DistSync.Raft.Journal;
 using DistSync.Persistence.Actor;
 using DistSync.Persistence.Snapshot;
 using DistSync.Raft.Hosting.Wire;

@@ -1,3 +1,4 @@
+using DistSync.Raft.Journal;
 using DistSync.Raft.Hosting.Wire;
 
 namespace DistSync.Raft.Hosting;

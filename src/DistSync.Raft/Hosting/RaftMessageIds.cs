@@ -1,3 +1,4 @@
+using DistSync.Raft.Journal;
 using DistSync.Actors.Remote.Serialization;
 using DistSync.Persistence.Serialization;
 using DistSync.Raft.Hosting.Wire;

@@ -1,3 +1,4 @@
+using DistSync.Raft;
 using DistSync.Locks;
 using DistSync.Node.Locks;
 using DistSync.Node.Meta;

@@ -1,3 +1,4 @@
+using DistSync.Raft.Journal;
 using DistSync.Raft.Hosting;
 using DistSync.Raft.Hosting.Wire;
 using Google.Protobuf;

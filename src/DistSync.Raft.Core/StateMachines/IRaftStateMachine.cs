@@ -1,4 +1,4 @@
-namespace DistSync.Raft.Hosting;
+namespace DistSync.Raft;
 
 /// <summary>
 /// A deterministic replicated state machine (ARCHITECTURE.md §3). The <see cref="RaftGroup"/> host calls it

@@ -1,5 +1,4 @@
-using DistSync.Raft.Hosting;
-using DistSync.Raft.Hosting.Wire;
+using DistSync.Raft.Journal;
 using Google.Protobuf;
 
 namespace DistSync.Raft.Simulation;

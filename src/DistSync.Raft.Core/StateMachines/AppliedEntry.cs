@@ -1,4 +1,4 @@
-namespace DistSync.Raft.Hosting;
+namespace DistSync.Raft;
 
 /// <summary>A committed normal entry as the state machine sees it.</summary>
 /// <param name="Index">Raft log index (unique, increasing): usable as a version, fencing token or id.</param>

@@ -1,7 +1,7 @@
-using DistSync.Raft.Hosting.Wire;
+using DistSync.Raft.Journal;
 using Google.Protobuf;
 
-namespace DistSync.Raft.Hosting;
+namespace DistSync.Raft;
 
 /// <summary>
 /// The in-memory view of a group's journaled Raft log. Durability comes from <see cref="RaftLogActor"/>: the

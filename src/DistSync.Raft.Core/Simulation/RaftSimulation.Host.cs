@@ -1,4 +1,3 @@
-using DistSync.Raft.Hosting;
 using Google.Protobuf;
 
 namespace DistSync.Raft.Simulation;
