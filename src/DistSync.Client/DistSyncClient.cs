@@ -5,7 +5,7 @@ using DistSync.Client.Contracts;
 namespace DistSync.Client;
 
 /// <summary>
-/// Typed client of one node's HTTP API (../shared/API.md). Any node serves every route and forwards
+/// Typed client of one node's HTTP API (docs/API.md). Any node serves every route and forwards
 /// to the leader itself, so the client needs only one address. Thread-safe; reuse one instance.
 /// </summary>
 public sealed partial class DistSyncClient : IDisposable

@@ -140,18 +140,8 @@ public class RestartAfterSnapshotsProcessSpec(ITestOutputHelper log)
             {
                 foreach (var (_, p) in _all) p.Dispose();
             }
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    if (Directory.Exists(DataRoot)) Directory.Delete(DataRoot, recursive: true);
-                    return;
-                }
-                catch (IOException) when (attempt < 5)
-                {
-                    Thread.Sleep(200); // deliberate: a just-killed process may still be closing its files
-                }
-            }
+            // NodeProcess.Dispose waits for each process to exit, so nothing writes into the data dir any more
+            if (Directory.Exists(DataRoot)) Directory.Delete(DataRoot, recursive: true);
         }
     }
 
