@@ -86,6 +86,45 @@ public sealed class PluginBackend : IDisposable
         _ => new InMemSnapshotStore(_storage),
     };
 
+    /// <summary>Flips a byte of a stored snapshot blob, as bit rot under the store would.</summary>
+    public async Task CorruptSnapshotAsync(string persistenceId, long sequenceNr)
+    {
+        switch (Settings.SnapshotStorePlugin)
+        {
+            case PersistencePlugin.Sqlite:
+                using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Settings.SqlitePath};Pooling=False"))
+                {
+                    connection.Open();
+                    using var read = connection.CreateCommand();
+                    read.CommandText = "SELECT blob FROM snapshot WHERE persistence_id = $pid AND sequence_nr = $seq;";
+                    read.Parameters.AddWithValue("$pid", persistenceId);
+                    read.Parameters.AddWithValue("$seq", sequenceNr);
+                    var blob = read.ExecuteScalar() as byte[] ?? throw new InvalidOperationException($"no snapshot {persistenceId}#{sequenceNr}");
+                    blob[blob.Length / 2] ^= 0xFF;
+                    using var write = connection.CreateCommand();
+                    write.CommandText = "UPDATE snapshot SET blob = $blob WHERE persistence_id = $pid AND sequence_nr = $seq;";
+                    write.Parameters.AddWithValue("$blob", blob);
+                    write.Parameters.AddWithValue("$pid", persistenceId);
+                    write.Parameters.AddWithValue("$seq", sequenceNr);
+                    write.ExecuteNonQuery();
+                }
+                break;
+            case PersistencePlugin.Redis:
+                await using (var connection = await ConnectionMultiplexer.ConnectAsync(Settings.RedisConfiguration))
+                {
+                    var db = connection.GetDatabase();
+                    var key = $"{Settings.RedisNodePrefix}:sb:{persistenceId}";
+                    var blob = (byte[]?)await db.HashGetAsync(key, sequenceNr) ?? throw new InvalidOperationException($"no snapshot {persistenceId}#{sequenceNr}");
+                    blob[blob.Length / 2] ^= 0xFF;
+                    await db.HashSetAsync(key, sequenceNr, blob);
+                }
+                break;
+            default:
+                new InMemSnapshotStore(_storage).CorruptStoredBlob(persistenceId, sequenceNr);
+                break;
+        }
+    }
+
     private static string TestConfig => $$"""
         akka.loglevel = INFO
         akka.actor.serializers {

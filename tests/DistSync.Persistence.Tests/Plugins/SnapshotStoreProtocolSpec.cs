@@ -161,6 +161,14 @@ public abstract class SnapshotStoreProtocolSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_corrupt_latest_snapshot_is_skipped_for_the_previous_intact_one()
+    {
+        await Backend.CorruptSnapshotAsync(Pid, _saved[4].SequenceNr);
+
+        AssertSnapshot(Load(SnapshotSelectionCriteria.Latest), _saved[3], "s-4");
+    }
+
+    [Fact]
     public async Task A_new_actor_system_over_the_same_data_loads_the_latest_snapshot()
     {
         await Sys.Terminate().WaitAsync(Generous);
