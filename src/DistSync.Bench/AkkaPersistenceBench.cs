@@ -72,6 +72,10 @@ internal static class AkkaPersistenceBench
         }
     }
 
+    /// <summary>Write streams of Akka.Persistence.Sql (<c>--sql-parallelism</c>); 1 as recommended for SQLite, its
+    /// default is 3.</summary>
+    public static int SqlParallelism { get; set; } = 1;
+
     /// <summary>What the Akka.Persistence.Sql database file runs with, printed under the table.</summary>
     public static string SqlPragmas { get; private set; } = "n/a";
 
@@ -79,7 +83,7 @@ internal static class AkkaPersistenceBench
 
     /// <summary>Akka.Persistence.Sql on SQLite as AKKA-PORT §5b recommends: a separate file (its default table names
     /// collide with DistSync's), WAL set once up front (the plugin sets no pragmas), one writer (parallelism 1: SQLite
-    /// has one write lock), batches of up to 1,000 rows and room for 20,000 queued writes.</summary>
+    /// has one write lock; <see cref="SqlParallelism"/>), batches of up to 1,000 rows and room for 20,000 queued writes.</summary>
     private static Config SqlConfig(string databasePath)
     {
         using (var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False"))
@@ -102,7 +106,7 @@ internal static class AkkaPersistenceBench
                   connection-string = "{{connectionString}}"
                   provider-name = "SQLite.MS"
                   auto-initialize = true
-                  parallelism = 1
+                  parallelism = {{SqlParallelism}}
                   batch-size = 1000
                   buffer-size = 20000
                 }

@@ -10,7 +10,7 @@ using Microsoft.Data.Sqlite;
 namespace DistSync.Bench;
 
 /// <summary>
-/// <c>./build.sh bench persistence [--mode akka|actors|writers] [--seconds S] [--actors 1,16,64] [--plugins P,Q] [--payload BYTES] [--data-dir DIR]</c>
+/// <c>./build.sh bench persistence [--mode akka|actors|writers] [--seconds S] [--actors 1,16,64] [--plugins P,Q] [--payload BYTES] [--data-dir DIR] [--sql-parallelism N]</c>
 /// Default mode <c>akka</c>: Akka ReceivePersistentActors on the dsync SQLite plugin and on Akka.Persistence.Sql
 /// (SQLite.MS) in the same run, side by side (<see cref="AkkaPersistenceBench"/>; plugins dsync-sqlite,
 /// akka-sql-sqlite, dsync-redis, dsync-inmem). Modes <c>actors</c> and <c>writers</c> measure the old home-made
@@ -43,6 +43,7 @@ public sealed class PersistenceBench : IBenchmark
                 case "--plugins" when value is not null: plugins = value.Split(','); i++; break;
                 case "--payload" when value is not null: payloadSize = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--data-dir" when value is not null: dataDir = Path.GetFullPath(value); i++; break;
+                case "--sql-parallelism" when value is not null: AkkaPersistenceBench.SqlParallelism = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 // "writers": plain tasks calling the group-commit writer, no actors (isolates the journal's cost).
                 case "--mode" when value is "akka" or "actors" or "writers": mode = value; i++; break;
                 default:
@@ -175,7 +176,7 @@ public sealed class PersistenceBench : IBenchmark
         }
         Console.WriteLine();
         Console.WriteLine("Persist latency = from the Persist call to its handler (event durable). dsync-sqlite runs WAL + synchronous=FULL (one fsync per transaction);");
-        Console.WriteLine($"akka-sql-sqlite's file: {AkkaPersistenceBench.SqlPragmas}. Engine batches: dsync journal transactions (JournalPluginMetrics); Akka.Persistence.Sql does not expose its count.");
+        Console.WriteLine($"akka-sql-sqlite's file: {AkkaPersistenceBench.SqlPragmas}; parallelism {AkkaPersistenceBench.SqlParallelism}, batch-size 1000. Engine batches: dsync journal transactions (JournalPluginMetrics); Akka.Persistence.Sql does not expose its count.");
         Console.WriteLine($"CPU pressure while running (/proc/pressure/cpu, share of time runnable tasks waited for a CPU): {CpuPressure()}");
         return 0;
     }
