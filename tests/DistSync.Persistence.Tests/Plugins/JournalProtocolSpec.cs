@@ -144,6 +144,19 @@ public abstract class JournalProtocolSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Rejects_an_event_Akka_would_serialize_with_Hyperion()
+    {
+        var probe = CreateTestProbe();
+        Assert.Equal(-5, Sys.Serialization.FindSerializerFor(new SpecPayloads.ViaHyperion("x")).Identifier);
+        Journal.Tell(new WriteMessages(new IPersistentEnvelope[] { new AtomicWrite(Event(Pid, 6, new SpecPayloads.ViaHyperion("x"), probe.Ref)) },
+            probe.Ref, InstanceId));
+
+        probe.ExpectMsg<WriteMessagesSuccessful>(Generous);
+        Assert.Contains("Hyperion", probe.ExpectMsg<WriteMessageRejected>(Generous).Cause.Message, StringComparison.Ordinal);
+        ExpectReplayed(Replay(6, long.MaxValue, long.MaxValue), 5);
+    }
+
+    [Fact]
     public void Stores_registered_types_under_their_pinned_id_and_other_types_through_their_Akka_serializer()
     {
         var probe = CreateTestProbe();

@@ -130,10 +130,12 @@ public sealed class PluginBackend : IDisposable
         akka.actor.serializers {
           spec-text = "{{typeof(SpecPayloads.TextSerializer).FullName}}, DistSync.Persistence.Tests"
           spec-refusing = "{{typeof(SpecPayloads.RefusingSerializer).FullName}}, DistSync.Persistence.Tests"
+          hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
         }
         akka.actor.serialization-bindings {
           "{{typeof(SpecPayloads.ViaAkka).FullName}}, DistSync.Persistence.Tests" = spec-text
           "{{typeof(SpecPayloads.Unserializable).FullName}}, DistSync.Persistence.Tests" = spec-refusing
+          "{{typeof(SpecPayloads.ViaHyperion).FullName}}, DistSync.Persistence.Tests" = hyperion
         }
         """;
 

@@ -17,6 +17,9 @@ public static class SpecPayloads
     /// <summary>Bound to <see cref="RefusingSerializer"/>: writing it is a rejection.</summary>
     public sealed record Unserializable(string Text);
 
+    /// <summary>Bound to Hyperion: the journal must refuse it (rejection), since Hyperion bytes do not survive upgrades.</summary>
+    public sealed record ViaHyperion(string Text);
+
     public const int RegisteredTypeId = 60_000;
 
     public sealed class TextSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
