@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Akka.Actor;
 using DistSync.Persistence.Plugins;
 using Xunit.Abstractions;
@@ -8,7 +9,8 @@ namespace DistSync.Persistence.Tests.Plugins;
 /// Node-wide group commit through the Akka plugin: while one batch is being committed, the writes of every other
 /// persistent actor of the node queue and then go into ONE engine transaction (one SQLite transaction + fsync, one
 /// Redis MULTI/EXEC). Made deterministic by holding the first batch in the engine until the others are queued, and
-/// observed through <see cref="JournalPluginMetrics"/> and the engine's own transaction counter.
+/// observed through <see cref="JournalPluginMetrics"/>, the Meter that /metrics exports and the engine's own
+/// transaction counter.
 /// </summary>
 public abstract class GroupCommitPluginSpec : Akka.TestKit.Xunit2.TestKit
 {
@@ -41,6 +43,8 @@ public abstract class GroupCommitPluginSpec : Akka.TestKit.Xunit2.TestKit
         }
         var engine = _engines.Current;
         var transactionsBefore = engine.Inner.CommittedTransactions;
+        long meteredBatches = 0;
+        using var listener = BatchesOnTheMeter(() => Interlocked.Increment(ref meteredBatches));
 
         actors[0].Tell(new JournalingActor.Append("first"));
         await engine.FirstBatchHeld.Task.WaitAsync(Generous);
@@ -55,6 +59,29 @@ public abstract class GroupCommitPluginSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(2, engine.Inner.CommittedTransactions - transactionsBefore);
         Assert.Equal(0, metrics.WaitingRequests);
         Assert.Equal(2, metrics.CommitLatencyBuckets.Sum());
+        Assert.Equal(2, Interlocked.Read(ref meteredBatches)); // what /metrics exports
+    }
+
+    /// <summary>Listens to the "DistSync.Persistence" Meter for this system's batch counter.</summary>
+    private MeterListener BatchesOnTheMeter(Action onBatch)
+    {
+        var system = Sys.Name;
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "DistSync.Persistence" && instrument.Name == "dsync.persistence.journal.batches")
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "system" && Equals(tag.Value, system))
+                    for (var i = 0; i < value; i++) onBatch();
+        });
+        listener.Start();
+        return listener;
     }
 
     protected override void AfterAll()
