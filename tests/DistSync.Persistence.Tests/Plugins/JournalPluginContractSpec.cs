@@ -33,17 +33,18 @@ public sealed class JournalPluginContractSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task The_highest_sequence_number_is_read_only_after_the_writes_in_flight_for_that_persistence_id()
     {
+        // A restarting actor's ReplayMessages right behind its previous incarnation's WriteMessages, with no wait in
+        // between: the plugin registers the write as in flight on the journal actor's own turn, before the replay.
         var writer = CreateTestProbe();
+        var recovering = CreateTestProbe();
         Journal.Tell(new WriteMessages(new IPersistentEnvelope[] { new AtomicWrite(new Persistent("a-1", 1, "held", Persistent.Undefined, false, writer.Ref, "w")) },
             writer.Ref, 1));
-        await _engines.Current.FirstBatchHeld.Task.WaitAsync(Generous);
-
-        var recovering = CreateTestProbe();
         Journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, "held", recovering.Ref));
         // The journal handles messages in order: once another id's replay is answered, the held one was asked.
         var other = CreateTestProbe();
         Journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, "other", other.Ref));
         other.ExpectMsg<RecoverySuccess>(Generous);
+        await _engines.Current.FirstBatchHeld.Task.WaitAsync(Generous);
         _engines.Current.Release();
 
         Assert.Equal("a-1", recovering.ExpectMsg<ReplayedMessage>(Generous).Persistent.Payload);
