@@ -1,8 +1,6 @@
 using System.Text;
 using Akka.Actor;
-using Akka.Actor.Setup;
 using Akka.Configuration;
-using DistSync.Cluster.Serialization;
 using DistSync.Persistence.Journal;
 using DistSync.Raft.Hosting;
 
@@ -57,15 +55,9 @@ internal sealed class HostedNode : IAsyncDisposable
     /// <param name="journal">a journal engine to use instead of sqlite/inmem (e.g. a <see cref="GatedJournal"/>)</param>
     public static Task<HostedNode> StartAsync(string nodeId, HostedFaults faults, string? dataDir = null, int port = 0, IJournal? journal = null)
     {
-        // registered before the system starts: a peer's first message may arrive at once
-        var registry = new MessageTypeRegistry();
-        RaftMessageIds.Register(registry);
         if (dataDir is not null) Directory.CreateDirectory(dataDir);
-        var persistence = TestPersistence.For(nodeId, dataDir, journal);
-        var config = ConfigurationFactory.ParseString(TestAkka.Config(port) + "\n" + WireSerialization.Config(registry))
-            .WithFallback(persistence.Config);
-        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config), new WireRegistrySetup(registry));
-        foreach (var s in persistence.Setups) setup = setup.And(s);
+        var (settings, engines) = TestPersistence.For(nodeId, dataDir, journal);
+        var setup = RaftSystemSetup.Create(ConfigurationFactory.ParseString(TestAkka.Config(port)), settings, engines: engines);
         var system = ActorSystem.Create("dsync", setup);
         return Task.FromResult(new HostedNode(nodeId, system, dataDir, faults));
     }
