@@ -24,6 +24,8 @@ public sealed class HashRingAllocationStrategy : IActorSystemDependentAllocation
     private readonly int maxRebalancePerRound;
     private Func<IActorRef, string?>? nodeIdOfRegion;
     private ILoggingAdapter? log;
+    // The coordinator asks once per new shard and once per rebalance tick; the ring only changes with the members.
+    private HashRing? cachedRing;
 
     /// <param name="virtualNodes">points per member on the ring (150, as everywhere in DistSync)</param>
     /// <param name="maxRebalancePerRound">shards in hand-off at once, counting those still in progress</param>
@@ -110,7 +112,9 @@ public sealed class HashRingAllocationStrategy : IActorSystemDependentAllocation
             byNode[nodeId] = region;
             onRing.Add(region);
         }
-        return new Placement(HashRing.Create(byNode.Keys, virtualNodes), byNode, onRing);
+        var ring = cachedRing is { } cached && cached.Members.SetEquals(byNode.Keys) ? cached : HashRing.Create(byNode.Keys, virtualNodes);
+        cachedRing = ring;
+        return new Placement(ring, byNode, onRing);
     }
 
     /// <summary>The node id of the member hosting <paramref name="region"/>, or null when that member is leaving or
