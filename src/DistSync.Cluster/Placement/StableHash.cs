@@ -13,7 +13,7 @@ public static class StableHash
     public static ulong Of(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        // Short keys hash from the stack; long ones rent nothing either way, they just allocate once.
+        // Short keys are encoded on the stack (placement hashes on every lookup); longer ones allocate one buffer.
         int max = Encoding.UTF8.GetMaxByteCount(text.Length);
         if (max <= 512)
         {

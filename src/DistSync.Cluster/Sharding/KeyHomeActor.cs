@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using DistSync.Cluster.Placement;
 using DistSync.Cluster.Sharding.Wire;
 
@@ -10,6 +9,9 @@ namespace DistSync.Cluster.Sharding;
 /// only, never persisted: when the home moves or its node dies it starts afresh elsewhere (a new incarnation), which
 /// is the MESI rule "a lost directory is rebuilt conservatively". For now it keeps the key, its home node id and a
 /// version counter; the cache issue adds the directory entry (state, owner, sharers).
+/// <para>Idle passivation is off; a home may passivate itself with
+/// <c>Context.Parent.Tell(new Passivate(KeyHomeHandOff.Instance))</c> (the directory will, once it has no sharers): the
+/// shard buffers the key's messages until it has stopped, then starts a fresh incarnation on the next one.</para>
 /// </summary>
 public sealed class KeyHomeActor : ReceiveActor
 {
@@ -52,7 +54,4 @@ public sealed class KeyHomeActor : ReceiveActor
     public static Props PropsFor(string key, int shardCount = KeyHomeMessageExtractor.DefaultShardCount) =>
         Props.Create(() => new KeyHomeActor(key, shardCount));
 
-    /// <summary>Self-passivation (idle passivation is off): the shard buffers messages until the entity has stopped,
-    /// then starts a fresh one on the next message. Not used yet; the directory passivates once it has no sharers.</summary>
-    internal void Passivate() => Context.Parent.Tell(new Passivate(KeyHomeHandOff.Instance));
 }

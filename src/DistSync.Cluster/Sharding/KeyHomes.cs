@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
+using Akka.Event;
 using DistSync.Cluster.Placement;
 
 namespace DistSync.Cluster.Sharding;
@@ -69,6 +70,13 @@ public static class KeyHomes
         int maxRebalancePerRound = HashRingAllocationStrategy.DefaultMaxRebalancePerRound)
     {
         ArgumentNullException.ThrowIfNull(system);
+        if (system.Settings.Config.GetInt("akka.cluster.sharding.distributed-data.majority-min-cap", 0) != 2)
+        {
+            // Cannot be fixed here: the sharding replicator already read it. Say so rather than stall silently later.
+            Logging.GetLogger(system, typeof(KeyHomes)).Warning(
+                "KeyHomes.Config is not in this actor system's config: the sharding coordinator's DData quorum needs all " +
+                "nodes in clusters below 6 nodes, so one unreachable node stops new key-home allocations");
+        }
         return ClusterSharding.Get(system).StartAsync(
             TypeName,
             key => KeyHomeActor.PropsFor(key, shardCount),
