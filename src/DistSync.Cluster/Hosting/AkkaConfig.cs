@@ -4,7 +4,7 @@ using Akka.Configuration;
 using DistSync.Cluster.Downing;
 using DistSync.Cluster.FailureDetection;
 using DistSync.Cluster.Logging;
-using DistSync.Cluster.Membership;
+using DistSync.Cluster.Placement;
 using DistSync.Cluster.Serialization;
 using DistSync.Hocon;
 
@@ -71,7 +71,7 @@ public static class AkkaConfig
 
         Line(sb, "akka.cluster.seed-nodes", List([.. s.SeedNodes.Select(seed => SeedAddress(s, seed))]));
         var roles = new List<string>();
-        if (!string.IsNullOrEmpty(s.NodeId)) roles.Add(MemberDirectory.NodeRole(s.NodeId));
+        if (!string.IsNullOrEmpty(s.NodeId)) roles.Add(NodeIdentity.RoleFor(s.NodeId));
         roles.AddRange(s.Roles);
         Line(sb, "akka.cluster.roles", List(roles));
         Line(sb, "akka.cluster.downing-provider-class", Q(s.Downing == DowningKind.Raft ? RaftDowningProvider.ProviderClass : NoDowningClass));

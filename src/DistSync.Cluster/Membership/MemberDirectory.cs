@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Cluster;
 using DistSync.Cluster.FailureDetection;
+using DistSync.Cluster.Placement;
 using DistSync.Cluster.Wire;
 using AkkaCluster = Akka.Cluster.Cluster;
 
@@ -18,9 +19,6 @@ namespace DistSync.Cluster.Membership;
 /// membership follows it (see <see cref="Downing.RaftDowningProvider"/>).</remarks>
 public sealed class MemberDirectory
 {
-    /// <summary>Prefix of the cluster role that carries a node's id (<c>dsync-node:n1</c>).</summary>
-    public const string NodeRolePrefix = "dsync-node:";
-
     private readonly AkkaCluster cluster;
     private readonly PhiRegistry phi;
     private readonly ConcurrentDictionary<Address, NodeInfo> known = new();
@@ -39,20 +37,15 @@ public sealed class MemberDirectory
 
     public Address SelfAddress => cluster.SelfAddress;
 
-    /// <summary>The role that tells peers <paramref name="nodeId"/> (add it to <c>akka.cluster.roles</c>).</summary>
-    public static string NodeRole(string nodeId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(nodeId);
-        return NodeRolePrefix + nodeId;
-    }
-
-    /// <summary>The node id of <paramref name="member"/> from its role, or null.</summary>
+    /// <summary>The node id of <paramref name="member"/> from its <see cref="NodeIdentity"/> role, or null (unlike
+    /// placement, the directory does not make one up from host:port: it shows what it knows).</summary>
     public static string? NodeIdOf(Member member)
     {
         ArgumentNullException.ThrowIfNull(member);
         foreach (var role in member.Roles)
         {
-            if (role.StartsWith(NodeRolePrefix, StringComparison.Ordinal) && role.Length > NodeRolePrefix.Length) return role[NodeRolePrefix.Length..];
+            if (role.StartsWith(NodeIdentity.RolePrefix, StringComparison.Ordinal) && role.Length > NodeIdentity.RolePrefix.Length)
+                return role[NodeIdentity.RolePrefix.Length..];
         }
         return null;
     }
