@@ -48,7 +48,7 @@ public sealed class HashRingAllocationStrategy : IActorSystemDependentAllocation
     public void Start(ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
-        log = Logging.GetLogger(system, typeof(HashRingAllocationStrategy));
+        log = Akka.Event.Logging.GetLogger(system, typeof(HashRingAllocationStrategy));
         if (nodeIdOfRegion is not null) return;
         var cluster = Akka.Cluster.Cluster.Get(system);
         nodeIdOfRegion = region => NodeIdOfRegion(cluster, region);

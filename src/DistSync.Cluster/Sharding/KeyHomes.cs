@@ -73,7 +73,7 @@ public static class KeyHomes
         if (system.Settings.Config.GetInt("akka.cluster.sharding.distributed-data.majority-min-cap", 0) != 2)
         {
             // Cannot be fixed here: the sharding replicator already read it. Say so rather than stall silently later.
-            Logging.GetLogger(system, typeof(KeyHomes)).Warning(
+            Akka.Event.Logging.GetLogger(system, typeof(KeyHomes)).Warning(
                 "KeyHomes.Config is not in this actor system's config: the sharding coordinator's DData quorum needs all " +
                 "nodes in clusters below 6 nodes, so one unreachable node stops new key-home allocations");
         }
