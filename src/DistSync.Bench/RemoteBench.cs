@@ -61,6 +61,16 @@ public sealed class RemoteBench : IBenchmark
             list.Add(value);
         }
 
+        // Unmeasured warm-up: without it the first profile of the process runs on cold (tier-0) code.
+        await using (var warmPair = await RemoteBenchPair.StartAsync(RemoteBenchProfiles.Base(options.Provider) + "\n" + options.Overrides, options.Provider == "cluster"))
+        {
+            var w = TimeSpan.FromSeconds(options.Quick ? 1 : 2);
+            await warmPair.OneWayAsync(1, 64, options.Window, AckEvery, w, w);
+            await warmPair.OneWayAsync(4, 1024, options.Window / 4, AckEvery, w, w);
+            await warmPair.RaftLikeAsync(1, options.Entries, options.EntryBytes, options.RaftWindow, w, w);
+            await warmPair.AskLatenciesAsync(2_000, 1_000);
+        }
+
         Console.WriteLine();
         Console.WriteLine($"{"round",5} {"profile",-15} {"case",-32} {"msgs/s",11} {"entries/s",11} {"MB/s",7} {"CPU µs/msg",10} {"B/msg",7} {"gen2",4}");
         for (var round = 1; round <= options.Repeat; round++)

@@ -137,6 +137,8 @@ internal sealed class RemoteBenchPair : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(a.Terminate(), b.Terminate()).WaitAsync(TimeSpan.FromSeconds(30));
+        // One after the other: terminating both at once makes each side log the other's disassociation as an error.
+        await a.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        await b.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
     }
 }
