@@ -29,6 +29,45 @@ internal static class RemoteBenchProfiles
         dsync-bench.actor-dispatcher = ""
         """;
 
+    private const string Buffers2M = """
+        akka.remote.dot-netty.tcp {
+          send-buffer-size = 2MiB
+          receive-buffer-size = 2MiB
+          write-buffer-high-water-mark = 4MiB
+          write-buffer-low-water-mark = 2MiB
+        }
+
+        """;
+
+    private const string SocketBuffers2M = """
+        akka.remote.dot-netty.tcp { send-buffer-size = 2MiB, receive-buffer-size = 2MiB }
+
+        """;
+
+    private const string IoThreads1 = """
+        akka.remote.dot-netty.tcp.server-socket-worker-pool { pool-size-min = 1, pool-size-max = 1 }
+        akka.remote.dot-netty.tcp.client-socket-worker-pool { pool-size-min = 1, pool-size-max = 1 }
+
+        """;
+
+    private const string Throughput100 = """
+        akka.actor.default-dispatcher.throughput = 100
+        akka.remote.default-remote-dispatcher.throughput = 100
+
+        """;
+
+    // The shipped default-remote-dispatcher says executor = default-executor (the .NET thread pool), so its
+    // fork-join-executor block is ignored unless the executor is switched as here.
+    private const string RemoteFj1 = """
+        akka.remote.default-remote-dispatcher { executor = fork-join-executor, fork-join-executor { parallelism-min = 1, parallelism-max = 1 } }
+
+        """;
+
+    private const string RemoteFj2 = """
+        akka.remote.default-remote-dispatcher { executor = fork-join-executor, fork-join-executor { parallelism-min = 2, parallelism-max = 2 } }
+
+        """;
+
     /// <summary>Name, what it changes, HOCON.</summary>
     public static readonly IReadOnlyList<(string Name, string Change, string Hocon)> All =
     [
@@ -37,31 +76,17 @@ internal static class RemoteBenchProfiles
         ("pending-8", "batching.max-pending-writes = 8", "akka.remote.dot-netty.tcp.batching.max-pending-writes = 8"),
         ("pending-128", "batching.max-pending-writes = 128", "akka.remote.dot-netty.tcp.batching.max-pending-writes = 128"),
         ("pending-512", "batching.max-pending-writes = 512", "akka.remote.dot-netty.tcp.batching.max-pending-writes = 512"),
-        ("buffers-2m", "send/receive-buffer-size = 2 MiB, write high/low water marks 4/2 MiB", """
-            akka.remote.dot-netty.tcp {
-              send-buffer-size = 2MiB
-              receive-buffer-size = 2MiB
-              write-buffer-high-water-mark = 4MiB
-              write-buffer-low-water-mark = 2MiB
-            }
-            """),
-        ("throughput-100", "throughput = 100 on default and remote dispatchers", """
-            akka.actor.default-dispatcher.throughput = 100
-            akka.remote.default-remote-dispatcher.throughput = 100
-            """),
-        ("remote-disp-1", "default-remote-dispatcher parallelism 1 (min = max = 1)", """
-            akka.remote.default-remote-dispatcher.fork-join-executor { parallelism-min = 1, parallelism-max = 1 }
-            """),
-        ("io-threads-1", "DotNetty server/client worker pools of 1 thread", """
-            akka.remote.dot-netty.tcp.server-socket-worker-pool { pool-size-min = 1, pool-size-max = 1 }
-            akka.remote.dot-netty.tcp.client-socket-worker-pool { pool-size-min = 1, pool-size-max = 1 }
-            """),
+        ("buffers-2m", "send/receive-buffer-size = 2 MiB, write high/low water marks 4/2 MiB", Buffers2M),
+        ("sockbuf-2m", "send/receive-buffer-size = 2 MiB only (socket buffers)", SocketBuffers2M),
+        ("watermark-4m", "write-buffer-high/low-water-mark = 4/2 MiB only (DotNetty's outbound buffer)", "akka.remote.dot-netty.tcp { write-buffer-high-water-mark = 4MiB, write-buffer-low-water-mark = 2MiB }"),
+        ("throughput-100", "throughput = 100 on default and remote dispatchers", Throughput100),
+        ("remote-fj-1", "remoting on its own 1 thread (default-remote-dispatcher executor = fork-join-executor, parallelism 1)", RemoteFj1),
+        ("remote-fj-2", "remoting on its own 2 threads (fork-join-executor, parallelism 2)", RemoteFj2),
+        ("io-threads-1", "DotNetty server/client worker pools of 1 thread", IoThreads1),
         ("dedicated", "bench actors on a dedicated 1-thread dispatcher (throughput 100)", "dsync-bench.actor-dispatcher = dsync-bench-dispatcher"),
-        ("tuned", "the recommended combination", """
-            akka.remote.dot-netty.tcp.batching { enabled = on, max-pending-writes = 128 }
-            akka.actor.default-dispatcher.throughput = 100
-            akka.remote.default-remote-dispatcher.throughput = 100
-            """),
+        ("sockbuf-tp100", "sockbuf-2m + throughput-100", SocketBuffers2M + Throughput100),
+        ("tuned", "sockbuf-2m + throughput-100 + io-threads-1: the recommendation", SocketBuffers2M + Throughput100 + IoThreads1),
+        ("tuned-fj2", "tuned + remote-fj-2", SocketBuffers2M + Throughput100 + IoThreads1 + RemoteFj2),
     ];
 
     public static (string Name, string Change, string Hocon)? Find(string name)
