@@ -77,7 +77,7 @@ public sealed class PersistenceExtension : IAsyncDisposable
         IJournal journal = settings.JournalPlugin switch
         {
             PersistencePlugin.Sqlite => new SqliteJournal(settings.SqlitePath, settings.SqliteBusyTimeout, settings.SqliteMergeThreshold, system.Log),
-            PersistencePlugin.Redis => new RedisJournal(redis!, settings.RedisNodePrefix),
+            PersistencePlugin.Redis => new RedisJournal(redis!, settings.RedisNodePrefix, log: system.Log),
             _ => new InMemJournal(inMem),
         };
         ISnapshotStore store = settings.SnapshotStorePlugin switch
