@@ -30,7 +30,7 @@ public sealed record PersistenceSettings
     /// <summary>StackExchange.Redis configuration string (endpoints and options).</summary>
     public string RedisConfiguration { get; init; } = "127.0.0.1:6379";
 
-    /// <summary>First part of every Redis key; the node id follows, e.g. <c>dsync:n1:j:raft-0</c>.</summary>
+    /// <summary>First part of every Redis key; the node id follows, e.g. <c>dsync:n1:journal:persisted:raft-0</c>.</summary>
     public string RedisKeyPrefix { get; init; } = "dsync";
 
     public string SqlitePath => Path.Combine(DataDirectory, SqliteFileName);

@@ -20,11 +20,7 @@ public sealed class RedisSnapshotStoreSpec : SnapshotStoreSpec, IClassFixture<Re
     {
         var connection = await _server.ConnectAsync();
         var db = connection.GetDatabase();
-        var key = $"{_prefix}:sb:{metadata.PersistenceId}";
-        var blob = (byte[]?)await db.HashGetAsync(key, metadata.SequenceNr);
-        Assert.NotNull(blob);
-        blob[blob.Length / 2] ^= 0xFF;
-        await db.HashSetAsync(key, metadata.SequenceNr, blob);
+        await RedisSnapshotCorruption.FlipBlobByteAsync(db, $"{_prefix}:snapshot:{metadata.PersistenceId}", metadata.SequenceNr);
         connection.Close(allowCommandsToComplete: false);
         connection.Dispose();
     }

@@ -30,7 +30,7 @@ internal static class PluginEngines
         {
             "sqlite" => new SqliteJournal(SqlitePath(config), config.GetTimeSpan("sqlite.busy-timeout", TimeSpan.FromSeconds(30)),
                 config.GetInt("sqlite.merge-threshold", SqliteJournal.DefaultMergeThreshold), log),
-            "redis" => new RedisJournal(Connect(config), RedisPrefix(config), ownsConnection: true),
+            "redis" => new RedisJournal(Connect(config), RedisPrefix(config), ownsConnection: true, log),
             _ => new InMemJournal(InMem.GetValue(system, _ => new InMemStorage())),
         };
         return (engine, true);

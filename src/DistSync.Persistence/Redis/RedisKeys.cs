@@ -1,38 +1,57 @@
 namespace DistSync.Persistence.Redis;
 
 /// <summary>
-/// Key layout of the Redis plugins. Every key starts with the node's prefix (e.g. <c>dsync:node-1</c>), so several
-/// nodes (or test runs) can share one server without seeing each other's data.
+/// Key layout of the Redis engines: the key names and types of the Akka.Persistence.Redis plugin, with its
+/// <c>key-prefix</c> set to the node's prefix plus a colon (e.g. <c>dsync:node-1:</c>), so several nodes (or test runs)
+/// can share one server without seeing each other's data.
+/// <list type="table">
+/// <item><c>{p}journal:persisted:{pid}</c> ZSET: score = seqNr, member = the event in DistSync's codec
+/// (<see cref="Serialization.PersistentReprCodec"/>).</item>
+/// <item><c>{p}journal:persisted:{pid}:highestSequenceNr</c> STRING: highest seqNr ever written, raised and never
+/// lowered, kept when events are deleted.</item>
+/// <item><c>{p}journal:persistenceIds</c> SET: every persistence id that wrote an event.</item>
+/// <item><c>{p}snapshot:{pid}</c> ZSET: score = seqNr, member = <see cref="RedisSnapshotMember"/> (timestamp plus the
+/// CRC'd snapshot blob).</item>
+/// </list>
 /// <para>
-/// Kept on the move to Akka.Persistence instead of Akka.Persistence.Redis's layout (<c>journal:persisted:{pid}</c>
-/// ZSET of Akka <c>Persistent</c> protobufs, <c>journal:persisted:{pid}:highestSequenceNr</c> STRING,
-/// <c>snapshot:{pid}</c> ZSET of its serializer-48 snapshots). Why: (1) data written before the move stays readable
-/// with no migration; (2) the only gain of the other layout is that the official plugin could read our keys, and it
-/// could not anyway: that plugin is not served here, its snapshot serializer (id 48) lives in it, and our members are
-/// DistSync's codec (type id + bytes) and CRC'd snapshot blobs, which the move keeps on purpose; renaming keys alone
-/// would buy nothing; (3) one hash of highest sequence numbers lets a single Lua call in the batch's MULTI/EXEC
-/// raise every persistence id of the batch, where the other layout needs a SET per id (and could lower a value).
+/// Why this layout (issue 11): it is the one operators and tools of Akka.NET know, a key names its persistence id and
+/// content in words, and all keys of one persistence id share the <c>journal:persisted:{pid}</c> stem. What it does not
+/// buy: the official plugin still could not read the members, which stay DistSync's codec and CRC'd blobs on purpose
+/// (the plugin adapter above the engine is unchanged, and the CRC fallback to an older intact snapshot is kept).
+/// Writes still go one MULTI/EXEC per group-commit batch, not one per AtomicWrite as in the official plugin; the
+/// highest seqNr of every persistence id of the batch is raised by one Lua call inside that MULTI, because a plain SET
+/// could lower it. Redis Cluster hash tags are not used: one server (or primary) holds a node's data.
+/// </para>
+/// <para>
+/// As in the official plugin, a persistence id ending in <c>:highestSequenceNr</c> would collide with the highest key
+/// of another id; DistSync's ids (Raft groups, entity ids) never do.
+/// Data of the layout before issue 11 (<see cref="LegacyRedisKeys"/>) is moved into these keys once, by
+/// <see cref="RedisLayoutMigration"/>, before an engine's first operation.
 /// </para>
 /// </summary>
 internal sealed class RedisKeys
 {
     private readonly string _prefix;
 
+    /// <param name="nodePrefix">The node's prefix without the trailing colon, e.g. <c>dsync:node-1</c>.</param>
     public RedisKeys(string nodePrefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodePrefix);
-        _prefix = nodePrefix;
+        NodePrefix = nodePrefix;
+        _prefix = nodePrefix + ":";
     }
 
+    public string NodePrefix { get; }
+
     /// <summary>Sorted set of one persistence id's events: score = seqNr, member = encoded event.</summary>
-    public string Events(string persistenceId) => $"{_prefix}:j:{persistenceId}";
+    public string Journal(string persistenceId) => $"{_prefix}journal:persisted:{persistenceId}";
 
-    /// <summary>Hash persistence id -> highest seqNr ever written (kept when events are deleted).</summary>
-    public string Highest => $"{_prefix}:jh";
+    /// <summary>String with the highest seqNr ever written for one persistence id (kept when events are deleted).</summary>
+    public string HighestSequenceNr(string persistenceId) => $"{_prefix}journal:persisted:{persistenceId}:highestSequenceNr";
 
-    /// <summary>Sorted set indexing one persistence id's snapshots: score = seqNr, member = "seqNr:utcTicks".</summary>
-    public string SnapshotIndex(string persistenceId) => $"{_prefix}:s:{persistenceId}";
+    /// <summary>Set of every persistence id that has written an event.</summary>
+    public string PersistenceIds => $"{_prefix}journal:persistenceIds";
 
-    /// <summary>Hash seqNr -> snapshot blob of one persistence id.</summary>
-    public string SnapshotBlobs(string persistenceId) => $"{_prefix}:sb:{persistenceId}";
+    /// <summary>Sorted set of one persistence id's snapshots: score = seqNr, member = <see cref="RedisSnapshotMember"/>.</summary>
+    public string Snapshots(string persistenceId) => $"{_prefix}snapshot:{persistenceId}";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DistSync.Persistence.Serialization;
 using DistSync.Persistence.Snapshot;
 using Serilog;
@@ -7,16 +6,23 @@ using StackExchange.Redis;
 namespace DistSync.Persistence.Redis;
 
 /// <summary>
-/// Snapshot store in a Redis server: per persistence id a sorted-set index (score = seqNr) and a hash of blobs,
-/// both written in one MULTI/EXEC. Durability is that of the server's AOF setting (see <see cref="RedisJournal"/>).
+/// Snapshot store in a Redis server, in Akka.Persistence.Redis's key layout: per persistence id one sorted set
+/// <c>snapshot:{pid}</c>, score = seqNr, member = timestamp plus CRC'd blob (<see cref="RedisSnapshotMember"/>).
+/// A load walks the matching snapshots newest first and takes the first intact one (<see cref="IntactSnapshotPicker"/>).
+/// Durability is that of the server's AOF setting (see <see cref="RedisJournal"/>). Data of the layout before issue 11
+/// is moved over before the first operation (<see cref="RedisLayoutMigration"/>).
 /// </summary>
 public sealed class RedisSnapshotStore : ISnapshotStore
 {
+    // Snapshots fetched per round trip while loading: the newest is normally intact, so one small page suffices.
+    private const int LoadPageSize = 4;
+
     private readonly ConnectionMultiplexer _connection;
     private readonly bool _ownsConnection;
     private readonly IDatabase _db;
     private readonly RedisKeys _keys;
     private readonly ILogger _log;
+    private readonly LayoutMigrationGate _migration;
 
     public RedisSnapshotStore(ConnectionMultiplexer connection, string nodePrefix, ILogger? log = null, bool ownsConnection = false)
     {
@@ -25,18 +31,21 @@ public sealed class RedisSnapshotStore : ISnapshotStore
         _db = connection.GetDatabase();
         _keys = new RedisKeys(nodePrefix);
         _log = log ?? Serilog.Core.Logger.None;
+        var legacy = new LegacyRedisKeys(nodePrefix);
+        _migration = new LayoutMigrationGate(() => RedisLayoutMigration.MigrateSnapshotsAsync(_connection, _db, _keys, legacy, _log));
     }
 
     public async Task SaveAsync(SnapshotMetadata metadata, SerializedSnapshot snapshot, CancellationToken cancellationToken = default)
     {
-        var blob = SnapshotBlobCodec.Encode(snapshot);
-        var index = _keys.SnapshotIndex(metadata.PersistenceId);
+        await _migration.EnsureAsync().ConfigureAwait(false);
+        var member = RedisSnapshotMember.Encode(metadata.Timestamp, SnapshotBlobCodec.Encode(snapshot));
+        var key = _keys.Snapshots(metadata.PersistenceId);
+        // A save at a seqNr that already has a snapshot replaces it; members differ, so the old one is removed by score.
         var transaction = _db.CreateTransaction();
         var pending = new Task[]
         {
-            transaction.SortedSetRemoveRangeByScoreAsync(index, metadata.SequenceNr, metadata.SequenceNr),
-            transaction.SortedSetAddAsync(index, IndexMember(metadata), metadata.SequenceNr),
-            transaction.HashSetAsync(_keys.SnapshotBlobs(metadata.PersistenceId), metadata.SequenceNr, blob),
+            transaction.SortedSetRemoveRangeByScoreAsync(key, metadata.SequenceNr, metadata.SequenceNr),
+            transaction.SortedSetAddAsync(key, member, metadata.SequenceNr),
         };
         if (!await transaction.ExecuteAsync().ConfigureAwait(false))
             throw new InvalidOperationException("Redis refused the snapshot transaction");
@@ -45,67 +54,66 @@ public sealed class RedisSnapshotStore : ISnapshotStore
 
     public async Task<SelectedSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default)
     {
-        var candidates = await ListAsync(persistenceId, criteria).ConfigureAwait(false);
-        var blobs = _keys.SnapshotBlobs(persistenceId);
-        return await IntactSnapshotPicker.PickAsync(candidates, async m =>
+        await _migration.EnsureAsync().ConfigureAwait(false);
+        var key = _keys.Snapshots(persistenceId);
+        var max = criteria.MaxSequenceNr;
+        while (max >= criteria.MinSequenceNr)
         {
-            var value = await _db.HashGetAsync(blobs, m.SequenceNr).ConfigureAwait(false);
-            return value.IsNull ? null : (byte[])value!;
-        }, _log).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await _db.SortedSetRangeByScoreWithScoresAsync(key, criteria.MinSequenceNr, max, Exclude.None,
+                Order.Descending, 0, LoadPageSize).ConfigureAwait(false);
+            var candidates = new List<SnapshotMetadata>(page.Length);
+            var blobs = new Dictionary<long, byte[]>(page.Length);
+            foreach (var entry in page)
+            {
+                if (!TryRead(persistenceId, entry, out var metadata, out var blob)) continue;
+                if (!criteria.Matches(metadata)) continue;
+                candidates.Add(metadata);
+                blobs[metadata.SequenceNr] = blob;
+            }
+            var picked = await IntactSnapshotPicker.PickAsync(candidates, m => Task.FromResult<byte[]?>(blobs[m.SequenceNr]), _log)
+                .ConfigureAwait(false);
+            if (picked is not null) return picked;
+            if (page.Length < LoadPageSize) break;
+            max = (long)page[^1].Score - 1;
+        }
+        return null;
     }
 
     public async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken = default)
     {
-        var transaction = _db.CreateTransaction();
-        var pending = new Task[]
-        {
-            transaction.SortedSetRemoveRangeByScoreAsync(_keys.SnapshotIndex(metadata.PersistenceId), metadata.SequenceNr, metadata.SequenceNr),
-            transaction.HashDeleteAsync(_keys.SnapshotBlobs(metadata.PersistenceId), metadata.SequenceNr),
-        };
-        await transaction.ExecuteAsync().ConfigureAwait(false);
-        await Task.WhenAll(pending).ConfigureAwait(false);
+        await _migration.EnsureAsync().ConfigureAwait(false);
+        await _db.SortedSetRemoveRangeByScoreAsync(_keys.Snapshots(metadata.PersistenceId), metadata.SequenceNr, metadata.SequenceNr)
+            .ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default)
     {
-        var matching = await ListAsync(persistenceId, criteria).ConfigureAwait(false);
-        if (matching.Count == 0) return;
-        var transaction = _db.CreateTransaction();
-        var pending = new List<Task>();
-        foreach (var m in matching)
+        await _migration.EnsureAsync().ConfigureAwait(false);
+        var key = _keys.Snapshots(persistenceId);
+        var entries = await _db.SortedSetRangeByScoreWithScoresAsync(key, criteria.MinSequenceNr, criteria.MaxSequenceNr)
+            .ConfigureAwait(false);
+        var doomed = new List<RedisValue>(entries.Length);
+        foreach (var entry in entries)
         {
-            pending.Add(transaction.SortedSetRemoveAsync(_keys.SnapshotIndex(persistenceId), IndexMember(m)));
-            pending.Add(transaction.HashDeleteAsync(_keys.SnapshotBlobs(persistenceId), m.SequenceNr));
+            // A member too short to carry a timestamp is no snapshot at all; it goes with any delete of its seqNr range.
+            if (!TryRead(persistenceId, entry, out var metadata, out _) || criteria.Matches(metadata)) doomed.Add(entry.Element);
         }
-        await transaction.ExecuteAsync().ConfigureAwait(false);
-        await Task.WhenAll(pending).ConfigureAwait(false);
+        // ZREM of the exact members: one atomic command, and a snapshot saved meanwhile at one of these seqNrs stays.
+        if (doomed.Count > 0) await _db.SortedSetRemoveAsync(key, doomed.ToArray()).ConfigureAwait(false);
     }
 
-    /// <summary>Matching snapshots, newest first.</summary>
-    private async Task<List<SnapshotMetadata>> ListAsync(string persistenceId, SnapshotSelectionCriteria criteria)
+    private bool TryRead(string persistenceId, SortedSetEntry entry, out SnapshotMetadata metadata, out byte[] blob)
     {
-        var members = await _db.SortedSetRangeByScoreAsync(_keys.SnapshotIndex(persistenceId),
-            criteria.MinSequenceNr, criteria.MaxSequenceNr, Exclude.None, Order.Descending).ConfigureAwait(false);
-        var list = new List<SnapshotMetadata>(members.Length);
-        foreach (var member in members)
+        var seqNr = (long)entry.Score;
+        if (RedisSnapshotMember.TryDecode((byte[])entry.Element!, out var timestamp, out blob))
         {
-            var metadata = ParseIndexMember(persistenceId, (string)member!);
-            if (criteria.Matches(metadata)) list.Add(metadata);
+            metadata = new SnapshotMetadata(persistenceId, seqNr, timestamp);
+            return true;
         }
-        return list;
-    }
-
-    private static string IndexMember(SnapshotMetadata m) =>
-        string.Create(CultureInfo.InvariantCulture, $"{m.SequenceNr}:{m.Timestamp.UtcTicks}");
-
-    private static SnapshotMetadata ParseIndexMember(string persistenceId, string member)
-    {
-        var colon = member.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0
-            || !long.TryParse(member.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var seqNr)
-            || !long.TryParse(member.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
-            throw new InvalidDataException($"snapshot index of '{persistenceId}' holds malformed member '{member}'");
-        return new SnapshotMetadata(persistenceId, seqNr, new DateTimeOffset(ticks, TimeSpan.Zero));
+        _log.Warning("Snapshot {PersistenceId}#{SequenceNr} has a malformed Redis member; skipping it", persistenceId, seqNr);
+        metadata = new SnapshotMetadata(persistenceId, seqNr, default);
+        return false;
     }
 
     public ValueTask DisposeAsync()

@@ -112,11 +112,8 @@ public sealed class PluginBackend : IDisposable
             case PersistencePlugin.Redis:
                 await using (var connection = await ConnectionMultiplexer.ConnectAsync(Settings.RedisConfiguration))
                 {
-                    var db = connection.GetDatabase();
-                    var key = $"{Settings.RedisNodePrefix}:sb:{persistenceId}";
-                    var blob = (byte[]?)await db.HashGetAsync(key, sequenceNr) ?? throw new InvalidOperationException($"no snapshot {persistenceId}#{sequenceNr}");
-                    blob[blob.Length / 2] ^= 0xFF;
-                    await db.HashSetAsync(key, sequenceNr, blob);
+                    await RedisSnapshotCorruption.FlipBlobByteAsync(connection.GetDatabase(),
+                        $"{Settings.RedisNodePrefix}:snapshot:{persistenceId}", sequenceNr);
                 }
                 break;
             default:
