@@ -10,8 +10,11 @@ using Microsoft.Data.Sqlite;
 namespace DistSync.Bench;
 
 /// <summary>
-/// <c>./build.sh bench persistence [--seconds S] [--actors 1,16,256] [--plugins sqlite,redis] [--payload BYTES] [--data-dir DIR]</c>
-/// Persistent actors each persist events back to back (the next Persist is issued from the previous one's handler)
+/// <c>./build.sh bench persistence [--mode akka|actors|writers] [--seconds S] [--actors 1,16,64] [--plugins P,Q] [--payload BYTES] [--data-dir DIR] [--sql-parallelism N]</c>
+/// Default mode <c>akka</c>: Akka ReceivePersistentActors on the dsync SQLite plugin and on Akka.Persistence.Sql
+/// (SQLite.MS) in the same run, side by side (<see cref="AkkaPersistenceBench"/>; plugins dsync-sqlite,
+/// akka-sql-sqlite, dsync-redis, dsync-inmem). Modes <c>actors</c> and <c>writers</c> measure the old home-made
+/// runtime (until it is deleted): persistent actors each persist events back to back (the next Persist is issued from the previous one's handler)
 /// for S seconds after a warm-up; reports events/s, p50/p99 Persist latency (Persist call to handler) and journal
 /// transactions per 1,000 events. Also measures this disk's raw fsync latency. Redis runs as a private
 /// redis-server with appendonly yes + appendfsync always, so both backends fsync every acknowledged batch.
@@ -25,11 +28,11 @@ public sealed class PersistenceBench : IBenchmark
     public async Task<int> RunAsync(string[] args)
     {
         var seconds = 5.0;
-        var actorCounts = new[] { 1, 16, 256 };
-        var plugins = new[] { "sqlite", "redis" };
+        int[]? actorCounts = null;
+        string[]? plugins = null;
         var payloadSize = 128;
         var dataDir = Path.Combine(Directory.GetCurrentDirectory(), "artifacts", "bench-persistence");
-        var mode = "actors";
+        var mode = "akka";
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -40,8 +43,9 @@ public sealed class PersistenceBench : IBenchmark
                 case "--plugins" when value is not null: plugins = value.Split(','); i++; break;
                 case "--payload" when value is not null: payloadSize = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--data-dir" when value is not null: dataDir = Path.GetFullPath(value); i++; break;
+                case "--sql-parallelism" when value is not null: AkkaPersistenceBench.SqlParallelism = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 // "writers": plain tasks calling the group-commit writer, no actors (isolates the journal's cost).
-                case "--mode" when value is "actors" or "writers": mode = value; i++; break;
+                case "--mode" when value is "akka" or "actors" or "writers": mode = value; i++; break;
                 default:
                     Console.Error.WriteLine($"persistence: unknown or incomplete argument '{args[i]}'");
                     return 2;
@@ -49,6 +53,10 @@ public sealed class PersistenceBench : IBenchmark
         }
         if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
         Directory.CreateDirectory(dataDir);
+        if (mode == "akka")
+            return await RunAkkaAsync(actorCounts ?? [1, 16, 64], plugins ?? ["dsync-sqlite", "akka-sql-sqlite"], seconds, payloadSize, dataDir);
+        actorCounts ??= [1, 16, 256];
+        plugins ??= ["sqlite", "redis"];
 
         Console.WriteLine($"persistence bench: {seconds}s per run after a 1s warm-up, {payloadSize}-byte events, data under {dataDir}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}");
@@ -104,6 +112,73 @@ public sealed class PersistenceBench : IBenchmark
         Console.WriteLine("Persist latency = from the Persist call to its handler (event durable). Transactions = commits the journal made (its own counter); one transaction = one fsync (SQLite WAL, synchronous=FULL; Redis AOF, appendfsync always).");
         Console.WriteLine($"CPU pressure while running (/proc/pressure/cpu, share of time runnable tasks waited for a CPU): {CpuPressure()}");
         return rc;
+    }
+
+    /// <summary>Akka mode: for each actor count every plugin runs back to back, so the rows compared were measured
+    /// minutes apart at most, on the same machine state.</summary>
+    private static async Task<int> RunAkkaAsync(int[] actorCounts, string[] plugins, double seconds, int payloadSize, string dataDir)
+    {
+        foreach (var plugin in plugins)
+        {
+            if (Array.IndexOf(AkkaPersistenceBench.Plugins, plugin) < 0)
+            {
+                Console.Error.WriteLine($"persistence: unknown plugin '{plugin}' in mode akka ({string.Join(" | ", AkkaPersistenceBench.Plugins)})");
+                return 2;
+            }
+        }
+        Console.WriteLine($"persistence bench (Akka.Persistence): {seconds}s per run after a 1s warm-up, {payloadSize}-byte events, data under {dataDir}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        MeasureFsync(dataDir);
+        Console.WriteLine();
+        RedisServer? redis = null;
+        try
+        {
+            if (plugins.Contains("dsync-redis"))
+            {
+                redis = RedisServer.TryStart(Path.Combine(dataDir, "redis"));
+                if (redis is null)
+                {
+                    Console.Error.WriteLine("persistence: dsync-redis needs redis-server (apt-get install -y redis-server)");
+                    return 1;
+                }
+            }
+            var payload = new byte[payloadSize];
+            new Random(42).NextBytes(payload);
+            Console.WriteLine("| plugin | actors | events/s | p50 Persist | p99 Persist | engine batches per 1,000 events |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            var results = new Dictionary<(string, int), AkkaPersistenceBench.Result>();
+            foreach (var actors in actorCounts)
+            {
+                foreach (var plugin in plugins)
+                {
+                    var r = await AkkaPersistenceBench.RunAsync(plugin, actors, seconds, payload, dataDir, redis?.Endpoint);
+                    results[(plugin, actors)] = r;
+                    Console.WriteLine(AkkaPersistenceBench.Row(plugin, actors, r));
+                }
+            }
+            if (plugins.Contains("dsync-sqlite") && plugins.Contains("akka-sql-sqlite"))
+            {
+                Console.WriteLine();
+                Console.WriteLine("| actors | dsync-sqlite events/s | akka-sql-sqlite events/s | ratio | dsync p99 | akka-sql p99 |");
+                Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+                foreach (var actors in actorCounts)
+                {
+                    var d = results[("dsync-sqlite", actors)];
+                    var a = results[("akka-sql-sqlite", actors)];
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {actors} | {d.EventsPerSecond:N0} | {a.EventsPerSecond:N0} | {d.EventsPerSecond / Math.Max(1, a.EventsPerSecond):0.00}x | {Micros(d.P99)} | {Micros(a.P99)} |"));
+                }
+            }
+        }
+        finally
+        {
+            redis?.Dispose();
+        }
+        Console.WriteLine();
+        Console.WriteLine("Persist latency = from the Persist call to its handler (event durable). dsync-sqlite runs WAL + synchronous=FULL (one fsync per transaction);");
+        Console.WriteLine($"akka-sql-sqlite's file: {AkkaPersistenceBench.SqlPragmas}; parallelism {AkkaPersistenceBench.SqlParallelism}, batch-size 1000. Engine batches: dsync journal transactions (JournalPluginMetrics); Akka.Persistence.Sql does not expose its count.");
+        Console.WriteLine($"CPU pressure while running (/proc/pressure/cpu, share of time runnable tasks waited for a CPU): {CpuPressure()}");
+        return 0;
     }
 
     private sealed record Result(double EventsPerSecond, double P50, double P99, double TransactionsPer1000);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using DistSync.Persistence.Journal;
@@ -142,9 +143,14 @@ public sealed class DistSyncJournal : AsyncWriteJournal
 
     protected override void PostStop()
     {
-        // Finish what is queued (its writers get their answers), then close the engine so a restart can reopen the file.
-        _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        if (_ownsEngine) _engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // Finish what is queued (its writers get their answers), then close the engine so a restart can reopen the
+        // file. Bounded: a hung store must not hang the actor system's shutdown (the writes then count as failed).
+        if (!_writer.DisposeAsync().AsTask().Wait(ShutdownTimeout))
+            Context.GetLogger().Warning("Journal batches still not committed after {0}; closing anyway", ShutdownTimeout);
+        else if (_ownsEngine && !_engine.DisposeAsync().AsTask().Wait(ShutdownTimeout))
+            Context.GetLogger().Warning("Journal engine did not close within {0}", ShutdownTimeout);
         base.PostStop();
     }
+
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
 }

@@ -7,7 +7,8 @@ namespace DistSync.Persistence.Plugins;
 /// <summary>
 /// Counters of one <see cref="DistSyncJournal"/> (per actor system and plugin id), readable from any thread: /metrics,
 /// the bench and the group-commit spec. They outlive restarts of the plugin actor. A batch is one engine write call:
-/// one SQLite transaction (one fsync) or one Redis MULTI/EXEC.
+/// one SQLite transaction (one fsync) or one Redis MULTI/EXEC. Also recorded on the Meter "DistSync.Persistence"
+/// (<see cref="PersistenceInstruments"/>), which /metrics exports.
 /// </summary>
 public sealed class JournalPluginMetrics
 {
@@ -20,6 +21,9 @@ public sealed class JournalPluginMetrics
     private long _batches, _failedBatches, _atomicWrites, _events, _rejections, _largestBatch;
     private long _latencyTotalMicros, _latencyMaxMicros;
     private Func<int> _waiting = static () => 0;
+    private readonly System.Diagnostics.TagList _tags;
+
+    private JournalPluginMetrics(string system, string pluginId) => _tags = PersistenceInstruments.Tags(system, pluginId);
 
     /// <summary>The counters of the journal plugin <paramref name="pluginId"/> of <paramref name="system"/> (created
     /// empty if that plugin has not started yet).</summary>
@@ -28,7 +32,7 @@ public sealed class JournalPluginMetrics
         ArgumentNullException.ThrowIfNull(system);
         ArgumentException.ThrowIfNullOrEmpty(pluginId);
         return BySystem.GetValue(system, _ => new ConcurrentDictionary<string, JournalPluginMetrics>(StringComparer.Ordinal))
-            .GetOrAdd(pluginId, _ => new JournalPluginMetrics());
+            .GetOrAdd(pluginId, id => new JournalPluginMetrics(system.Name, id));
     }
 
     /// <summary>Engine write calls (batches) that committed.</summary>
@@ -70,7 +74,11 @@ public sealed class JournalPluginMetrics
 
     internal void AttachQueue(Func<int> waiting) => _waiting = waiting;
 
-    internal void CountRejection() => Interlocked.Increment(ref _rejections);
+    internal void CountRejection()
+    {
+        Interlocked.Increment(ref _rejections);
+        PersistenceInstruments.Rejections.Add(1, _tags);
+    }
 
     internal void RecordBatch(int atomicWrites, int events, TimeSpan elapsed, bool committed)
     {
@@ -80,11 +88,16 @@ public sealed class JournalPluginMetrics
         var bucket = 0;
         while (bucket < LatencyBucketsMicros.Count && micros > LatencyBucketsMicros[bucket]) bucket++;
         Interlocked.Increment(ref _buckets[bucket]);
+        PersistenceInstruments.CommitSeconds.Record(elapsed.TotalSeconds, _tags);
         if (!committed)
         {
             Interlocked.Increment(ref _failedBatches);
+            PersistenceInstruments.FailedBatches.Add(1, _tags);
             return;
         }
+        PersistenceInstruments.Batches.Add(1, _tags);
+        PersistenceInstruments.AtomicWrites.Add(atomicWrites, _tags);
+        PersistenceInstruments.Events.Add(events, _tags);
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _atomicWrites, atomicWrites);
         Interlocked.Add(ref _events, events);

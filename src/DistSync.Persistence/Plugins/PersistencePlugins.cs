@@ -12,6 +12,7 @@ namespace DistSync.Persistence.Plugins;
 /// <code>
 /// var registry = PersistenceSerializerRegistry.CreateWithBuiltIns(); RaftMessageIds.Register(registry);
 /// var system = ActorSystem.Create("dsync", PersistencePlugins.Setup(settings, registry));
+/// PersistencePlugins.Start(system); // optional: open the engines now, so a bad path fails the boot
 /// </code>
 /// or, when the host builds its own setup, <see cref="Config"/> (HOCON) plus <c>new EventRegistrySetup(registry)</c>.
 /// The plugins become the default journal and snapshot store, start with the system (a bad path or an unreachable
@@ -74,6 +75,17 @@ public static class PersistencePlugins
         if (fallback is not null) config = config.WithFallback(fallback);
         var setup = BootstrapSetup.Create().WithConfig(config).And(new EventRegistrySetup(registry));
         return engines is null ? setup : setup.And(engines);
+    }
+
+    /// <summary>
+    /// Loads Akka.Persistence in <paramref name="system"/> now, which starts both plugins (auto-start): call it right
+    /// after creating the system so a bad database path or an unreachable Redis fails the boot, not the first Persist.
+    /// Akka loads the extension lazily otherwise (at the first persistent actor).
+    /// </summary>
+    public static void Start(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        Akka.Persistence.Persistence.Instance.Apply(system);
     }
 
     private static void Engine(StringBuilder sb, PersistencePlugin plugin, PersistenceSettings settings)

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using DistSync.Cluster;
 using DistSync.Raft.Hosting.Wire;
 
 namespace DistSync.Raft.Hosting;
@@ -58,7 +59,7 @@ internal sealed class AddressBook
     {
         if (routers.TryGetValue(raftId, out var router)) return router;
         if (!byRaftId.TryGetValue(raftId, out var member)) return null;
-        if (!AddressText.TryParse(member.RemoteAddress, system.Provider.DefaultAddress.Protocol, out var address)) return null;
+        if (!NodeAddress.TryParse(member.RemoteAddress, system.Provider.DefaultAddress.Protocol, out var address)) return null;
         router = RouterAt(system, address);
         routers[raftId] = router;
         return router;

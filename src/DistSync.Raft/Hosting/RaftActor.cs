@@ -1,4 +1,5 @@
 using Akka.Actor;
+using DistSync.Cluster;
 using Akka.Event;
 using DistSync.Raft.Journal;
 using DistSync.Raft.Hosting.Wire;
@@ -236,7 +237,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
             var entries = new List<Entry>(sorted.Count);
             for (int i = 0; i < sorted.Count; i++)
             {
-                var info = new MemberInfo { NodeId = sorted[i].NodeId, RemoteAddress = AddressText.Format(sorted[i].RemoteAddress) };
+                var info = new MemberInfo { NodeId = sorted[i].NodeId, RemoteAddress = NodeAddress.Format(sorted[i].RemoteAddress) };
                 var cc = new ConfChange { Type = ConfChangeType.AddVoter, NodeId = RaftIds.FromNodeId(info.NodeId), Context = info.ToByteString() };
                 entries.Add(new Entry { Index = i + 1, Term = 1, Type = EntryType.ConfChange, Data = cc.ToByteString() });
             }
@@ -251,7 +252,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
     private void StartNode(JournaledRaftStorage recovered)
     {
         storage = recovered;
-        foreach (var m in context.InitialMembers) book.Learn(new MemberInfo { NodeId = m.NodeId, RemoteAddress = AddressText.Format(m.RemoteAddress) });
+        foreach (var m in context.InitialMembers) book.Learn(new MemberInfo { NodeId = m.NodeId, RemoteAddress = NodeAddress.Format(m.RemoteAddress) });
         book.Learn(self);
         stateMachine = context.StateMachineFactory();
         if (storage.Snapshot.Metadata.Index > 0) RestoreFromSnapshot(storage.Snapshot);

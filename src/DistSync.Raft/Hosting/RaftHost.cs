@@ -1,4 +1,5 @@
 using Akka.Actor;
+using DistSync.Cluster;
 using DistSync.Raft.Hosting.Wire;
 using Microsoft.Extensions.Configuration;
 
@@ -53,7 +54,7 @@ public sealed class RaftHost : IAsyncDisposable
         settings.Validate();
 
         var localAddress = ((ExtendedActorSystem)system).Provider.DefaultAddress;
-        var self = new MemberInfo { NodeId = options.NodeId, RemoteAddress = AddressText.Format(localAddress), HttpEndpoint = options.HttpEndpoint };
+        var self = new MemberInfo { NodeId = options.NodeId, RemoteAddress = NodeAddress.Format(localAddress), HttpEndpoint = options.HttpEndpoint };
         ulong raftId = RaftIds.FromNodeId(options.NodeId);
         int seed = options.RandomSeed ?? (int)(raftId ^ (raftId >> 32));
         var router = ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new RaftRouter()), RaftRouter.Name);

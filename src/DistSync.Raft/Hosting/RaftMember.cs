@@ -1,4 +1,5 @@
 using Akka.Actor;
+using DistSync.Cluster;
 
 namespace DistSync.Raft.Hosting;
 
@@ -14,7 +15,7 @@ public sealed record RaftMember(string NodeId, Address RemoteAddress)
         ArgumentException.ThrowIfNullOrEmpty(systemName);
         var text = entry.Trim();
         int at = text.IndexOf('@');
-        if (at <= 0 || !AddressText.TryParse(systemName + text[at..], protocol, out var address))
+        if (at <= 0 || !NodeAddress.TryParse(systemName + text[at..], protocol, out var address))
             throw new FormatException($"initial member '{entry}' is not nodeId@host:port (e.g. n1@127.0.0.1:4053)");
         return new RaftMember(text[..at], address);
     }

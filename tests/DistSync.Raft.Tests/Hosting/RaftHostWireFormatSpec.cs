@@ -1,4 +1,5 @@
 using DistSync.Raft.Journal;
+using DistSync.Cluster;
 using Akka.Actor;
 using DistSync.Cluster.Serialization;
 using DistSync.Persistence.Serialization;
@@ -81,10 +82,10 @@ public sealed class RaftHostWireFormatSpec
     {
         // The log keeps system@host:port; entries written by the first versions carry dsync://, which no Akka
         // transport serves: the scheme is replaced by the local one on read.
-        Assert.True(AddressText.TryParse(stored, "akka.tcp", out var address));
+        Assert.True(NodeAddress.TryParse(stored, "akka.tcp", out var address));
         Assert.Equal(new Address("akka.tcp", "dsync", "127.0.0.1", 4053), address);
-        Assert.Equal("dsync@127.0.0.1:4053", AddressText.Format(address));
-        Assert.False(AddressText.TryParse("dsync@127.0.0.1", "akka.tcp", out _));
-        Assert.False(AddressText.TryParse("", "akka.tcp", out _));
+        Assert.Equal("dsync@127.0.0.1:4053", NodeAddress.Format(address));
+        Assert.False(NodeAddress.TryParse("dsync@127.0.0.1", "akka.tcp", out _));
+        Assert.False(NodeAddress.TryParse("", "akka.tcp", out _));
     }
 }
