@@ -71,19 +71,27 @@ internal static class NodeAkka
     };
 
     /// <summary>
-    /// Where this node joins Akka.Cluster. Akka's rule is that only the first seed of a list may form a new cluster, so
-    /// every founder uses the same ordered list, dsync.cluster.initial-members (the same on every founder by contract);
-    /// a joiner uses its seeds (the running nodes; itself not among them, so it never forms a cluster of its own); a
-    /// node with neither forms a cluster of one. Akka membership is only the transport's view: Raft decides membership.
+    /// Where this node joins Akka.Cluster. Akka's rule is that only the first seed of a list may form a new cluster
+    /// (and only when no other seed answers that it is in one already), so every node must derive the same ordered
+    /// list. A founder uses dsync.cluster.initial-members, in order (the same on every founder by contract). A node with
+    /// only seeds (the other members) uses its seeds plus itself, sorted by host:port: nodes that list each other get
+    /// the same list, and a late joiner that sorts first still joins the running cluster, which answers it. A node
+    /// with neither forms a cluster of one. Akka membership is only the transport's view: Raft decides membership.
     /// </summary>
     public static IReadOnlyList<Address> JoinTargets(NodeSettings settings, Address self)
     {
         var protocol = self.Protocol;
         if (settings.InitialMembers.Any(m => m.NodeId == settings.NodeId))
             return [.. settings.InitialMembers.Select(m => m.NodeId == settings.NodeId ? self : m.RemoteAddress.WithProtocol(protocol))];
-        if (settings.Seeds.Count > 0) return [.. settings.Seeds.Select(s => DistSyncNode.SeedAddress(s, protocol))];
+        if (settings.Seeds.Count > 0)
+        {
+            return [.. settings.Seeds.Select(s => DistSyncNode.SeedAddress(s, protocol)).Append(self)
+                .DistinctBy(HostPort).OrderBy(HostPort, StringComparer.Ordinal)];
+        }
         return [self];
     }
+
+    private static string HostPort(Address a) => $"{a.Host}:{a.Port}";
 
     private static void AddIfPresent<T>(AkkaConfigurationBuilder builder, ActorSystemSetup setup)
         where T : Setup
