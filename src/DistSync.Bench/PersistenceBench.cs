@@ -2,18 +2,17 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using DistSync.Actors;
 using DistSync.Persistence;
-using DistSync.Persistence.Actor;
 using Microsoft.Data.Sqlite;
 
 namespace DistSync.Bench;
 
 /// <summary>
-/// <c>./build.sh bench persistence [--seconds S] [--actors 1,16,256] [--plugins sqlite,redis] [--payload BYTES] [--data-dir DIR]</c>
-/// Persistent actors each persist events back to back (the next Persist is issued from the previous one's handler)
-/// for S seconds after a warm-up; reports events/s, p50/p99 Persist latency (Persist call to handler) and journal
-/// transactions per 1,000 events. Also measures this disk's raw fsync latency. Redis runs as a private
+/// <c>./build.sh bench persistence [--seconds S] [--actors 1,16,64] [--plugins P,Q] [--payload BYTES] [--data-dir DIR] [--sql-parallelism N]</c>
+/// Akka ReceivePersistentActors on the dsync SQLite plugin and on Akka.Persistence.Sql (SQLite.MS) in the same run,
+/// side by side (<see cref="AkkaPersistenceBench"/>; plugins dsync-sqlite, akka-sql-sqlite, dsync-redis, dsync-inmem):
+/// each actor persists events back to back (the next Persist is issued from the previous one's handler) for S seconds
+/// after a warm-up; reports events/s, p50/p99 Persist latency (Persist call to handler) and engine batches. Also measures this disk's raw fsync latency. Redis runs as a private
 /// redis-server with appendonly yes + appendfsync always, so both backends fsync every acknowledged batch.
 /// </summary>
 public sealed class PersistenceBench : IBenchmark
@@ -25,11 +24,10 @@ public sealed class PersistenceBench : IBenchmark
     public async Task<int> RunAsync(string[] args)
     {
         var seconds = 5.0;
-        var actorCounts = new[] { 1, 16, 256 };
-        var plugins = new[] { "sqlite", "redis" };
+        int[]? actorCounts = null;
+        string[]? plugins = null;
         var payloadSize = 128;
         var dataDir = Path.Combine(Directory.GetCurrentDirectory(), "artifacts", "bench-persistence");
-        var mode = "actors";
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -40,8 +38,7 @@ public sealed class PersistenceBench : IBenchmark
                 case "--plugins" when value is not null: plugins = value.Split(','); i++; break;
                 case "--payload" when value is not null: payloadSize = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--data-dir" when value is not null: dataDir = Path.GetFullPath(value); i++; break;
-                // "writers": plain tasks calling the group-commit writer, no actors (isolates the journal's cost).
-                case "--mode" when value is "actors" or "writers": mode = value; i++; break;
+                case "--sql-parallelism" when value is not null: AkkaPersistenceBench.SqlParallelism = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 default:
                     Console.Error.WriteLine($"persistence: unknown or incomplete argument '{args[i]}'");
                     return 2;
@@ -49,218 +46,74 @@ public sealed class PersistenceBench : IBenchmark
         }
         if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
         Directory.CreateDirectory(dataDir);
+        return await RunAkkaAsync(actorCounts ?? [1, 16, 64], plugins ?? ["dsync-sqlite", "akka-sql-sqlite"], seconds, payloadSize, dataDir);
+    }
 
-        Console.WriteLine($"persistence bench: {seconds}s per run after a 1s warm-up, {payloadSize}-byte events, data under {dataDir}");
+    /// <summary>Akka mode: for each actor count every plugin runs back to back, so the rows compared were measured
+    /// minutes apart at most, on the same machine state.</summary>
+    private static async Task<int> RunAkkaAsync(int[] actorCounts, string[] plugins, double seconds, int payloadSize, string dataDir)
+    {
+        foreach (var plugin in plugins)
+        {
+            if (Array.IndexOf(AkkaPersistenceBench.Plugins, plugin) < 0)
+            {
+                Console.Error.WriteLine($"persistence: unknown plugin '{plugin}' in mode akka ({string.Join(" | ", AkkaPersistenceBench.Plugins)})");
+                return 2;
+            }
+        }
+        Console.WriteLine($"persistence bench (Akka.Persistence): {seconds}s per run after a 1s warm-up, {payloadSize}-byte events, data under {dataDir}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}");
         MeasureFsync(dataDir);
         Console.WriteLine();
-        Console.WriteLine($"mode: {mode} ({(mode == "actors" ? "persistent actors, Persist from the previous handler" : "tasks awaiting GroupCommitJournalWriter.WriteAsync, no actors")})");
-        Console.WriteLine("| plugin | actors | events/s | p50 Persist | p99 Persist | transactions per 1,000 events | events per transaction |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        var rc = 0;
-        foreach (var plugin in plugins)
+        RedisServer? redis = null;
+        try
         {
-            RedisServer? redis = null;
-            try
+            if (plugins.Contains("dsync-redis"))
             {
-                if (plugin == "redis")
+                redis = RedisServer.TryStart(Path.Combine(dataDir, "redis"));
+                if (redis is null)
                 {
-                    redis = RedisServer.TryStart(Path.Combine(dataDir, "redis"));
-                    if (redis is null)
-                    {
-                        Console.WriteLine("| redis | – | redis-server not installed (apt-get install -y redis-server) | | | | |");
-                        rc = 1;
-                        continue;
-                    }
+                    Console.Error.WriteLine("persistence: dsync-redis needs redis-server (apt-get install -y redis-server)");
+                    return 1;
                 }
+            }
+            var payload = new byte[payloadSize];
+            new Random(42).NextBytes(payload);
+            Console.WriteLine("| plugin | actors | events/s | p50 Persist | p99 Persist | engine batches per 1,000 events |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            var results = new Dictionary<(string, int), AkkaPersistenceBench.Result>();
+            foreach (var actors in actorCounts)
+            {
+                foreach (var plugin in plugins)
+                {
+                    var r = await AkkaPersistenceBench.RunAsync(plugin, actors, seconds, payload, dataDir, redis?.Endpoint);
+                    results[(plugin, actors)] = r;
+                    Console.WriteLine(AkkaPersistenceBench.Row(plugin, actors, r));
+                }
+            }
+            if (plugins.Contains("dsync-sqlite") && plugins.Contains("akka-sql-sqlite"))
+            {
+                Console.WriteLine();
+                Console.WriteLine("| actors | dsync-sqlite events/s | akka-sql-sqlite events/s | ratio | dsync p99 | akka-sql p99 |");
+                Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
                 foreach (var actors in actorCounts)
                 {
-                    var settings = plugin switch
-                    {
-                        "sqlite" => new PersistenceSettings { NodeId = $"bench{actors}", DataDirectory = Path.Combine(dataDir, $"sqlite-{actors}") },
-                        "redis" => new PersistenceSettings
-                        {
-                            NodeId = $"bench{actors}",
-                            JournalPlugin = PersistencePlugin.Redis,
-                            SnapshotStorePlugin = PersistencePlugin.Redis,
-                            RedisConfiguration = redis!.Endpoint,
-                        },
-                        "inmem" => new PersistenceSettings { JournalPlugin = PersistencePlugin.InMem, SnapshotStorePlugin = PersistencePlugin.InMem },
-                        _ => throw new ArgumentException($"unknown plugin '{plugin}' (sqlite | redis | inmem)"),
-                    };
-                    var r = mode == "actors"
-                        ? await RunOnceAsync(settings, actors, seconds, payloadSize)
-                        : await RunWritersAsync(settings, actors, seconds, payloadSize);
+                    var d = results[("dsync-sqlite", actors)];
+                    var a = results[("akka-sql-sqlite", actors)];
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {plugin} | {actors} | {r.EventsPerSecond:N0} | {Micros(r.P50)} | {Micros(r.P99)} | {r.TransactionsPer1000:0.0} | {1000 / r.TransactionsPer1000:0.0} |"));
+                        $"| {actors} | {d.EventsPerSecond:N0} | {a.EventsPerSecond:N0} | {d.EventsPerSecond / Math.Max(1, a.EventsPerSecond):0.00}x | {Micros(d.P99)} | {Micros(a.P99)} |"));
                 }
             }
-            finally
-            {
-                redis?.Dispose();
-            }
+        }
+        finally
+        {
+            redis?.Dispose();
         }
         Console.WriteLine();
-        Console.WriteLine("Persist latency = from the Persist call to its handler (event durable). Transactions = commits the journal made (its own counter); one transaction = one fsync (SQLite WAL, synchronous=FULL; Redis AOF, appendfsync always).");
+        Console.WriteLine("Persist latency = from the Persist call to its handler (event durable). dsync-sqlite runs WAL + synchronous=FULL (one fsync per transaction);");
+        Console.WriteLine($"akka-sql-sqlite's file: {AkkaPersistenceBench.SqlPragmas}; parallelism {AkkaPersistenceBench.SqlParallelism}, batch-size 1000. Engine batches: dsync journal transactions (JournalPluginMetrics); Akka.Persistence.Sql does not expose its count.");
         Console.WriteLine($"CPU pressure while running (/proc/pressure/cpu, share of time runnable tasks waited for a CPU): {CpuPressure()}");
-        return rc;
-    }
-
-    private sealed record Result(double EventsPerSecond, double P50, double P99, double TransactionsPer1000);
-
-    private static async Task<Result> RunOnceAsync(PersistenceSettings settings, int actorCount, double seconds, int payloadSize)
-    {
-        var system = ActorSystem.Create($"bench-persistence-{actorCount}");
-        try
-        {
-            var persistence = await PersistenceExtension.StartAsync(system, settings);
-            var run = new RunState(actorCount);
-            var payload = new byte[payloadSize];
-            new Random(42).NextBytes(payload);
-            for (var i = 0; i < actorCount; i++)
-            {
-                var slot = i;
-                system.ActorOf(Props.Create(() => new WriterActor($"bench-{slot}", slot, run, payload)), $"writer-{slot}");
-            }
-            await run.AllRecovered.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            await Task.Delay(TimeSpan.FromSeconds(1)); // warm-up: JIT, connection, first batches
-            var transactionsBefore = Commits(persistence);
-            var started = Stopwatch.GetTimestamp();
-            Volatile.Write(ref run.Recording, true);
-            await Task.Delay(TimeSpan.FromSeconds(seconds));
-            Volatile.Write(ref run.Recording, false);
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var transactions = Commits(persistence) - transactionsBefore;
-            Volatile.Write(ref run.Running, false);
-            await run.AllStopped.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            return Summarize(run, elapsed, transactions);
-        }
-        finally
-        {
-            await system.Terminate();
-            await Task.Delay(200); // let the extension close its stores before the next run reuses the server
-        }
-    }
-
-    private static async Task<Result> RunWritersAsync(PersistenceSettings settings, int writerCount, double seconds, int payloadSize)
-    {
-        var system = ActorSystem.Create($"bench-writers-{writerCount}");
-        try
-        {
-            var persistence = await PersistenceExtension.StartAsync(system, settings);
-            var writer = persistence.Writer;
-            var payload = new byte[payloadSize];
-            new Random(42).NextBytes(payload);
-            var run = new RunState(writerCount);
-            var tasks = Enumerable.Range(0, writerCount).Select(slot => Task.Run(async () =>
-            {
-                var latencies = run.Latencies[slot];
-                var pid = $"writer-{slot}";
-                for (long seqNr = 1; Volatile.Read(ref run.Running); seqNr++)
-                {
-                    var start = Stopwatch.GetTimestamp();
-                    await writer.WriteAsync(new Persistence.Journal.AtomicWrite(new Persistence.Journal.PersistentRepr(pid, seqNr, 1, payload)));
-                    if (Volatile.Read(ref run.Recording)) latencies.Add(Stopwatch.GetTimestamp() - start);
-                }
-            })).ToArray();
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            var transactionsBefore = Commits(persistence);
-            var started = Stopwatch.GetTimestamp();
-            Volatile.Write(ref run.Recording, true);
-            await Task.Delay(TimeSpan.FromSeconds(seconds));
-            Volatile.Write(ref run.Recording, false);
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var transactions = Commits(persistence) - transactionsBefore;
-            Volatile.Write(ref run.Running, false);
-            await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromMinutes(2));
-            return Summarize(run, elapsed, transactions);
-        }
-        finally
-        {
-            await system.Terminate();
-            await Task.Delay(200);
-        }
-    }
-
-    /// <summary>Every fsynced commit of the journal, including the SQLite journal's merges.</summary>
-    private static long Commits(PersistenceExtension persistence) =>
-        persistence.Journal.CommittedTransactions + (persistence.Journal is Persistence.Sqlite.SqliteJournal sqlite ? sqlite.Merges : 0);
-
-    private static Result Summarize(RunState run, double elapsed, long transactions)
-    {
-        var total = 0;
-        foreach (var l in run.Latencies) total += l.Count;
-        var all = new long[total];
-        var k = 0;
-        foreach (var l in run.Latencies)
-        {
-            l.CopyTo(all, k);
-            k += l.Count;
-        }
-        Array.Sort(all);
-        double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1_000_000.0 / Stopwatch.Frequency;
-        return new Result(total / elapsed, Percentile(0.50), Percentile(0.99), total == 0 ? 0 : transactions * 1000.0 / total);
-    }
-
-    /// <summary>Shared between the bench driver and its actors; each actor writes only its own latency list.</summary>
-    private sealed class RunState(int actors)
-    {
-        public bool Running = true;
-        public bool Recording;
-        public readonly List<long>[] Latencies = Enumerable.Range(0, actors).Select(_ => new List<long>(1 << 16)).ToArray();
-        public readonly TaskCompletionSource AllRecovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public readonly TaskCompletionSource AllStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _recovered;
-        private int _stopped;
-
-        public void Recovered()
-        {
-            if (Interlocked.Increment(ref _recovered) == Latencies.Length) AllRecovered.TrySetResult();
-        }
-
-        public void Stopped()
-        {
-            if (Interlocked.Increment(ref _stopped) == Latencies.Length) AllStopped.TrySetResult();
-        }
-    }
-
-    /// <summary>Persists back to back: the next Persist is issued from the handler of the previous one.</summary>
-    private sealed class WriterActor : PersistentActor
-    {
-        private readonly RunState _run;
-        private readonly List<long> _latencies;
-        private readonly byte[] _payload;
-        private readonly Action<byte[]> _onPersisted;
-        private long _persistStarted;
-
-        public WriterActor(string persistenceId, int slot, RunState run, byte[] payload)
-        {
-            PersistenceId = persistenceId;
-            _run = run;
-            _latencies = run.Latencies[slot];
-            _payload = payload;
-            _onPersisted = OnPersisted;
-            Recover<RecoveryCompleted>(_ =>
-            {
-                _run.Recovered();
-                PersistNext();
-            });
-        }
-
-        public override string PersistenceId { get; }
-
-        private void PersistNext()
-        {
-            _persistStarted = Stopwatch.GetTimestamp();
-            Persist(_payload, _onPersisted);
-        }
-
-        private void OnPersisted(byte[] _)
-        {
-            if (Volatile.Read(ref _run.Recording)) _latencies.Add(Stopwatch.GetTimestamp() - _persistStarted);
-            if (Volatile.Read(ref _run.Running)) PersistNext();
-            else _run.Stopped();
-        }
+        return 0;
     }
 
     /// <summary>Raw fsync cost of this disk: small SQLite transactions (WAL, synchronous=FULL) and plain write+fsync.</summary>

@@ -1,9 +1,8 @@
 using DistSync.Raft;
 using System.Diagnostics;
 using System.Globalization;
-using DistSync.Actors;
-using DistSync.Actors.Remote;
-using DistSync.Actors.Remote.Serialization;
+using Akka.Actor;
+using Akka.Configuration;
 using DistSync.Persistence;
 using DistSync.Raft.Hosting;
 
@@ -11,7 +10,7 @@ namespace DistSync.Bench;
 
 /// <summary>
 /// <c>./build.sh bench raft-host [--seconds S] [--clients 1,16,64] [--payload BYTES] [--data-dir DIR]</c>
-/// Three hosted Raft nodes in this process over loopback remoting, each journaling to its own SQLite file
+/// Three hosted Raft nodes in this process over Akka.Remote on loopback, each journaling to its own SQLite file
 /// (synchronous=FULL). Clients call <c>ProposeAsync</c> back to back on the leader's group for S seconds after
 /// a warm-up; reports proposals/s and p50/p95/p99 latency (call to applied on the leader).
 /// </summary>
@@ -70,28 +69,26 @@ public sealed class RaftHostBench : IBenchmark
 
     private static async Task<List<(ActorSystem System, RaftHost Host)>> StartClusterAsync(string dataDir)
     {
-        var started = new List<(ActorSystem System, RemoteActorRefProvider Remoting, string Id)>();
+        var started = new List<(ActorSystem System, string Id)>();
         for (int i = 1; i <= 3; i++)
         {
             var id = "n" + i;
-            var system = ActorSystem.Create("dsync", logger: DistSyncLogging.CreateLogger(id, LogFormat.Console, Serilog.Events.LogEventLevel.Warning));
-            var registry = MessageTypeRegistry.CreateWithControlMessages();
-            RaftMessageIds.Register(registry);
-            var remoting = await RemoteActorRefProvider.StartAsync(system, options: new RemotingOptions
-            {
-                Remote = new RemoteSettings { Host = "127.0.0.1", Port = 0 },
-                Registry = registry,
-            });
             var dir = Path.Combine(dataDir, id);
             Directory.CreateDirectory(dir);
-            await PersistenceExtension.StartAsync(system, new PersistenceSettings { NodeId = id, DataDirectory = dir });
-            started.Add((system, remoting, id));
+            var akka = ConfigurationFactory.ParseString("""
+                akka.loglevel = WARNING
+                akka.actor.provider = cluster
+                akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0, maximum-frame-size = 8MiB, send-buffer-size = 8MiB, receive-buffer-size = 8MiB }
+                akka.cluster.downing-provider-class = "Akka.Cluster.NoDowning, Akka.Cluster"
+                """);
+            var system = ActorSystem.Create("dsync", RaftSystemSetup.Create(akka, new PersistenceSettings { NodeId = id, DataDirectory = dir }));
+            started.Add((system, id));
         }
-        var members = started.Select(s => new RaftMember(s.Id, s.Remoting.LocalAddress)).ToList();
+        var members = started.Select(s => new RaftMember(s.Id, ((ExtendedActorSystem)s.System).Provider.DefaultAddress)).ToList();
         var result = new List<(ActorSystem, RaftHost)>();
-        foreach (var (system, remoting, id) in started)
+        foreach (var (system, id) in started)
         {
-            var host = await RaftHost.StartAsync(system, remoting, null, new RaftHostOptions
+            var host = await RaftHost.StartAsync(system, null, new RaftHostOptions
             {
                 NodeId = id,
                 InitialMembers = members,

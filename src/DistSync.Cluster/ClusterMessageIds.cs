@@ -1,10 +1,10 @@
-using DistSync.Actors.Remote.Serialization;
-using DistSync.Cluster.Wire;
+using DistSync.Cluster.Serialization;
 
 namespace DistSync.Cluster;
 
 /// <summary>
-/// Remoting type ids of the cluster module (block 1000-1999). Written on the wire: never renumber, only add.
+/// Wire type ids of the cluster module (block 1000-1999), the manifests of <see cref="DistSyncWireSerializer"/> for
+/// its messages. Written on the wire: never renumber, only add.
 /// </summary>
 public static class ClusterMessageIds
 {

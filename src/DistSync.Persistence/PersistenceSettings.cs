@@ -13,11 +13,8 @@ public sealed record PersistenceSettings
 
     public PersistencePlugin SnapshotStorePlugin { get; init; } = PersistencePlugin.Sqlite;
 
-    /// <summary>Most atomic writes the node-wide journal actor puts in one transaction.</summary>
+    /// <summary>Most atomic writes the journal plugin puts in one transaction (group commit).</summary>
     public int MaxBatchSize { get; init; } = 4096;
-
-    /// <summary>Events a recovering actor receives per replay message.</summary>
-    public int ReplayChunkSize { get; init; } = 1000;
 
     public string NodeId { get; init; } = "node";
 
@@ -52,7 +49,6 @@ public sealed record PersistenceSettings
             JournalPlugin = ParsePlugin(p["journal:plugin"], "dsync.persistence.journal.plugin", d.JournalPlugin),
             SnapshotStorePlugin = ParsePlugin(p["snapshot-store:plugin"], "dsync.persistence.snapshot-store.plugin", d.SnapshotStorePlugin),
             MaxBatchSize = p.GetInt("journal:max-batch-size", d.MaxBatchSize),
-            ReplayChunkSize = p.GetInt("recovery:replay-chunk-size", d.ReplayChunkSize),
             NodeId = node.GetString("id", d.NodeId),
             DataDirectory = node.GetString("data-dir", d.DataDirectory),
             SqliteFileName = p.GetString("sqlite:file-name", d.SqliteFileName),
@@ -63,8 +59,6 @@ public sealed record PersistenceSettings
         };
         if (settings.MaxBatchSize < 1)
             throw new FormatException($"dsync.persistence.journal.max-batch-size must be at least 1, got {settings.MaxBatchSize}.");
-        if (settings.ReplayChunkSize < 1)
-            throw new FormatException($"dsync.persistence.recovery.replay-chunk-size must be at least 1, got {settings.ReplayChunkSize}.");
         if (string.IsNullOrWhiteSpace(settings.SqliteFileName) || settings.SqliteFileName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
             throw new FormatException($"dsync.persistence.sqlite.file-name must be a plain file name, got '{settings.SqliteFileName}'.");
         if (settings.SqliteMergeThreshold < 1)

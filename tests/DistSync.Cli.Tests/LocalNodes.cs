@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using DistSync.Actors;
+using DistSync.Cluster.Logging;
 using DistSync.Hocon;
 using DistSync.Node.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -80,7 +80,7 @@ internal sealed class LocalNodes : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var n in Nodes) await n.StopAsync();
+        foreach (var n in Nodes) await n.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));
         if (Directory.Exists(_dataRoot)) Directory.Delete(_dataRoot, recursive: true);
     }
 }

@@ -1,4 +1,4 @@
-using DistSync.Actors.Remote.Serialization;
+using DistSync.Cluster.Serialization;
 using DistSync.Cluster.Wire;
 
 namespace DistSync.Cluster.Tests;
@@ -15,7 +15,7 @@ public class ClusterMessageIdsSpec
     [Fact]
     public void Registration_maps_each_id_to_its_message_and_back()
     {
-        var registry = MessageTypeRegistry.CreateWithControlMessages();
+        var registry = new MessageTypeRegistry();
 
         ClusterMessageIds.Register(registry);
 
@@ -28,7 +28,7 @@ public class ClusterMessageIdsSpec
     [Fact]
     public void Registering_twice_is_harmless()
     {
-        var registry = MessageTypeRegistry.CreateWithControlMessages();
+        var registry = new MessageTypeRegistry();
         ClusterMessageIds.Register(registry);
         ClusterMessageIds.Register(registry);
         Assert.True(registry.TryGetTypeId(typeof(GetNodeInfo), out _));

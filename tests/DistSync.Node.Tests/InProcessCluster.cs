@@ -1,6 +1,5 @@
-using DistSync.Actors;
-using DistSync.Actors.Remote.Faults;
 using DistSync.Client;
+using DistSync.Cluster.Logging;
 using DistSync.Hocon;
 using DistSync.Node.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -9,7 +8,8 @@ using Serilog.Events;
 namespace DistSync.Node.Tests;
 
 /// <summary>
-/// Three (or N) DistSync nodes in this test process over real loopback TCP, sharing one fault injector.
+/// Three (or N) DistSync nodes in this test process over real Akka.Remote on loopback, every one with the throttler
+/// adapters so <see cref="Faults"/> can partition them, and one shared Raft link seam for delays and seeded drops.
 /// Heartbeats are fast (200 ms) so reachability changes show within a few seconds. All nodes found the meta Raft
 /// group together (dsync.cluster.initial-members); each keeps its SQLite journal under a temporary data directory.
 /// </summary>
@@ -17,7 +17,14 @@ internal sealed class InProcessCluster : IAsyncDisposable
 {
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), "dsync-tests", Guid.NewGuid().ToString("N"));
 
-    public FaultInjector Faults { get; } = new(seed: 7);
+    /// <summary>Short coordinated-shutdown phases: a node stopped while others are cut off does not wait out Akka's
+    /// default leave timeouts.</summary>
+    private const string AkkaOverrides =
+        "akka.coordinated-shutdown.default-phase-timeout = 2s\nakka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s";
+
+    public InProcessCluster() => Faults = new InProcessFaults(() => Nodes);
+
+    public InProcessFaults Faults { get; }
     public List<DistSyncNode> Nodes { get; } = [];
     public List<DistSyncClient> Clients { get; } = [];
     public int[] RemotePorts { get; private set; } = [];
@@ -35,7 +42,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
         {
             var node = await DistSyncNode.StartAsync(cluster.ConfigFor(i, faultRoutes),
                 DistSyncLogging.CreateLogger($"n{i + 1}", LogFormat.Console, LogEventLevel.Warning, TextWriter.Null),
-                new NodeStartOptions { Faults = cluster.Faults });
+                cluster.StartOptions());
             cluster.Nodes.Add(node);
             cluster.Clients.Add(new DistSyncClient(node.HttpAddress.ToString(), TimeSpan.FromSeconds(10)));
         }
@@ -63,11 +70,13 @@ internal sealed class InProcessCluster : IAsyncDisposable
             """;
         var node = await DistSyncNode.StartAsync(new ConfigurationBuilder().AddHoconString(hocon).Build(),
             DistSyncLogging.CreateLogger($"n{index + 1}", LogFormat.Console, LogEventLevel.Warning, TextWriter.Null),
-            new NodeStartOptions { Faults = Faults });
+            StartOptions());
         Nodes.Add(node);
         Clients.Add(new DistSyncClient(node.HttpAddress.ToString(), TimeSpan.FromSeconds(10)));
         return node;
     }
+
+    private NodeStartOptions StartOptions() => new() { FaultAdapters = true, LinkFaults = Faults.Links, AkkaOverrides = AkkaOverrides };
 
     private IConfiguration ConfigFor(int index, bool faultRoutes)
     {
@@ -101,7 +110,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var c in Clients) c.Dispose();
-        foreach (var n in Nodes) await n.StopAsync();
+        foreach (var n in Nodes) await n.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));
         try
         {
             Directory.Delete(_dataRoot, recursive: true);

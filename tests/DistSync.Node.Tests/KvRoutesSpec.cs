@@ -177,7 +177,7 @@ public class KvRoutesSpec
         // 2. cut both followers off: the leader is alone in a minority
         for (var i = 0; i < 3; i++)
         {
-            if (i != leader) cluster.Faults.Isolate(cluster.Nodes[i].RemoteAddress);
+            if (i != leader) await cluster.Faults.IsolateAsync(cluster.Nodes[i]);
         }
 
         // 3. a write through the old leader gets 503 (safe to retry), so does a linearizable read
@@ -191,7 +191,7 @@ public class KvRoutesSpec
         Assert.NotNull(await client.GetAsync("k", ReadConsistency.Local));
 
         // 5. heal: writes commit again (retried until a leader is back)
-        cluster.Faults.HealAll();
+        await cluster.Faults.HealAllAsync();
         var after = await Eventually.Until(() => client.PutAsync("k", "after"), r => r.Version > 0, Patience, "a write after heal");
         Assert.Equal("after", (await cluster.Clients[(leader + 1) % 3].GetAsync("k"))!.Value);
         Assert.True(after.Version > 0);

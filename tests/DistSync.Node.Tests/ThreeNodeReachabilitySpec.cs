@@ -4,7 +4,8 @@ using DistSync.Client.Contracts;
 
 namespace DistSync.Node.Tests;
 
-/// <summary>Three in-process nodes over loopback TCP see each other, notice a cut-off member and its return.</summary>
+/// <summary>Three in-process nodes on Akka.Cluster over loopback see each other, notice a member cut off by the
+/// throttler and its return.</summary>
 public class ThreeNodeReachabilitySpec
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -25,9 +26,8 @@ public class ThreeNodeReachabilitySpec
             Assert.Equal(["n1", "n2", "n3"], status.Members.Select(m => m.NodeId!).Order().ToArray());
         }
 
-        // 3. cut n3 off with the fault seam
-        var n3 = cluster.Nodes[2].RemoteAddress;
-        cluster.Faults.Isolate(n3);
+        // 3. cut n3 off with the throttler (black holes both ways)
+        await cluster.Faults.IsolateAsync(cluster.Nodes[2]);
 
         // 4. n1 and n2 mark n3 unreachable, and its phi is above the threshold
         foreach (var client in cluster.Clients.Take(2))
@@ -38,12 +38,14 @@ public class ThreeNodeReachabilitySpec
             Assert.All(status.Members.Where(m => m.NodeId != "n3"), m => Assert.Equal("up", m.Status));
         }
 
-        // 5. heal: n3 is reachable again everywhere
-        cluster.Faults.HealAll();
+        // 5. heal: n3 is reachable again everywhere, without a restart
+        var incarnation = Akka.Cluster.Cluster.Get(cluster.Nodes[2].System).SelfUniqueAddress;
+        await cluster.Faults.HealAllAsync();
         foreach (var client in cluster.Clients)
         {
             await Eventually.Until(() => client.GetStatusAsync(), s => AllUpWithIds(s, 3), Patience, $"all up again as seen by {client.BaseAddress}");
         }
+        Assert.Equal(incarnation, Akka.Cluster.Cluster.Get(cluster.Nodes[2].System).SelfUniqueAddress);
     }
 
     [Fact]

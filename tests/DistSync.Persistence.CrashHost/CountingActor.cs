@@ -1,14 +1,15 @@
-using DistSync.Actors;
-using DistSync.Persistence.Actor;
+using Akka.Actor;
+using Akka.Persistence;
 
 namespace DistSync.Persistence.CrashHost;
 
 /// <summary>
-/// Persists the events 1, 2, 3, ... (each event is its own sequence number) as fast as the journal acknowledges
-/// them and prints "ack &lt;pid&gt; &lt;seqNr&gt;" only after an event is durable. In recovery mode it prints what it
-/// recovered and whether the events form the gap-free run 1..LastSequenceNr.
+/// An Akka ReceivePersistentActor on the dsync plugins. Persists the events 1, 2, 3, ... (each event is its own
+/// sequence number) as fast as the journal acknowledges them and prints "ack &lt;pid&gt; &lt;seqNr&gt;" only after an
+/// event is durable. In recovery mode it prints what it recovered and whether the events form the gap-free run
+/// 1..LastSequenceNr.
 /// </summary>
-public sealed class CountingActor : PersistentActor
+public sealed class CountingActor : ReceivePersistentActor
 {
     public sealed record Next;
 
@@ -41,4 +42,11 @@ public sealed class CountingActor : PersistentActor
     }
 
     public override string PersistenceId { get; }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        Console.Error.WriteLine($"recovery of {PersistenceId} failed: {reason}");
+        _recovered.TrySetException(reason);
+        base.OnRecoveryFailure(reason, message);
+    }
 }

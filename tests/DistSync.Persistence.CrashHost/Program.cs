@@ -1,6 +1,8 @@
-using DistSync.Actors;
+using Akka.Actor;
+using Akka.Configuration;
 using DistSync.Persistence;
 using DistSync.Persistence.CrashHost;
+using DistSync.Persistence.Plugins;
 
 // usage: write|recover sqlite <data-dir> <actors>
 //        write|recover redis <host:port> <actors>
@@ -19,8 +21,9 @@ var settings = args[1] == "sqlite"
         SnapshotStorePlugin = PersistencePlugin.Redis,
         RedisConfiguration = args[2],
     };
-var system = ActorSystem.Create("crash-host");
-await PersistenceExtension.StartAsync(system, settings);
+// Akka logs to stdout; the test reads only the "ack" and "recovered" lines, warnings may go along.
+var system = ActorSystem.Create("crash-host", PersistencePlugins.Setup(settings, fallback: ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
+PersistencePlugins.Start(system);
 var keepWriting = args[0] == "write";
 var recovered = new List<Task>();
 for (var i = 0; i < actors; i++)

@@ -5,7 +5,8 @@ using System.Globalization;
 namespace DistSync.Persistence.Tests;
 
 /// <summary>
-/// An acknowledged Persist survives kill -9: a child process persists events through four persistent actors and
+/// An acknowledged Persist survives kill -9: a child process persists events through four Akka persistent actors
+/// (ReceivePersistentActor on the dsync journal plugin, so through its group commit) and
 /// prints each acknowledged sequence number; the test kills it with SIGKILL mid-stream, starts it again in
 /// recovery mode and checks that every acknowledged event came back, gap-free.
 /// </summary>

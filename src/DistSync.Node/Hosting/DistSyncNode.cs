@@ -1,12 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using DistSync.Actors;
-using DistSync.Actors.Remote;
-using DistSync.Actors.Remote.Serialization;
+using Akka.Actor;
 using DistSync.Cluster;
+using DistSync.Cluster.Faults;
 using DistSync.Cluster.Membership;
 using DistSync.Cluster.Wire;
-using DistSync.KeyValue;
 using DistSync.Node.Http;
 using DistSync.Node.Locks;
 using DistSync.Node.Meta;
@@ -15,18 +13,21 @@ using DistSync.Raft.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace DistSync.Node.Hosting;
 
 /// <summary>
-/// One DistSync node: its actor system with remoting, the member directory, the Raft host with the meta group
-/// (group 0, <see cref="MetaStateMachine"/>), and the HTTP API on Kestrel. The executable runs one; in-process
-/// multi-node specs run several side by side.
+/// One DistSync node: its Akka actor system (Akka.Hosting; remoting and Akka.Cluster for transport, failure detection
+/// and the member view), the member directory, the Raft host with the meta group (group 0, <see cref="MetaStateMachine"/>),
+/// and the HTTP API on Kestrel. The executable runs one; in-process multi-node specs run several side by side.
 /// </summary>
 /// <remarks>
-/// Start order: remoting, then the Raft host (it recovers the meta group's log from the journal before it takes
-/// part), then HTTP, so no request is served from an unrecovered replica. Stop order: HTTP (drains requests), the
-/// Raft host, the actor system.
+/// Start order: the actor system, the Akka.Cluster join, the Raft host (it recovers the meta group's log from the
+/// journal before it takes part), then HTTP, so no request is served from an unrecovered replica. Stop order: HTTP
+/// (drains requests), the Raft host, the actor system (coordinated shutdown: a graceful cluster leave).
+/// Raft is the authority on membership: a member the meta group removed is downed in Akka.Cluster
+/// (<see cref="MembershipDowningActor"/>); nothing is downed for being unreachable.
 /// </remarks>
 public sealed class DistSyncNode : IAsyncDisposable
 {
@@ -34,21 +35,23 @@ public sealed class DistSyncNode : IAsyncDisposable
     public const string SystemName = "dsync";
 
     private readonly WebApplication _web;
+    private readonly IHost _akkaHost;
     private readonly PrometheusTextExporter _metrics;
     private readonly RaftHost _raft;
     private readonly LockMetrics _lockMetrics;
     private int _stopped;
 
-    private DistSyncNode(NodeSettings settings, ActorSystem system, RemoteActorRefProvider remoting, MemberDirectory members,
-        RaftHost raft, WebApplication web, PrometheusTextExporter metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics)
+    private DistSyncNode(NodeSettings settings, IHost akkaHost, ActorSystem system, MemberDirectory members, RaftHost raft, RaftLinkFaults links,
+        WebApplication web, PrometheusTextExporter metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics)
     {
         LockWaiters = lockWaiters;
         _lockMetrics = lockMetrics;
         Settings = settings;
+        _akkaHost = akkaHost;
         System = system;
-        Remoting = remoting;
         Members = members;
         _raft = raft;
+        LinkFaults = links;
         _web = web;
         _metrics = metrics;
         HttpAddress = httpAddress;
@@ -56,24 +59,30 @@ public sealed class DistSyncNode : IAsyncDisposable
 
     public NodeSettings Settings { get; }
     public ActorSystem System { get; }
-    public RemoteActorRefProvider Remoting { get; }
     public MemberDirectory Members { get; }
 
     /// <summary>The meta Raft group (group 0): membership and the replicated key-value store.</summary>
     public IRaftGroup Meta => _raft.Meta;
 
+    /// <summary>Raft's delay/seeded-drop seam of this node.</summary>
+    public RaftLinkFaults LinkFaults { get; }
+
     /// <summary>Where the HTTP API really listens (the bound port when configured as 0).</summary>
     public Uri HttpAddress { get; }
 
-    public Address RemoteAddress => Remoting.LocalAddress;
+    /// <summary>This node's Akka address (with the local protocol).</summary>
+    public Address RemoteAddress => AkkaCluster.Get(System).SelfAddress;
 
     /// <summary>This node's waiting lock acquires; every applied lock entry reports its outcomes here (and sessions ended).</summary>
     public LockWaiters LockWaiters { get; }
 
-    /// <summary>The remoting address a seed entry <c>host:port</c> stands for.</summary>
-    public static Address SeedAddress(string seed) =>
+    /// <summary>True once the actor system has stopped (a stop, or Raft's removal downed this node).</summary>
+    public bool IsTerminated => System.WhenTerminated.IsCompleted;
+
+    /// <summary>The remoting address a seed entry <c>host:port</c> stands for, with <paramref name="protocol"/>.</summary>
+    public static Address SeedAddress(string seed, string protocol = "akka.tcp") =>
         NodeSettings.TryParseHostPort(seed, out var host, out var port)
-            ? new Address(Address.DefaultProtocol, SystemName, host, port)
+            ? new Address(protocol, SystemName, host, port)
             : throw new FormatException($"seed '{seed}' is not host:port");
 
     public static async Task<DistSyncNode> StartAsync(IConfiguration config, Serilog.ILogger logger, NodeStartOptions? options = null)
@@ -89,26 +98,15 @@ public sealed class DistSyncNode : IAsyncDisposable
             throw new NodeStartupException($"cannot create the data directory '{settings.DataDir}': {e.Message}", e);
         }
 
-        var system = ActorSystem.Create(SystemName, config, logger);
-        RemoteActorRefProvider remoting;
+        IHost akkaHost;
+        ActorSystem system;
         try
         {
-            var registry = MessageTypeRegistry.CreateWithControlMessages();
-            ClusterMessageIds.Register(registry);
-            // Raft registers its ids itself too, but only after remoting is up: a peer's Raft message arriving
-            // in between would be an unknown type id and close the connection.
-            DistSync.Raft.Hosting.RaftMessageIds.Register(registry);
-            remoting = await RemoteActorRefProvider.StartAsync(system, config, new RemotingOptions
-            {
-                Registry = registry,
-                Faults = options.Faults,
-                MonitoredPeers = settings.Seeds.Select(SeedAddress).ToList(),
-            }).ConfigureAwait(false);
+            (akkaHost, system) = await NodeAkka.StartAsync(settings, config, logger, options).ConfigureAwait(false);
         }
-        catch (SocketException e)
+        catch (Exception e) when (IsBindFailure(e))
         {
-            await system.Terminate().ConfigureAwait(false);
-            throw new NodeStartupException($"cannot bind the remoting port {settings.RemoteHost}:{settings.RemotePort}: {e.Message}", e);
+            throw new NodeStartupException($"cannot bind the remoting port {settings.RemoteHost}:{settings.RemotePort}: {(e.InnerException ?? e).Message}", e);
         }
 
         PrometheusTextExporter? metrics = null;
@@ -116,8 +114,15 @@ public sealed class DistSyncNode : IAsyncDisposable
         RaftHost? raft = null;
         var lockWaiters = new LockWaiters();
         var lockMetrics = new LockMetrics(settings.NodeId);
+        var links = options.LinkFaults ?? new RaftLinkFaults();
         try
         {
+            var cluster = AkkaCluster.Get(system);
+            var advertisedHttp = $"{(settings.HttpHost == "0.0.0.0" ? "127.0.0.1" : settings.HttpHost)}:{settings.HttpPort}";
+            var self = new NodeInfo { NodeId = settings.NodeId, HttpEndpoint = advertisedHttp, RemoteAddress = NodeAddress.Format(cluster.SelfAddress) };
+            var members = MemberDirectory.Start(system, self);
+            cluster.JoinSeedNodes(NodeAkka.JoinTargets(settings, cluster.SelfAddress));
+
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
@@ -133,13 +138,10 @@ public sealed class DistSyncNode : IAsyncDisposable
             web = builder.Build();
             metrics = new PrometheusTextExporter();
 
-            var advertisedHttp = $"{(settings.HttpHost == "0.0.0.0" ? "127.0.0.1" : settings.HttpHost)}:{settings.HttpPort}";
-            var self = new NodeInfo { NodeId = settings.NodeId, HttpEndpoint = advertisedHttp, RemoteAddress = remoting.LocalAddress.ToString() };
-            var members = new MemberDirectory(self, remoting);
-            system.SystemActorOf(Props.Create(() => new NodeInfoActor(self)), NodeInfoActor.Name);
-            system.SystemActorOf(Props.Create(() => new MemberDirectoryActor(members, system, TimeSpan.FromSeconds(1))), "member-directory");
-
-            raft = await StartRaftAsync(settings, config, system, remoting, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics).ConfigureAwait(false);
+            raft = await StartRaftAsync(settings, config, system, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics, links)
+                .ConfigureAwait(false);
+            ((ExtendedActorSystem)system).SystemActorOf(
+                Props.Create(() => new MembershipDowningActor(raft.Meta, members, settings.NodeId, TimeSpan.FromSeconds(1))), MembershipDowningActor.Name);
 
             web.UseMiddleware<RequestIdMiddleware>();
             SystemRoutes.Map(web, settings, members, raft.Meta, metrics);
@@ -147,15 +149,15 @@ public sealed class DistSyncNode : IAsyncDisposable
             ClusterRoutes.Map(web, settings, raft.Meta, members);
             SessionRoutes.Map(web, settings, raft.Meta);
             LockRoutes.Map(web, settings, raft.Meta, lockWaiters, lockMetrics, logger);
-            if (settings.FaultInjection) FaultRoutes.Map(web, settings, remoting);
+            if (settings.FaultInjection) FaultRoutes.Map(web, settings, new NodeFaults(system), links, members);
 
             await web.StartAsync().ConfigureAwait(false);
             var bound = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var httpAddress = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
             if (settings.HttpPort == 0) self.HttpEndpoint = httpAddress.Authority;
             logger.Information("node {NodeId} up: http {Http}, remoting {Remote}, seeds {Seeds}",
-                settings.NodeId, httpAddress, remoting.LocalAddress, settings.Seeds);
-            return new DistSyncNode(settings, system, remoting, members, raft, web, metrics, httpAddress, lockWaiters, lockMetrics);
+                settings.NodeId, httpAddress, cluster.SelfAddress, settings.Seeds);
+            return new DistSyncNode(settings, akkaHost, system, members, raft, links, web, metrics, httpAddress, lockWaiters, lockMetrics);
         }
         catch (Exception e)
         {
@@ -163,7 +165,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             lockMetrics.Dispose();
             if (web is not null) await web.DisposeAsync().ConfigureAwait(false);
             if (raft is not null) await raft.DisposeAsync().ConfigureAwait(false);
-            await system.Terminate().ConfigureAwait(false);
+            await StopAkkaAsync(akkaHost).ConfigureAwait(false);
             if (e is IOException { InnerException: SocketException } or SocketException || e.InnerException is SocketException)
                 throw new NodeStartupException($"cannot bind the HTTP port {settings.HttpHost}:{settings.HttpPort}: {(e.InnerException ?? e).Message}", e);
             if (e is FormatException) throw new NodeStartupException($"bad HTTP host '{settings.HttpHost}': {e.Message}", e);
@@ -176,38 +178,72 @@ public sealed class DistSyncNode : IAsyncDisposable
     /// single-node cluster of this node; none but seeds: join through the seeds. A node with a non-empty journal
     /// recovers and ignores both (RAFT-HOST-API.md).
     /// </summary>
-    private static Task<RaftHost> StartRaftAsync(NodeSettings settings, IConfiguration config, ActorSystem system,
-        RemoteActorRefProvider remoting, string advertisedHttp, LockWaiters lockWaiters, LockMetrics lockMetrics)
+    private static Task<RaftHost> StartRaftAsync(NodeSettings settings, IConfiguration config, ActorSystem system, string advertisedHttp,
+        LockWaiters lockWaiters, LockMetrics lockMetrics, RaftLinkFaults links)
     {
+        var selfAddress = ((ExtendedActorSystem)system).Provider.DefaultAddress;
         var initial = settings.InitialMembers;
-        if (initial.Count == 0 && settings.Seeds.Count == 0) initial = [new RaftMember(settings.NodeId, remoting.LocalAddress)];
+        if (initial.Count == 0 && settings.Seeds.Count == 0) initial = [new RaftMember(settings.NodeId, selfAddress)];
         var founding = initial.Any(m => m.NodeId == settings.NodeId);
         var kvLimits = settings.KvLimits;
         var sessionTimeoutMs = (long)settings.KvSessionTimeout.TotalMilliseconds;
-        return RaftHost.StartAsync(system, remoting, config, new RaftHostOptions
+        return RaftHost.StartAsync(system, config, new RaftHostOptions
         {
             NodeId = settings.NodeId,
             HttpEndpoint = advertisedHttp,
             InitialMembers = initial,
             Join = !founding && settings.Seeds.Count > 0,
-            Seeds = settings.Seeds.Select(SeedAddress).ToList(),
+            Seeds = [.. settings.Seeds.Select(s => SeedAddress(s, selfAddress.Protocol))],
+            LinkFaults = links,
             StateMachineFactory = () => new MetaStateMachine(kvLimits, sessionTimeoutMs, lockWaiters: lockWaiters, lockMetrics: lockMetrics),
         });
     }
 
-    /// <summary>Blocks until the host is asked to stop (SIGTERM, Ctrl-C).</summary>
-    public Task WaitForShutdownAsync() => _web.WaitForShutdownAsync();
+    /// <summary>Blocks until the host is asked to stop (SIGTERM, Ctrl-C), or until the actor system stopped by itself
+    /// (Raft removed this node and Akka.Cluster downed it).</summary>
+    public Task WaitForShutdownAsync() => Task.WhenAny(_web.WaitForShutdownAsync(), System.WhenTerminated);
 
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         await _web.StopAsync().ConfigureAwait(false);
         await _raft.DisposeAsync().ConfigureAwait(false);
+        await StopAkkaAsync(_akkaHost).ConfigureAwait(false);
+        await _web.DisposeAsync().ConfigureAwait(false);
+        _metrics.Dispose();
+        _lockMetrics.Dispose();
+    }
+
+    /// <summary>Stops the actor system abruptly, without leaving the cluster (tests: the peers see a crash, as after a
+    /// kill -9). Cut its links first (<see cref="NetworkFaults.IsolateAsync"/>) so that nothing says goodbye.</summary>
+    public async Task CrashAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        await _web.StopAsync().ConfigureAwait(false);
+        await _raft.DisposeAsync().ConfigureAwait(false);
         await System.Terminate().ConfigureAwait(false);
+        _akkaHost.Dispose();
         await _web.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
         _lockMetrics.Dispose();
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());
+
+    private static async Task StopAkkaAsync(IHost host)
+    {
+        // Akka.Hosting's stop runs coordinated shutdown (a graceful cluster leave); an already stopped system is fine.
+        await host.StopAsync().ConfigureAwait(false);
+        host.Dispose();
+    }
+
+    private static bool IsBindFailure(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is SocketException) return true;
+            if (x.GetType().Name.Contains("Bind", StringComparison.Ordinal)) return true;
+        }
+        return e is AggregateException a && a.InnerExceptions.Any(IsBindFailure);
+    }
 }

@@ -1,4 +1,4 @@
-using DistSync.Actors;
+using DistSync.Cluster.Logging;
 using DistSync.Hocon;
 
 namespace DistSync.Node.Hosting;
@@ -36,7 +36,9 @@ public static class NodeProgram
         DistSyncNode node;
         try
         {
-            node = await DistSyncNode.StartAsync(config, logger).ConfigureAwait(false);
+            // Akka.Logger.Serilog writes through the static logger: one node per process, so it is this node's.
+            Serilog.Log.Logger = logger;
+            node = await DistSyncNode.StartAsync(config, logger, new NodeStartOptions { StaticSerilog = true }).ConfigureAwait(false);
         }
         catch (FormatException e)
         {
@@ -51,7 +53,8 @@ public static class NodeProgram
             return 3;
         }
 
-        // WebApplication handles SIGTERM and Ctrl-C: WaitForShutdown returns, then everything stops in order.
+        // WebApplication handles SIGTERM and Ctrl-C: WaitForShutdown returns, then everything stops in order. It also
+        // returns when the actor system stopped by itself (Raft removed this node, Akka.Cluster downed it).
         await node.WaitForShutdownAsync().ConfigureAwait(false);
         logger.Information("stopping node {NodeId}", node.Settings.NodeId);
         await node.StopAsync().ConfigureAwait(false);

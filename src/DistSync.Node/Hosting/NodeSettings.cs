@@ -1,7 +1,9 @@
+using DistSync.Cluster.Logging;
 using DistSync.Hocon;
 using DistSync.KeyValue;
 using DistSync.Raft.Hosting;
 using Microsoft.Extensions.Configuration;
+using Serilog.Events;
 
 namespace DistSync.Node.Hosting;
 
@@ -17,6 +19,9 @@ public sealed record NodeSettings
     public required int HttpPort { get; init; }
     public required string RemoteHost { get; init; }
     public required int RemotePort { get; init; }
+    /// <summary>The host peers reach this node by, when it differs from <see cref="RemoteHost"/> (a container bound to
+    /// 0.0.0.0 advertises its service name): <c>dsync.remote.public-hostname</c>. Null: <see cref="RemoteHost"/>.</summary>
+    public string? PublicHostname { get; init; }
     /// <summary>Remoting addresses (<c>host:port</c>) of the other members to contact at startup.</summary>
     public required IReadOnlyList<string> Seeds { get; init; }
     /// <summary>
@@ -30,6 +35,8 @@ public sealed record NodeSettings
     public required long MaxRequestBodyBytes { get; init; }
     public required TimeSpan RequestTimeout { get; init; }
     public required TimeSpan ShutdownTimeout { get; init; }
+    /// <summary>Minimum level of the node's log (<c>dsync.log.level</c>); Akka's own log level follows it.</summary>
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
 
     public static NodeSettings From(IConfiguration config)
     {
@@ -43,6 +50,7 @@ public sealed record NodeSettings
             HttpPort = config.GetInt("dsync.http.port", 8080),
             RemoteHost = config.GetString("dsync.remote.host", "127.0.0.1"),
             RemotePort = config.GetInt("dsync.remote.port", 4053),
+            PublicHostname = NullIfBlank(config.GetString("dsync.remote.public-hostname", "")),
             Seeds = ReadList(config, "dsync.cluster.seeds"),
             InitialMembers = ReadInitialMembers(config),
             FaultInjection = config.GetBool("dsync.testing.fault-injection", false),
@@ -51,6 +59,7 @@ public sealed record NodeSettings
             MaxRequestBodyBytes = config.GetSize("dsync.http.max-request-body", 1024 * 1024),
             RequestTimeout = config.GetDuration("dsync.http.request-timeout", TimeSpan.FromSeconds(5)),
             ShutdownTimeout = config.GetDuration("dsync.node.shutdown-timeout", TimeSpan.FromSeconds(10)),
+            LogLevel = DistSyncLogging.ParseLevel(config.GetString("dsync.log.level", "information")),
         };
         CheckPort("dsync.http.port", settings.HttpPort);
         try
@@ -79,6 +88,8 @@ public sealed record NodeSettings
         host = text[..colon];
         return int.TryParse(text.AsSpan(colon + 1), out port) && port is > 0 and < 65536;
     }
+
+    private static string? NullIfBlank(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static void CheckPort(string key, int port)
     {

@@ -3,7 +3,7 @@ using Serilog;
 namespace DistSync.Persistence.Journal;
 
 /// <summary>
-/// The group-commit step shared by <see cref="JournalActor"/> and <see cref="GroupCommitJournalWriter"/>: all
+/// The group-commit step of <see cref="GroupCommitJournalWriter"/>: all
 /// requests in one journal transaction; if that fails, each request alone, so one bad write does not fail its
 /// neighbours (the failed batch left nothing behind: a rolled-back transaction, or idempotent commands on Redis).
 /// </summary>

@@ -4,7 +4,7 @@ using Serilog;
 namespace DistSync.Persistence.Journal;
 
 /// <summary>
-/// Group commit for code outside actors (tools, benchmarks; persistent actors use <see cref="JournalActor"/>):
+/// Group commit of the node (the dsync journal plugin writes through it; tools and benchmarks may too):
 /// callers hand their atomic writes to this one writer, which drains
 /// everything pending into a single <see cref="IJournal.WriteMessagesAsync"/> call — one transaction, one fsync —
 /// while the previous batch is being written (group commit). Writes are committed in the order they were handed

@@ -3,7 +3,7 @@ namespace DistSync.Persistence.Journal;
 /// <summary>
 /// A journal plugin: append-only event storage per persistence id.
 /// Implementations are safe for concurrent callers; writes are normally funnelled through one
-/// <see cref="JournalActor"/> per node (or a <see cref="GroupCommitJournalWriter"/> outside actors) so that a
+/// <see cref="GroupCommitJournalWriter"/> per node (inside the dsync journal plugin, <see cref="Plugins.DistSyncJournal"/>) so that a
 /// batch is one transaction.
 /// </summary>
 public interface IJournal : IAsyncDisposable

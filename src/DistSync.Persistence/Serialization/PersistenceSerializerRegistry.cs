@@ -62,6 +62,41 @@ public sealed class PersistenceSerializerRegistry
         lock (_gate) return _byType.ContainsKey(type);
     }
 
+    /// <summary>The pinned id of <paramref name="type"/>, if registered.</summary>
+    public bool TryGetTypeId(Type type, out int typeId)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        lock (_gate)
+        {
+            if (_byType.TryGetValue(type, out var entry))
+            {
+                typeId = entry.TypeId;
+                return true;
+            }
+        }
+        typeId = 0;
+        return false;
+    }
+
+    /// <summary>True when <paramref name="typeId"/> has a registered type (so <see cref="Deserialize"/> can read it).</summary>
+    public bool IsRegistered(int typeId)
+    {
+        lock (_gate) return _byId.ContainsKey(typeId);
+    }
+
+    /// <summary>All registrations (id -> CLR type), ordered by id: the Akka bindings are generated from them.</summary>
+    public IReadOnlyList<KeyValuePair<int, Type>> Registrations
+    {
+        get
+        {
+            var list = new List<KeyValuePair<int, Type>>();
+            lock (_gate)
+                foreach (var (id, entry) in _byId) list.Add(new KeyValuePair<int, Type>(id, entry.Type));
+            list.Sort((a, b) => a.Key.CompareTo(b.Key));
+            return list;
+        }
+    }
+
     /// <summary>Type id and bytes of <paramref name="value"/>; a clear error names an unregistered type.</summary>
     public (int TypeId, byte[] Payload) Serialize(object value)
     {

@@ -16,6 +16,13 @@ public static class PersistenceTypeIds
     /// <summary>A <c>long</c>, stored as 8 bytes little endian.</summary>
     public const int Int64 = 3;
 
+    /// <summary>
+    /// A payload of a type outside the registry, serialized by whichever Akka serializer is bound to it: the stored
+    /// bytes are an envelope (format 2: serializer id, manifest, bytes) written and read by the Akka.Persistence
+    /// plugins only (<c>DistSync.Persistence.Plugins.PayloadEnvelope</c>). Never registered as a CLR type.
+    /// </summary>
+    public const int AkkaSerialized = 4;
+
     /// <summary>Highest id reserved for this module.</summary>
     public const int LastReserved = 99;
 }

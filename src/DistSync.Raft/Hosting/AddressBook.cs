@@ -1,4 +1,5 @@
-using DistSync.Actors;
+using Akka.Actor;
+using DistSync.Cluster;
 using DistSync.Raft.Hosting.Wire;
 
 namespace DistSync.Raft.Hosting;
@@ -10,11 +11,11 @@ namespace DistSync.Raft.Hosting;
 /// </summary>
 internal sealed class AddressBook
 {
-    private readonly ActorSystem system;
+    private readonly ExtendedActorSystem system;
     private readonly Dictionary<ulong, MemberInfo> byRaftId = new();
     private readonly Dictionary<ulong, IActorRef> routers = new();
 
-    public AddressBook(ActorSystem system) => this.system = system;
+    public AddressBook(ActorSystem system) => this.system = (ExtendedActorSystem)system;
 
     public IEnumerable<MemberInfo> Members => byRaftId.Values;
 
@@ -46,7 +47,7 @@ internal sealed class AddressBook
     /// the sender yet (a joining node) can answer it.</summary>
     public void LearnSender(ulong raftId, IActorRef? sender)
     {
-        if (sender is null || routers.ContainsKey(raftId)) return;
+        if (sender is null || sender.IsNobody() || routers.ContainsKey(raftId)) return;
         var address = sender.Path.Address;
         if (address.Host is null) return;
         if (byRaftId.TryGetValue(raftId, out var known) && known.RemoteAddress.Length > 0) return; // RouterOf uses the known address
@@ -57,24 +58,20 @@ internal sealed class AddressBook
     public IActorRef? RouterOf(ulong raftId)
     {
         if (routers.TryGetValue(raftId, out var router)) return router;
-        if (!byRaftId.TryGetValue(raftId, out var member) || member.RemoteAddress.Length == 0) return null;
-        Address address;
-        try
-        {
-            address = Address.Parse(member.RemoteAddress);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+        if (!byRaftId.TryGetValue(raftId, out var member)) return null;
+        if (!NodeAddress.TryParse(member.RemoteAddress, system.Provider.DefaultAddress.Protocol, out var address)) return null;
         router = RouterAt(system, address);
         routers[raftId] = router;
         return router;
     }
 
+    /// <summary>The router at <c>/system/raft</c> of the node at <paramref name="address"/> (a remote ref costs no
+    /// network traffic to make; messages to a node that is down are dropped by the transport).</summary>
     public static IActorRef RouterAt(ActorSystem system, Address address)
     {
-        var path = new ActorPath(address, ["system", RaftRouter.Name]);
-        return system.TryResolveActorRef(path) ?? ActorRefs.Nobody;
+        var ext = (ExtendedActorSystem)system;
+        var local = ext.Provider.DefaultAddress;
+        var target = address.Protocol == local.Protocol ? address : address.WithProtocol(local.Protocol);
+        return ext.Provider.ResolveActorRef(new RootActorPath(target) / "system" / RaftRouter.Name);
     }
 }

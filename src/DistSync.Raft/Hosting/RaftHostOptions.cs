@@ -1,5 +1,4 @@
-using DistSync.Actors;
-using DistSync.Persistence;
+using Akka.Actor;
 
 namespace DistSync.Raft.Hosting;
 
@@ -24,8 +23,14 @@ public sealed record RaftHostOptions
     /// <summary>Creates the state machine of a group hosted on this node (called once per group actor incarnation).</summary>
     public required Func<IRaftStateMachine> StateMachineFactory { get; init; }
 
-    /// <summary>An already started persistence; null: the system's, or one started from configuration.</summary>
-    public PersistenceExtension? Persistence { get; init; }
+    /// <summary>The Akka.Persistence journal plugin id of the Raft log; null: the system's default journal.</summary>
+    public string? JournalPluginId { get; init; }
+
+    /// <summary>The snapshot store plugin id of the Raft log; null: the system's default snapshot store.</summary>
+    public string? SnapshotPluginId { get; init; }
+
+    /// <summary>Delays and seeded drops on Raft's send path (specs, admin fault routes); null: none.</summary>
+    public RaftLinkFaults? LinkFaults { get; init; }
 
     /// <summary>Overrides dsync.raft from configuration (tests).</summary>
     public RaftHostSettings? Settings { get; init; }

@@ -1,6 +1,7 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
 using DistSync.Raft.Journal;
-using DistSync.Persistence.Actor;
-using DistSync.Persistence.Snapshot;
 using DistSync.Raft.Hosting.Wire;
 
 namespace DistSync.Raft.Hosting;
@@ -8,21 +9,24 @@ namespace DistSync.Raft.Hosting;
 /// <summary>
 /// The event-sourced Raft log of one group on this node (PersistenceId <c>raft-{group}</c>): events
 /// <see cref="EntriesAppended"/>, <see cref="HardStateChanged"/>, <see cref="SnapshotChunkReceived"/>,
-/// <see cref="SnapshotInstalled"/>, and after each
-/// log compaction a persistence snapshot (<see cref="RaftLogState"/>) followed by DeleteMessages of the events it
-/// covers. On start it replays into a <see cref="JournaledRaftStorage"/> and hands that to its parent, the
-/// <see cref="RaftActor"/>, which steps nothing before. A failed write stops this actor (PersistentActor rule);
-/// the parent watches it and fails too, so no acknowledgement is ever given for an unsaved write.
+/// <see cref="SnapshotInstalled"/>, and after each log compaction a persistence snapshot (<see cref="RaftLogState"/>)
+/// followed by DeleteMessages of the events it covers. On start it replays into a <see cref="JournaledRaftStorage"/>
+/// and hands that to its parent, the <see cref="RaftActor"/>, which steps nothing before. A failed or rejected write
+/// stops this actor; the parent watches it and fails too, so no acknowledgement is ever given for an unsaved write.
 /// </summary>
-internal sealed class RaftLogActor : PersistentActor
+internal sealed class RaftLogActor : ReceivePersistentActor
 {
     private readonly int groupId;
+    private readonly ILoggingAdapter log = Context.GetLogger();
     private JournaledRaftStorage? recovering = new();
     private long pendingDeleteTo;
 
-    public RaftLogActor(int groupId)
+    public RaftLogActor(int groupId, string? journalPluginId, string? snapshotPluginId)
     {
         this.groupId = groupId;
+        if (journalPluginId is not null) JournalPluginId = journalPluginId;
+        if (snapshotPluginId is not null) SnapshotPluginId = snapshotPluginId;
+
         Recover<SnapshotOffer>(offer => recovering!.Replay(offer.Snapshot));
         Recover<EntriesAppended>(e => recovering!.Replay(e));
         Recover<HardStateChanged>(e => recovering!.Replay(e));
@@ -46,16 +50,36 @@ internal sealed class RaftLogActor : PersistentActor
             DeleteMessages(ok.Metadata.SequenceNr);
             // older log snapshots are superseded by this one
             if (ok.Metadata.SequenceNr > 1)
-                DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1, DateTimeOffset.MaxValue));
+                DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1, DateTime.MaxValue));
         });
-        Command<SaveSnapshotFailure>(failed => Log.Warning(failed.Cause, "Raft group {Group}: saving the log snapshot failed; the log is compacted at the next snapshot", groupId));
+        Command<SaveSnapshotFailure>(failed => log.Warning(failed.Cause, "Raft group {0}: saving the log snapshot failed; the log is compacted at the next snapshot", groupId));
         Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(failed => Log.Warning(failed.Cause, "Raft group {Group}: deleting compacted log events up to {To} failed", groupId, pendingDeleteTo));
+        Command<DeleteMessagesFailure>(failed => log.Warning(failed.Cause, "Raft group {0}: deleting compacted log events up to {1} failed", groupId, pendingDeleteTo));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
     }
 
     public override string PersistenceId => $"raft-{groupId}";
+
+    /// <summary>A rejected event was not stored, yet later ones could be: the log would have a hole. Stop, so the
+    /// parent fails loudly instead of acknowledging (Akka keeps a persistent actor running after a rejection).</summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        log.Error(cause, "Raft group {0}: the journal rejected event {1} ({2}); stopping the log", groupId, sequenceNr, @event.GetType().Name);
+        Context.Stop(Self);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        log.Error(cause, "Raft group {0}: writing event {1} to the journal failed; stopping the log", groupId, sequenceNr);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        log.Error(reason, "Raft group {0}: recovering the log from the journal failed", groupId);
+        base.OnRecoveryFailure(reason, message);
+    }
 
     private void OnPersistBatch(PersistBatch batch)
     {
@@ -80,6 +104,7 @@ internal sealed class RaftLogActor : PersistentActor
             return;
         }
         var last = events[^1];
+        // PersistAll: one AtomicWrite, so the batch is stored whole or not at all
         PersistAll(events, e =>
         {
             if (ReferenceEquals(e, last)) parent.Tell(BatchPersisted.Instance, Self);

@@ -1,5 +1,5 @@
 using DistSync.Raft.Journal;
-using DistSync.Actors.Remote.Serialization;
+using DistSync.Cluster.Serialization;
 using DistSync.Persistence.Serialization;
 using DistSync.Raft.Hosting.Wire;
 

@@ -1,4 +1,4 @@
-using DistSync.Actors;
+using Akka.Actor;
 using DistSync.Raft.Hosting.Wire;
 
 namespace DistSync.Raft.Hosting;

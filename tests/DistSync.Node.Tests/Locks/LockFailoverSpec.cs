@@ -105,7 +105,7 @@ public class LockFailoverSpec
         var (f1, f2) = ((leader + 1) % 3, (leader + 2) % 3);
         var session = await cluster.Clients[f1].CreateSessionAsync(TimeSpan.FromSeconds(5));
         var held = await cluster.Clients[f1].AcquireAsync("grace", session.SessionId);
-        cluster.Faults.BlockBoth(cluster.Nodes[f1].RemoteAddress, cluster.Nodes[f2].RemoteAddress);
+        await cluster.Faults.BlockBothAsync(cluster.Nodes[f1], cluster.Nodes[f2]);
         var kept = await cluster.Clients[f1].KeepAliveAsync(session.SessionId);
         // The leader stamped the keepalive before this answer arrived, so the session's deadline is no later than this.
         var oldDeadline = DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(kept.ExpiresInMs);
@@ -118,7 +118,7 @@ public class LockFailoverSpec
         Assert.All(new[] { f1, f2 }, i => Assert.NotEqual("leader", cluster.Nodes[i].Meta.Status.Role));
 
         // 3. heal: a new leader is elected among the followers
-        cluster.Faults.HealAll();
+        await cluster.Faults.HealAllAsync();
         var newLeaderId = await Eventually.Until(() => Task.FromResult(cluster.Nodes[f1].Meta.Status.Leader),
             l => l is not null && l != cluster.Nodes[leader].Settings.NodeId && l == cluster.Nodes[f2].Meta.Status.Leader, Patience, "a new leader");
         var newLeader = cluster.Nodes.FindIndex(n => n.Settings.NodeId == newLeaderId);

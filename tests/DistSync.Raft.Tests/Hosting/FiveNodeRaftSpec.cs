@@ -16,7 +16,7 @@ public sealed class FiveNodeRaftSpec
         await HostedCluster.AwaitAppliedAsync(cluster.Nodes, ["before"]);
 
         // 2. isolate the leader from everyone
-        cluster.Faults.Isolate(oldLeader.Address);
+        await cluster.Faults.IsolateAsync(oldLeader);
 
         // 3. its proposal cannot commit: it fails once it steps down (CheckQuorum), or at its deadline
         using (var shortDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
@@ -31,7 +31,7 @@ public sealed class FiveNodeRaftSpec
         for (int i = 1; i <= 5; i++) await majority[i % majority.Count].ProposeAsync("during" + i, Deadline);
 
         // 5. heal: the old leader follows the new one and every log converges; the uncommitted write is gone
-        cluster.Faults.HealAll();
+        await cluster.Faults.HealAllAsync();
         await cluster.AwaitLeaderAsync();
         var expected = new List<string> { "before" };
         expected.AddRange(Enumerable.Range(1, 5).Select(i => "during" + i));

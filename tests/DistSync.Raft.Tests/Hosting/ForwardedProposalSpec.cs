@@ -65,7 +65,7 @@ public sealed class ForwardedProposalSpec
             Assert.False(forwarded.IsCompleted);
 
             // 3. the old leader is cut off; the other two elect a new leader
-            cluster.Faults.Isolate(leader.Address);
+            await cluster.Faults.IsolateAsync(leader);
             var error = await Assert.ThrowsAsync<RaftUnavailableException>(() => forwarded);
 
             // 4. it failed because the leader was replaced (outcome unknown, not retried), not by the forward's Ask

@@ -1,16 +1,15 @@
-using DistSync.Actors.Remote.Faults;
 using DistSync.Raft.Hosting;
 
 namespace DistSync.Raft.Tests.Hosting;
 
-/// <summary>N hosted Raft nodes in one process over loopback TCP, sharing one <see cref="FaultInjector"/>.</summary>
+/// <summary>N hosted Raft nodes in one process over loopback TCP, sharing one <see cref="HostedFaults"/>.</summary>
 internal sealed class HostedCluster : IAsyncDisposable
 {
     public static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
 
     private readonly string root;
 
-    private HostedCluster(List<HostedNode> nodes, FaultInjector faults, RaftHostSettings settings, string root, IReadOnlyList<RaftMember> founders)
+    private HostedCluster(List<HostedNode> nodes, HostedFaults faults, RaftHostSettings settings, string root, IReadOnlyList<RaftMember> founders)
     {
         Nodes = nodes;
         Faults = faults;
@@ -20,7 +19,7 @@ internal sealed class HostedCluster : IAsyncDisposable
     }
 
     public List<HostedNode> Nodes { get; }
-    public FaultInjector Faults { get; }
+    public HostedFaults Faults { get; }
     public RaftHostSettings Settings { get; }
     public IReadOnlyList<RaftMember> Founders { get; }
     public IEnumerable<HostedNode> Live => Nodes.Where(n => !n.IsStopped);
@@ -31,9 +30,9 @@ internal sealed class HostedCluster : IAsyncDisposable
     /// with <paramref name="journals"/> node i journals to <c>journals[i - 1]</c>.</summary>
     public static async Task<HostedCluster> StartAsync(int count, RaftHostSettings settings, bool sqlite = false, IReadOnlyList<DistSync.Persistence.Journal.IJournal>? journals = null)
     {
-        var faults = new FaultInjector(seed: 4242);
-        var root = Path.Combine(Path.GetTempPath(), "dsync-raft-host-" + Guid.NewGuid().ToString("N"));
         var nodes = new List<HostedNode>();
+        var faults = new HostedFaults(() => nodes);
+        var root = Path.Combine(Path.GetTempPath(), "dsync-raft-host-" + Guid.NewGuid().ToString("N"));
         for (int i = 1; i <= count; i++)
         {
             var id = "n" + i;

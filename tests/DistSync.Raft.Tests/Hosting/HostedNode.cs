@@ -1,18 +1,14 @@
 using System.Text;
-using DistSync.Actors;
-using DistSync.Actors.Remote;
-using DistSync.Actors.Remote.Faults;
-using DistSync.Actors.Remote.Serialization;
-using DistSync.Persistence;
-using DistSync.Persistence.InMem;
+using Akka.Actor;
+using Akka.Configuration;
 using DistSync.Persistence.Journal;
 using DistSync.Raft.Hosting;
-using Serilog.Events;
 
 namespace DistSync.Raft.Tests.Hosting;
 
-/// <summary>One node of a hosted-Raft spec: an actor system "dsync" with remoting on a loopback port, a
-/// persistence (sqlite in its own data directory, or inmem) and, once started, a <see cref="RaftHost"/>.</summary>
+/// <summary>One node of a hosted-Raft spec: an Akka actor system "dsync" with Akka.Remote on a loopback port (the
+/// throttler adapters on, for partitions), Akka.Persistence (sqlite in its own data directory, or in memory) and,
+/// once started, a <see cref="RaftHost"/>.</summary>
 internal sealed class HostedNode : IAsyncDisposable
 {
     /// <summary>Short ticks for specs: 20 ms, election after 15-30 ticks (0.3-0.6 s), heartbeat every 2.</summary>
@@ -27,25 +23,25 @@ internal sealed class HostedNode : IAsyncDisposable
     };
 
     private readonly List<AppendLogStateMachine> machines = new();
+    private readonly HostedFaults faults;
 
-    private HostedNode(string nodeId, ActorSystem system, RemoteActorRefProvider remoting, string? dataDir)
+    private HostedNode(string nodeId, ActorSystem system, string? dataDir, HostedFaults faults)
     {
         NodeId = nodeId;
         System = system;
-        Remoting = remoting;
         DataDir = dataDir;
+        this.faults = faults;
     }
 
     public string NodeId { get; }
     public ActorSystem System { get; }
-    public RemoteActorRefProvider Remoting { get; }
     public string? DataDir { get; }
     public RaftHost? Host { get; private set; }
-    public Address Address => Remoting.LocalAddress;
+    public Address Address => ((ExtendedActorSystem)System).Provider.DefaultAddress;
     public RaftMember Member => new(NodeId, Address);
     public IRaftGroup Meta => Host?.Meta ?? throw new InvalidOperationException($"raft is not started on {NodeId}");
     public RaftGroupStatus Status => Meta.Status;
-    public bool IsStopped => System.IsTerminating;
+    public bool IsStopped => System.WhenTerminated.IsCompleted;
 
     /// <summary>The state machine of the current group incarnation (read it only through QueryAsync).</summary>
     public AppendLogStateMachine StateMachine
@@ -56,41 +52,19 @@ internal sealed class HostedNode : IAsyncDisposable
         }
     }
 
-    /// <param name="journal">a journal to use instead of sqlite/inmem (e.g. a <see cref="GatedJournal"/>), with an in-memory snapshot store</param>
-    public static async Task<HostedNode> StartAsync(string nodeId, FaultInjector faults, string? dataDir = null, int port = 0, IJournal? journal = null)
+    /// <param name="journal">a journal engine to use instead of sqlite/inmem (e.g. a <see cref="GatedJournal"/>)</param>
+    public static Task<HostedNode> StartAsync(string nodeId, HostedFaults faults, string? dataDir = null, int port = 0, IJournal? journal = null)
     {
-        var level = Environment.GetEnvironmentVariable("DSYNC_TEST_LOGLEVEL") is { Length: > 0 } l ? DistSyncLogging.ParseLevel(l) : LogEventLevel.Warning;
-        var logger = DistSyncLogging.CreateLogger(nodeId, LogFormat.Console, level);
-        var system = ActorSystem.Create("dsync", logger: logger);
-        // registered before remoting starts: an unknown type id would close the connection of an early peer
-        var registry = MessageTypeRegistry.CreateWithControlMessages();
-        RaftMessageIds.Register(registry);
-        var remoting = await RemoteActorRefProvider.StartAsync(system, options: new RemotingOptions
-        {
-            Remote = new RemoteSettings { Host = "127.0.0.1", Port = port, BackoffMin = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(200) },
-            Registry = registry,
-            Faults = faults,
-        });
-        if (journal is not null)
-        {
-            var settings = new PersistenceSettings { JournalPlugin = PersistencePlugin.InMem, SnapshotStorePlugin = PersistencePlugin.InMem, NodeId = nodeId };
-            PersistenceExtension.Start(system, journal, new InMemSnapshotStore(new InMemStorage(), system.Log), settings: settings);
-        }
-        else if (dataDir is null)
-        {
-            await PersistenceExtension.StartAsync(system, new PersistenceSettings { JournalPlugin = PersistencePlugin.InMem, SnapshotStorePlugin = PersistencePlugin.InMem, NodeId = nodeId });
-        }
-        else
-        {
-            Directory.CreateDirectory(dataDir);
-            await PersistenceExtension.StartAsync(system, new PersistenceSettings { NodeId = nodeId, DataDirectory = dataDir });
-        }
-        return new HostedNode(nodeId, system, remoting, dataDir);
+        if (dataDir is not null) Directory.CreateDirectory(dataDir);
+        var (settings, engines) = TestPersistence.For(nodeId, dataDir, journal);
+        var setup = RaftSystemSetup.Create(ConfigurationFactory.ParseString(TestAkka.Config(port)), settings, engines: engines);
+        var system = ActorSystem.Create("dsync", setup);
+        return Task.FromResult(new HostedNode(nodeId, system, dataDir, faults));
     }
 
     public async Task StartRaftAsync(IReadOnlyList<RaftMember> initialMembers, RaftHostSettings settings, bool join = false, IReadOnlyList<Address>? seeds = null)
     {
-        Host = await RaftHost.StartAsync(System, Remoting, null, new RaftHostOptions
+        Host = await RaftHost.StartAsync(System, null, new RaftHostOptions
         {
             NodeId = NodeId,
             HttpEndpoint = $"127.0.0.1:{Address.Port + 1000}",
@@ -98,6 +72,7 @@ internal sealed class HostedNode : IAsyncDisposable
             Join = join,
             Seeds = seeds ?? [],
             Settings = settings,
+            LinkFaults = faults.Links,
             StateMachineFactory = () =>
             {
                 var sm = new AppendLogStateMachine();
@@ -114,17 +89,12 @@ internal sealed class HostedNode : IAsyncDisposable
 
     public Task<string[]> LinearizableItemsAsync(CancellationToken ct) => Meta.QueryAsync(sm => ((AppendLogStateMachine)sm).Items.ToArray(), linearizable: true, ct);
 
+    /// <summary>Terminates the actor system; the journal plugin closes its store with it, so a restart on the same
+    /// files starts clean.</summary>
     public async Task StopAsync()
     {
-        if (System.IsTerminating)
-        {
-            await System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
-            return;
-        }
-        await System.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
-        await Remoting.DisposeAsync();
-        // close the journal now (not in the background), so a restart on the same files starts clean
-        await PersistenceExtension.Get(System).DisposeAsync();
+        if (!System.WhenTerminated.IsCompleted) await System.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        await System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());

@@ -15,7 +15,7 @@ public sealed class PendingProposalFailureSpec
         await leader.ProposeAsync("committed", ok.Token);
 
         // 2. cut the leader off, then propose on it with a long deadline
-        cluster.Faults.Isolate(leader.Address);
+        await cluster.Faults.IsolateAsync(leader);
         using var longDeadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var error = await Assert.ThrowsAsync<RaftUnavailableException>(() => leader.ProposeAsync("pending", longDeadline.Token));
 
@@ -31,7 +31,7 @@ public sealed class PendingProposalFailureSpec
         await using var cluster = await HostedCluster.StartAsync(3, HostedNode.FastSettings());
         var leader = await cluster.AwaitLeaderAsync();
         var follower = cluster.Nodes.First(n => n != leader);
-        cluster.Faults.Isolate(follower.Address);
+        await cluster.Faults.IsolateAsync(follower);
         await Eventually.HoldsAsync(() => follower.Status.Leader is null, HostedCluster.Generous, "the isolated follower forgets the leader");
         using var longDeadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var read = follower.LinearizableItemsAsync(longDeadline.Token);

@@ -1,6 +1,7 @@
 using DistSync.Raft.Journal;
-using DistSync.Actors;
-using DistSync.Actors.Remote.Serialization;
+using DistSync.Cluster;
+using Akka.Actor;
+using DistSync.Cluster.Serialization;
 using DistSync.Persistence.Serialization;
 using DistSync.Raft.Hosting;
 using DistSync.Raft.Hosting.Wire;
@@ -61,13 +62,30 @@ public sealed class RaftHostWireFormatSpec
     public void Initial_members_parse_from_node_at_host_port_and_bad_entries_are_named()
     {
         var members = RaftMember.ParseList(["n1@127.0.0.1:4053", " n2@localhost:4054 "], "dsync");
-        Assert.Equal(new RaftMember("n1", new Address("dsync", "dsync", "127.0.0.1", 4053)), members[0]);
-        Assert.Equal("dsync://dsync@localhost:4054", members[1].RemoteAddress.ToString());
+        Assert.Equal(new RaftMember("n1", new Address("akka.tcp", "dsync", "127.0.0.1", 4053)), members[0]);
+        Assert.Equal("akka.tcp://dsync@localhost:4054", members[1].RemoteAddress.ToString());
+        Assert.Equal("akka.trttl.gremlin.tcp://dsync@h:1", RaftMember.Parse("n1@h:1", "dsync", "akka.trttl.gremlin.tcp").RemoteAddress.ToString());
         foreach (var bad in new[] { "n1", "@127.0.0.1:1", "n1@127.0.0.1", "n1@127.0.0.1:0", "n1@:4053", "n1@h:x" })
         {
             var error = Assert.Throws<FormatException>(() => RaftMember.Parse(bad, "dsync"));
             Assert.Contains(bad, error.Message);
         }
         Assert.Throws<FormatException>(() => RaftMember.ParseList(["n1@a:1", "n1@b:2"], "dsync"));
+    }
+
+    [Theory]
+    [InlineData("dsync@127.0.0.1:4053")]
+    [InlineData("dsync://dsync@127.0.0.1:4053")]
+    [InlineData("akka.tcp://dsync@127.0.0.1:4053")]
+    [InlineData("akka.trttl.gremlin.tcp://dsync@127.0.0.1:4053")]
+    public void Stored_addresses_of_any_scheme_resolve_with_the_local_protocol(string stored)
+    {
+        // The log keeps system@host:port; entries written by the first versions carry dsync://, which no Akka
+        // transport serves: the scheme is replaced by the local one on read.
+        Assert.True(NodeAddress.TryParse(stored, "akka.tcp", out var address));
+        Assert.Equal(new Address("akka.tcp", "dsync", "127.0.0.1", 4053), address);
+        Assert.Equal("dsync@127.0.0.1:4053", NodeAddress.Format(address));
+        Assert.False(NodeAddress.TryParse("dsync@127.0.0.1", "akka.tcp", out _));
+        Assert.False(NodeAddress.TryParse("", "akka.tcp", out _));
     }
 }

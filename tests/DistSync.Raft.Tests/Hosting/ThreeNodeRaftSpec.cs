@@ -40,7 +40,7 @@ public sealed class ThreeNodeRaftSpec
         var followers = cluster.Nodes.Where(n => n != leader).ToList();
 
         // 2. slow one follower's inbound appends down, so its local state lags
-        cluster.Faults.Delay(leader.Address, followers[0].Address, TimeSpan.FromMilliseconds(300));
+        cluster.Faults.Delay(leader, followers[0], TimeSpan.FromMilliseconds(300));
 
         // 3. acknowledged writes, then a linearizable read on the lagging follower right away sees each of them
         for (int i = 1; i <= 5; i++)
@@ -49,7 +49,7 @@ public sealed class ThreeNodeRaftSpec
             var seen = await followers[0].LinearizableItemsAsync(Deadline);
             Assert.Contains("w" + i, seen);
         }
-        cluster.Faults.HealAll();
+        await cluster.Faults.HealAllAsync();
     }
 
     [Fact]

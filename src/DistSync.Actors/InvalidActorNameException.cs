@@ -1,4 +1,0 @@
-namespace DistSync.Actors;
-
-/// <summary>An actor name is empty, malformed, reserved, or already taken by a live sibling.</summary>
-public sealed class InvalidActorNameException(string message) : Exception(message);

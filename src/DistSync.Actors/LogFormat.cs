@@ -1,8 +1,0 @@
-namespace DistSync.Actors;
-
-/// <summary>How log events are written: readable lines or one JSON object per line.</summary>
-public enum LogFormat
-{
-    Console,
-    Json,
-}
