@@ -38,8 +38,9 @@ internal sealed class RemoteBenchPair : IAsyncDisposable
         var config = ConfigurationFactory.ParseString(hocon + "\n" + WireSerialization.Config(registry));
         ActorSystem Create(string name) =>
             ActorSystem.Create(name, BootstrapSetup.Create().WithConfig(config).And(new WireRegistrySetup(registry)));
-        var a = Create("bench-a");
-        var b = Create("bench-b");
+        // One system name for both, as in the node (a cluster only admits members of its own name); the ports differ.
+        var a = Create("dsync-bench");
+        var b = Create("dsync-bench");
         if (cluster)
         {
             var seed = ((ExtendedActorSystem)a).Provider.DefaultAddress;
