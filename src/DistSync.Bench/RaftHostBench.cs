@@ -9,7 +9,7 @@ using DistSync.Raft.Hosting;
 namespace DistSync.Bench;
 
 /// <summary>
-/// <c>./build.sh bench raft-host [--seconds S] [--clients 1,16,64] [--payload BYTES] [--data-dir DIR]</c>
+/// <c>./build.sh bench raft-host [--seconds S] [--clients 1,16,64] [--payload BYTES] [--data-dir DIR] [--akka HOCON]</c>
 /// Three hosted Raft nodes in this process over Akka.Remote on loopback, each journaling to its own SQLite file
 /// (synchronous=FULL). Clients call <c>ProposeAsync</c> back to back on the leader's group for S seconds after
 /// a warm-up; reports proposals/s and p50/p95/p99 latency (call to applied on the leader).
@@ -26,6 +26,7 @@ public sealed class RaftHostBench : IBenchmark
         var clientCounts = new[] { 1, 16, 64 };
         var payload = 100;
         var dataDir = Path.Combine(Directory.GetCurrentDirectory(), "artifacts", "bench-raft-host");
+        var akkaOverrides = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -35,6 +36,8 @@ public sealed class RaftHostBench : IBenchmark
                 case "--clients" when value is not null: clientCounts = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); i++; break;
                 case "--payload" when value is not null: payload = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--data-dir" when value is not null: dataDir = Path.GetFullPath(value); i++; break;
+                // extra Akka HOCON over the bench's own, to measure a setting: --akka 'akka.remote.dot-netty.tcp.batching.enabled = off'
+                case "--akka" when value is not null: akkaOverrides.Add(value); i++; break;
                 default:
                     Console.Error.WriteLine($"raft-host: unknown or incomplete argument '{args[i]}'");
                     return 2;
@@ -48,7 +51,7 @@ public sealed class RaftHostBench : IBenchmark
         foreach (var clients in clientCounts)
         {
             if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
-            var nodes = await StartClusterAsync(dataDir);
+            var nodes = await StartClusterAsync(dataDir, string.Join("\n", akkaOverrides));
             try
             {
                 var leader = await AwaitLeaderAsync(nodes);
@@ -67,7 +70,7 @@ public sealed class RaftHostBench : IBenchmark
     private static string Pct(List<double> sorted, double p) =>
         sorted.Count == 0 ? "-" : $"{sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))]:0.00} ms";
 
-    private static async Task<List<(ActorSystem System, RaftHost Host)>> StartClusterAsync(string dataDir)
+    private static async Task<List<(ActorSystem System, RaftHost Host)>> StartClusterAsync(string dataDir, string overrides)
     {
         var started = new List<(ActorSystem System, string Id)>();
         for (int i = 1; i <= 3; i++)
@@ -81,6 +84,7 @@ public sealed class RaftHostBench : IBenchmark
                 akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0, maximum-frame-size = 8MiB, send-buffer-size = 8MiB, receive-buffer-size = 8MiB }
                 akka.cluster.downing-provider-class = "Akka.Cluster.NoDowning, Akka.Cluster"
                 """);
+            if (overrides.Length > 0) akka = ConfigurationFactory.ParseString(overrides).WithFallback(akka);
             var system = ActorSystem.Create("dsync", RaftSystemSetup.Create(akka, new PersistenceSettings { NodeId = id, DataDirectory = dir }));
             started.Add((system, id));
         }

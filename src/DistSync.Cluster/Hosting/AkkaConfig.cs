@@ -151,25 +151,5 @@ public static class AkkaConfig
 
     private static string Duration(TimeSpan t) => Q(((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms");
 
-    /// <summary>A HOCON quoted string (JSON escapes).</summary>
-    private static string Q(string text)
-    {
-        var sb = new StringBuilder(text.Length + 2).Append('"');
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < ' ') sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
+    private static string Q(string text) => HoconText.Quote(text);
 }

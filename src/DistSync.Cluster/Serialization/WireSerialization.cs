@@ -21,5 +21,5 @@ public static class WireSerialization
     }
 
     /// <summary>"Full.Name, Assembly" in quotes (HOCON keys with dots and commas must be quoted).</summary>
-    public static string Quote(Type type) => "\"" + type.FullName + ", " + type.Assembly.GetName().Name + "\"";
+    public static string Quote(Type type) => DistSync.Hocon.HoconText.QuoteType(type);
 }

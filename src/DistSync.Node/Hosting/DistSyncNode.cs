@@ -9,6 +9,7 @@ using DistSync.Node.Http;
 using DistSync.Node.Locks;
 using DistSync.Node.Meta;
 using DistSync.Node.Metrics;
+using DistSync.Cluster.Sharding;
 using DistSync.Raft.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -122,6 +123,8 @@ public sealed class DistSyncNode : IAsyncDisposable
             var self = new NodeInfo { NodeId = settings.NodeId, HttpEndpoint = advertisedHttp, RemoteAddress = NodeAddress.Format(cluster.SelfAddress) };
             var members = MemberDirectory.Start(system, self);
             cluster.JoinSeedNodes(NodeAkka.JoinTargets(settings, cluster.SelfAddress));
+            // every node runs a key-home region (the per-key home actors the cache will fill), placed by the hash ring
+            await KeyHomes.StartAsync(system).ConfigureAwait(false);
 
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();

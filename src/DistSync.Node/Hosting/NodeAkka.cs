@@ -8,6 +8,7 @@ using DistSync.Cluster.FailureDetection;
 using DistSync.Cluster.Hosting;
 using DistSync.Cluster.Logging;
 using DistSync.Cluster.Serialization;
+using DistSync.Cluster.Sharding;
 using DistSync.Persistence;
 using DistSync.Persistence.Plugins;
 using DistSync.Raft.Hosting;
@@ -31,7 +32,13 @@ internal static class NodeAkka
         var persistence = PersistenceSettings.FromConfiguration(config) with { NodeId = settings.NodeId, DataDirectory = settings.DataDir };
         var rendered = AkkaConfig.Build(akka, shared: AkkaConfig.LoadStatic(SharedConfigFile()));
         if (options.AkkaOverrides is { Length: > 0 } overrides) rendered = ConfigurationFactory.ParseString(overrides).WithFallback(rendered);
-        var setup = RaftSystemSetup.Create(rendered, persistence, ClusterMessageIds.Register);
+        // the sharding replicator reads its quorum settings when the extension starts: they must be in the system config
+        rendered = rendered.WithFallback(KeyHomes.Config);
+        var setup = RaftSystemSetup.Create(rendered, persistence, registry =>
+        {
+            ClusterMessageIds.Register(registry);
+            KeyHomeMessageIds.Register(registry);
+        });
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddAkka(DistSyncNode.SystemName, (b, _) =>

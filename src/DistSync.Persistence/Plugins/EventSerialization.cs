@@ -32,5 +32,5 @@ public static class EventSerialization
     private static bool IsBuiltIn(Type type) => type == typeof(byte[]) || type == typeof(string) || type == typeof(long);
 
     /// <summary>"Full.Name, Assembly" in quotes (HOCON keys with dots and commas must be quoted).</summary>
-    public static string Quote(Type type) => "\"" + type.FullName + ", " + type.Assembly.GetName().Name + "\"";
+    public static string Quote(Type type) => DistSync.Hocon.HoconText.QuoteType(type);
 }

@@ -1,3 +1,4 @@
+using DistSync.Hocon;
 using System.Globalization;
 using System.Text;
 using Akka.Actor;
@@ -38,7 +39,7 @@ public static class PersistencePlugins
         // Start at boot so a bad database path or an unreachable Redis fails the node at once, not at the first Persist.
         sb.Append("    auto-start-journals = [").Append(Quote(JournalId)).AppendLine("]");
         sb.AppendLine("    dsync {");
-        sb.Append("      class = ").AppendLine(Quote(TypeName(typeof(DistSyncJournal))));
+        sb.Append("      class = ").AppendLine(HoconText.QuoteType(typeof(DistSyncJournal)));
         sb.AppendLine("      plugin-dispatcher = \"akka.persistence.dispatchers.default-plugin-dispatcher\"");
         sb.Append("      max-batch-size = ").AppendLine(settings.MaxBatchSize.ToString(CultureInfo.InvariantCulture));
         Engine(sb, settings.JournalPlugin, settings);
@@ -52,7 +53,7 @@ public static class PersistencePlugins
         sb.Append("    plugin = ").AppendLine(Quote(SnapshotStoreId));
         sb.Append("    auto-start-snapshot-stores = [").Append(Quote(SnapshotStoreId)).AppendLine("]");
         sb.AppendLine("    dsync {");
-        sb.Append("      class = ").AppendLine(Quote(TypeName(typeof(DistSyncSnapshotStore))));
+        sb.Append("      class = ").AppendLine(HoconText.QuoteType(typeof(DistSyncSnapshotStore)));
         sb.AppendLine("      plugin-dispatcher = \"akka.persistence.dispatchers.default-plugin-dispatcher\"");
         Engine(sb, settings.SnapshotStorePlugin, settings);
         sb.AppendLine("      circuit-breaker { max-failures = 5, call-timeout = 30s, reset-timeout = 60s }");
@@ -103,24 +104,5 @@ public static class PersistencePlugins
             .Append(", node-prefix = ").Append(Quote(settings.RedisNodePrefix)).AppendLine(" }");
     }
 
-    private static string TypeName(Type type) => type.FullName + ", " + type.Assembly.GetName().Name;
-
-    /// <summary>A HOCON quoted string (paths and connection strings may hold backslashes, quotes or commas).</summary>
-    private static string Quote(string value)
-    {
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default: sb.Append(c); break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
+    private static string Quote(string value) => HoconText.Quote(value);
 }

@@ -34,6 +34,12 @@ internal sealed class RaftRouter : ReceiveActor
 
     public static string ChildName(int groupId) => $"g-{groupId}";
 
+    /// <summary>A group whose log actor failed (a journal write or recovery) restarts and recovers from its journal, up
+    /// to 10 times a minute; beyond that it stays stopped (role "stopped", requests fail) instead of looping on a broken
+    /// disk. Akka's default would restart without limit.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(10, TimeSpan.FromMinutes(1), _ => Directive.Restart);
+
     private void Dispatch(int groupId, object message, ProposalOutcome? reply)
     {
         if (groups.TryGetValue(groupId, out var child))
