@@ -26,6 +26,9 @@ public class SystemRoutesSpec
 
         var metrics = await http.GetAsync("/metrics");
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType!.ToString());
+        var text = await metrics.Content.ReadAsStringAsync();
+        foreach (var name in new[] { "dsync_remote_malformed_total", "dsync_dead_letters_total", "dsync_remote_messages_sent_total", "dsync_persistence_journal_batches_total" })
+            Assert.Contains(name, text);
 
         var page = await http.GetStringAsync("/");
         Assert.Contains("<title>DistSync</title>", page);

@@ -9,6 +9,7 @@ using DistSync.Node.Http;
 using DistSync.Node.Locks;
 using DistSync.Node.Meta;
 using DistSync.Node.Metrics;
+using DistSync.Cluster.Metrics;
 using DistSync.Cluster.Sharding;
 using DistSync.Raft.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -122,6 +123,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             var advertisedHttp = $"{(settings.HttpHost == "0.0.0.0" ? "127.0.0.1" : settings.HttpHost)}:{settings.HttpPort}";
             var self = new NodeInfo { NodeId = settings.NodeId, HttpEndpoint = advertisedHttp, RemoteAddress = NodeAddress.Format(cluster.SelfAddress) };
             var members = MemberDirectory.Start(system, self);
+            DeadLetterCounter.Start(system);
             cluster.JoinSeedNodes(NodeAkka.JoinTargets(settings, cluster.SelfAddress));
             // every node runs a key-home region (the per-key home actors the cache will fill), placed by the hash ring
             await KeyHomes.StartAsync(system).ConfigureAwait(false);
