@@ -71,10 +71,15 @@ public sealed class NetworkFaults
         await Of(b).HealAsync(AddressOf(a)).ConfigureAwait(false);
     }
 
-    /// <summary>Lifts every fault on every running system.</summary>
+    /// <summary>Lifts every fault between running systems: every pair is unthrottled both ways, so a black hole set
+    /// through another <see cref="NetworkFaults"/> or <see cref="NodeFaults"/> of the same systems goes too.</summary>
     public async Task HealAllAsync()
     {
-        foreach (var (_, faults) in Running()) await faults.HealAllAsync().ConfigureAwait(false);
+        var running = Running();
+        for (var i = 0; i < running.Count; i++)
+        {
+            for (var j = i + 1; j < running.Count; j++) await HealAsync(running[i].System, running[j].System).ConfigureAwait(false);
+        }
     }
 
     private List<(ActorSystem System, NodeFaults Faults)> Running() => [.. nodes.Where(n => !n.System.WhenTerminated.IsCompleted)];

@@ -12,39 +12,23 @@ namespace DistSync.Cluster.Tests.Faults;
 /// The throttler on the real transport (Akka.Remote 1.5.74, applied-adapters = [trttl, gremlin]): a black hole stops
 /// delivery and Akka.Cluster marks the peer unreachable; Unthrottled restores both without restarting anything.
 /// </summary>
-public sealed class ThrottlerPartitionSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit("akka.loglevel = WARNING", output), IAsyncLifetime
+public sealed class ThrottlerPartitionSpec(ITestOutputHelper output) : ThreeMemberSpec(output)
 {
-    private readonly List<ActorSystem> systems = [];
-    private readonly List<MemberDirectory> directories = [];
-
-    public Task InitializeAsync()
-    {
-        foreach (var id in new[] { "n1", "n2", "n3" })
-        {
-            var system = TestNodes.Start(TestNodes.Settings(id));
-            systems.Add(system);
-            directories.Add(MemberDirectory.Start(system, TestNodes.InfoOf(system, id)));
-        }
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync() => TestNodes.TerminateAll(systems);
-
     private static ActorSelection NodeInfoOf(ActorSystem from, ActorSystem to) =>
         from.ActorSelection(new RootActorPath(AkkaCluster.Get(to).SelfAddress) / "system" / NodeInfoActor.Name);
 
     [Fact]
     public async Task A_black_hole_cuts_a_node_off_and_unthrottled_brings_it_back_without_a_restart()
     {
-        var (n1, n2, n3) = (systems[0], systems[1], systems[2]);
-        var faults = new NetworkFaults(systems);
+        var (n1, n2, n3) = (Systems[0], Systems[1], Systems[2]);
+        var faults = new NetworkFaults(Systems);
         var probe = CreateTestProbe(n1);
         var n3Identity = AkkaCluster.Get(n3).SelfUniqueAddress;
 
         // 1. the three form a cluster, and n1 gets an answer from n3 over the wire
         Assert.StartsWith("akka.trttl.gremlin.tcp", AkkaCluster.Get(n1).SelfAddress.Protocol, StringComparison.Ordinal);
-        TestNodes.Form(systems);
-        await AwaitAssertAsync(() => Assert.All(systems, s => Assert.Equal(3, TestNodes.UpMembers(s).Count())), TestNodes.Generous);
+        TestNodes.Form(Systems);
+        await AwaitAssertAsync(() => Assert.All(Systems, s => Assert.Equal(3, TestNodes.UpMembers(s).Count())), TestNodes.Generous);
         NodeInfoOf(n1, n3).Tell(new GetNodeInfo(), probe.Ref);
         Assert.Equal("n3", (await probe.ExpectMsgAsync<NodeInfo>(TestNodes.Generous)).NodeId);
 
@@ -58,7 +42,7 @@ public sealed class ThrottlerPartitionSpec(ITestOutputHelper output) : Akka.Test
             Assert.True(TestNodes.SeesUnreachable(n1, n3));
             Assert.True(TestNodes.SeesUnreachable(n2, n3));
             Assert.True(TestNodes.SeesUnreachable(n3, n1));
-            Assert.Equal(MemberStatuses.Unreachable, directories[0].Members().Single(m => m.NodeId == "n3").Status);
+            Assert.Equal(MemberStatuses.Unreachable, Directories[0].Members().Single(m => m.NodeId == "n3").Status);
         }, TestNodes.Generous);
 
         // 4. nothing gets through: a request from n1 to n3 is not answered while the black hole stands
@@ -70,8 +54,8 @@ public sealed class ThrottlerPartitionSpec(ITestOutputHelper output) : Akka.Test
         Assert.All(faults.Nodes, n => Assert.Empty(n.Rules));
         await AwaitAssertAsync(() =>
         {
-            foreach (var system in systems) Assert.Empty(AkkaCluster.Get(system).State.Unreachable);
-            Assert.All(directories[0].Members(), m => Assert.Equal(MemberStatuses.Up, m.Status));
+            foreach (var system in Systems) Assert.Empty(AkkaCluster.Get(system).State.Unreachable);
+            Assert.All(Directories[0].Members(), m => Assert.Equal(MemberStatuses.Up, m.Status));
         }, TestNodes.Generous);
 
         // 6. n3 answers again, and it is the same incarnation: nothing was restarted or quarantined
@@ -89,10 +73,10 @@ public sealed class ThrottlerPartitionSpec(ITestOutputHelper output) : Akka.Test
     [Fact]
     public async Task A_one_way_block_stops_only_that_direction()
     {
-        var (n1, n2) = (systems[0], systems[1]);
+        var (n1, n2) = (Systems[0], Systems[1]);
         var node1 = new NodeFaults(n1);
-        TestNodes.Form(systems);
-        await AwaitAssertAsync(() => Assert.All(systems, s => Assert.Equal(3, TestNodes.UpMembers(s).Count())), TestNodes.Generous);
+        TestNodes.Form(Systems);
+        await AwaitAssertAsync(() => Assert.All(Systems, s => Assert.Equal(3, TestNodes.UpMembers(s).Count())), TestNodes.Generous);
 
         // 1. n1 stops receiving from n2: n2's answers to n1 are lost, so n1 never hears back
         await node1.BlockAsync(AkkaCluster.Get(n2).SelfAddress, ThrottleTransportAdapter.Direction.Receive);
