@@ -115,7 +115,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
         reads.Clear();
         readsAwaitingApply.Clear();
         shared.Status = shared.Status with { Role = failed ? "failed" : "stopped", Leader = null };
-        if (failed) shared.MarkStopped();
+        if (failed || stoppedOnPurpose) shared.MarkStopped();
     }
 
     // ------------------------------------------------------------------ behaviours
@@ -187,6 +187,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
         Receive<GroupMessage>(OnGroupMessage);
         Receive<LocalRead>(OnLocalRead);
         Receive<JoinTick>(_ => OnJoinTick());
+        Receive<StopGroup>(OnStopGroup);
         Receive<Terminated>(OnTerminated);
     }
 

@@ -31,6 +31,11 @@ public sealed class RaftGroup : IRaftGroup
 
     public RaftGroupStatus Status => state.Status;
 
+    /// <summary>True once the group's actor is gone for good (stopped by the host, failed, or the system ended).</summary>
+    internal bool IsStopped => state.Stopped.IsCancellationRequested;
+
+    internal void MarkStopped() => state.MarkStopped();
+
     public async Task<ReadOnlyMemory<byte>> ProposeAsync(ReadOnlyMemory<byte> command, CancellationToken ct, ulong clientId = 0, ulong sequence = 0)
     {
         if (command.IsEmpty) throw new ArgumentException("a command must not be empty (empty entries are Raft no-ops)", nameof(command));

@@ -57,6 +57,22 @@ internal sealed class RaftLogActor : ReceivePersistentActor
         Command<DeleteMessagesFailure>(failed => log.Warning(failed.Cause, "Raft group {0}: deleting compacted log events up to {1} failed", groupId, pendingDeleteTo));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
+        Command<PurgeLog>(_ => Purge());
+    }
+
+    /// <summary>Deletes all of this group's events, then all its snapshots, and tells the parent (a moved-away replica).</summary>
+    private void Purge()
+    {
+        var parent = Context.Parent;
+        DeleteMessages(long.MaxValue);
+        Become(() =>
+        {
+            Command<DeleteMessagesSuccess>(_ => DeleteSnapshots(SnapshotSelectionCriteria.Latest));
+            Command<DeleteMessagesFailure>(f => parent.Tell(new LogPurged("deleting events: " + f.Cause.Message)));
+            Command<DeleteSnapshotsSuccess>(_ => parent.Tell(new LogPurged(null)));
+            Command<DeleteSnapshotsFailure>(f => parent.Tell(new LogPurged("deleting snapshots: " + f.Cause.Message)));
+            CommandAny(_ => { });
+        });
     }
 
     public override string PersistenceId => $"raft-{groupId}";

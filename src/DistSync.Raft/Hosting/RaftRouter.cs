@@ -6,33 +6,88 @@ namespace DistSync.Raft.Hosting;
 /// <summary>
 /// The per-node entry point of Raft traffic, at the well-known path <c>/system/raft</c>: dispatches peers'
 /// <see cref="GroupMessage"/>s, forwarded proposals and admin requests, and join requests to the group's
-/// <see cref="RaftActor"/> child (<c>g-{group}</c>) with the original sender. Multi-Raft ready: groups are
-/// started with <see cref="StartGroup"/>.
+/// <see cref="RaftActor"/> child (<c>g-{group}</c>) with the original sender. Multi-Raft: groups are started with
+/// <see cref="StartGroup"/> and stopped with <see cref="StopGroup"/>; a start that arrives while the same group is
+/// still stopping waits for the old actor to be gone (the child name is reused).
 /// </summary>
 internal sealed class RaftRouter : ReceiveActor
 {
     public const string Name = "raft";
 
     private readonly Dictionary<int, IActorRef> groups = new();
+    // groups whose actor was told to stop: who waits for it to be gone, and starts queued behind it
+    private readonly Dictionary<int, (IActorRef Child, List<IActorRef> Waiting, List<(StartGroup Start, IActorRef Sender)> Starts)> stopping = new();
 
     public RaftRouter()
     {
         Receive<StartGroup>(start =>
         {
-            if (!groups.TryGetValue(start.GroupId, out var child))
+            if (stopping.TryGetValue(start.GroupId, out var s))
             {
-                child = Context.ActorOf(start.Props, ChildName(start.GroupId));
-                groups[start.GroupId] = child;
+                s.Starts.Add((start, Sender));
+                return;
             }
-            Sender.Tell(child);
+            Sender.Tell(Start(start));
         });
+        Receive<StopGroup>(stop =>
+        {
+            if (stopping.TryGetValue(stop.GroupId, out var s))
+            {
+                s.Waiting.Add(Sender);
+                return;
+            }
+            if (!groups.Remove(stop.GroupId, out var child))
+            {
+                Sender.Tell(new GroupStopped(stop.GroupId));
+                return;
+            }
+            stopping[stop.GroupId] = (child, [Sender], []);
+            child.Tell(stop, Self);
+        });
+        Receive<Terminated>(t => OnChildTerminated(t.ActorRef));
         Receive<GroupMessage>(m => Dispatch(m.GroupId, m, reply: null));
-        Receive<ForwardProposal>(m => Dispatch(m.GroupId, m, new ProposalOutcome { Code = OutcomeCode.Invalid, Error = $"raft group {m.GroupId} is not hosted on this node" }));
-        Receive<ForwardAdmin>(m => Dispatch(m.GroupId, m, new ProposalOutcome { Code = OutcomeCode.Invalid, Error = $"raft group {m.GroupId} is not hosted on this node" }));
+        // A peer that forwards to a group not hosted here (any more: its replica moved away) holds a stale leader:
+        // "not leader, no hint" makes it retry after a tick, by when its core knows the group's new leader.
+        Receive<ForwardProposal>(m => Dispatch(m.GroupId, m, NotHosted(m.GroupId)));
+        Receive<ForwardAdmin>(m => Dispatch(m.GroupId, m, NotHosted(m.GroupId)));
         Receive<JoinRequest>(m => Dispatch(m.GroupId, m, reply: null));
     }
 
     public static string ChildName(int groupId) => $"g-{groupId}";
+
+    private static ProposalOutcome NotHosted(int groupId) =>
+        new() { Code = OutcomeCode.NotLeader, Error = $"raft group {groupId} is not hosted on this node" };
+
+    private IActorRef Start(StartGroup start)
+    {
+        if (!groups.TryGetValue(start.GroupId, out var child))
+        {
+            child = Context.ActorOf(start.Props, ChildName(start.GroupId));
+            Context.Watch(child);
+            groups[start.GroupId] = child;
+        }
+        return child;
+    }
+
+    private void OnChildTerminated(IActorRef child)
+    {
+        foreach (var (groupId, s) in stopping)
+        {
+            if (!s.Child.Equals(child)) continue;
+            stopping.Remove(groupId);
+            foreach (var w in s.Waiting) w.Tell(new GroupStopped(groupId));
+            foreach (var (start, sender) in s.Starts) sender.Tell(Start(start));
+            return;
+        }
+        // stopped by itself (a failed state machine, a broken journal past the restart limit): forget it, so a
+        // later start builds a fresh actor that recovers from the journal
+        foreach (var (groupId, c) in groups)
+        {
+            if (!c.Equals(child)) continue;
+            groups.Remove(groupId);
+            return;
+        }
+    }
 
     /// <summary>A group whose log actor failed (a journal write or recovery) restarts and recovers from its journal, up
     /// to 10 times a minute; beyond that it stays stopped (role "stopped", requests fail) instead of looping on a broken
