@@ -1,6 +1,7 @@
 using DistSync.Raft;
 using DistSync.KeyValue;
 using DistSync.Locks;
+using DistSync.Queues.Catalog;
 using DistSync.Node.Locks;
 using DistSync.Node.Meta.Wire;
 using DistSync.Raft.Hosting;
@@ -10,7 +11,7 @@ namespace DistSync.Node.Meta;
 
 /// <summary>
 /// The state machine of the meta Raft group (group 0): a tagged envelope (<see cref="MetaCommand"/>) dispatched
-/// to the services it replicates: the key-value store (field 1) and the lock service (field 2; snapshot field 3; its
+/// to the services it replicates: the key-value store (field 1), the queue catalog (field 3) and the lock service (field 2; snapshot field 3; its
 /// deadlines are <see cref="NextDeadlineMs"/>, an Expire entry goes to it). Deterministic and single-threaded like
 /// every <see cref="IRaftStateMachine"/>; what a lock entry decided is also reported to the node-local
 /// <see cref="LockWaiters"/> (the same on every replica), so the node serving a waiting acquire learns its outcome.
@@ -38,6 +39,17 @@ public sealed class MetaStateMachine : IRaftStateMachine
 
     /// <summary>Sessions and locks (read them only inside <see cref="IRaftGroup.QueryAsync{T}"/>).</summary>
     public LockServiceStateMachine Locks { get; private set; }
+
+    /// <summary>Which queues exist and where their partitions' replicas are (read it only inside <see cref="IRaftGroup.QueryAsync{T}"/>,
+    /// or through <see cref="CatalogChanged"/>).</summary>
+    public QueueCatalog Catalog { get; private set; } = new();
+
+    /// <summary>Raised on the group's thread after an entry or a restore changed the catalog; handlers must not block.</summary>
+    public Action<QueueCatalog>? CatalogChanged { get; set; }
+
+    /// <summary>Wraps a queue catalog command for proposal to the meta group; the result is an encoded CatalogResult.</summary>
+    public static byte[] CatalogCommand(DistSync.Queues.Catalog.Wire.CatalogCommand command) =>
+        new MetaCommand { Queues = command.ToByteString() }.ToByteArray();
 
     /// <summary>The index of the last applied entry of any service (0 before the first).</summary>
     public long LastAppliedIndex { get; private set; }
@@ -84,12 +96,31 @@ public sealed class MetaStateMachine : IRaftStateMachine
                     return LockResults.Encode(new CommandFailed(LockFailureReason.Invalid, "command: not a valid lock command"));
                 }
                 return ApplyLocks(entry, lockCommand);
+            case MetaCommand.CommandOneofCase.Queues:
+                return ApplyCatalog(entry, command.Queues);
             case MetaCommand.CommandOneofCase.Expire:
                 // Only the lock service has deadlines: its due sessions and waits end in this entry.
                 return ApplyLocks(entry, DistSync.Locks.LockCommands.Expire());
             default:
                 return ReadOnlyMemory<byte>.Empty;
         }
+    }
+
+    private ReadOnlyMemory<byte> ApplyCatalog(AppliedEntry entry, ByteString bytes)
+    {
+        DistSync.Queues.Catalog.Wire.CatalogResult result;
+        try
+        {
+            var command = DistSync.Queues.Catalog.Wire.CatalogCommand.Parser.ParseFrom(bytes);
+            long before = Catalog.Version;
+            result = Catalog.Apply(entry.Index, command);
+            if (Catalog.Version != before) CatalogChanged?.Invoke(Catalog);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            result = new DistSync.Queues.Catalog.Wire.CatalogResult { Code = "invalid", Error = "command: not a valid catalog command" };
+        }
+        return result.ToByteArray();
     }
 
     private ReadOnlyMemory<byte> ApplyLocks(AppliedEntry entry, DistSync.Locks.Wire.LockCommand command)
@@ -106,6 +137,7 @@ public sealed class MetaStateMachine : IRaftStateMachine
             LastAppliedIndex = LastAppliedIndex,
             Kv = ByteString.CopyFrom(Kv.Snapshot()),
             Locks = ByteString.CopyFrom(Locks.Snapshot()),
+            Queues = ByteString.CopyFrom(Catalog.Snapshot()),
         }.ToByteArray();
 
     /// <exception cref="InvalidDataException">Not a meta snapshot, or a service's part is inconsistent; the state is then unchanged.</exception>
@@ -124,8 +156,11 @@ public sealed class MetaStateMachine : IRaftStateMachine
         kv.Restore(parsed.Kv.Span);
         var locks = new LockServiceStateMachine(_lockOptions);
         if (!parsed.Locks.IsEmpty) locks.Restore(parsed.Locks.Span);
+        var catalog = parsed.Queues.IsEmpty ? new QueueCatalog() : QueueCatalog.FromSnapshot(parsed.Queues.Span);
         Kv = kv;
         Locks = locks;
+        Catalog = catalog;
+        CatalogChanged?.Invoke(Catalog);
         LastAppliedIndex = parsed.LastAppliedIndex;
         _lockMetrics?.DeadlocksDetected(Locks.DeadlocksDetected);
         _lockWaiters?.OnRestored(Locks);
