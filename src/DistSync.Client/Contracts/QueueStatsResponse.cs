@@ -1,0 +1,4 @@
+namespace DistSync.Client.Contracts;
+
+/// <summary><c>GET /queue/stats/{queue}</c> answer.</summary>
+public sealed record QueueStatsResponse(string Queue, IReadOnlyList<QueuePartitionStatus> Partitions);
