@@ -9,6 +9,8 @@ using DistSync.Node.Http;
 using DistSync.Node.Locks;
 using DistSync.Node.Meta;
 using DistSync.Node.Metrics;
+using DistSync.Node.Queues;
+using DistSync.Queues;
 using DistSync.Cluster.Metrics;
 using DistSync.Cluster.Sharding;
 using DistSync.Raft.Hosting;
@@ -41,11 +43,14 @@ public sealed class DistSyncNode : IAsyncDisposable
     private readonly PrometheusTextExporter _metrics;
     private readonly RaftHost _raft;
     private readonly LockMetrics _lockMetrics;
+    private readonly QueueMetrics _queueMetrics;
     private int _stopped;
 
     private DistSyncNode(NodeSettings settings, IHost akkaHost, ActorSystem system, MemberDirectory members, RaftHost raft, RaftLinkFaults links,
-        WebApplication web, PrometheusTextExporter metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics)
+        WebApplication web, PrometheusTextExporter metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics, QueueMetrics queueMetrics, QueueService queues)
     {
+        _queueMetrics = queueMetrics;
+        Queues = queues;
         LockWaiters = lockWaiters;
         _lockMetrics = lockMetrics;
         Settings = settings;
@@ -65,6 +70,12 @@ public sealed class DistSyncNode : IAsyncDisposable
 
     /// <summary>The meta Raft group (group 0): membership and the replicated key-value store.</summary>
     public IRaftGroup Meta => _raft.Meta;
+
+    /// <summary>The queue service of this node (its catalog view, partition calls).</summary>
+    public QueueService Queues { get; }
+
+    /// <summary>The Raft groups hosted on this node (meta and queue partitions).</summary>
+    public RaftHost Raft => _raft;
 
     /// <summary>Raft's delay/seeded-drop seam of this node.</summary>
     public RaftLinkFaults LinkFaults { get; }
@@ -116,6 +127,9 @@ public sealed class DistSyncNode : IAsyncDisposable
         RaftHost? raft = null;
         var lockWaiters = new LockWaiters();
         var lockMetrics = new LockMetrics(settings.NodeId);
+        var queueSettings = QueueSettings.From(config);
+        var queueMetrics = new QueueMetrics(settings.NodeId);
+        var catalog = new QueueCatalogView();
         var links = options.LinkFaults ?? new RaftLinkFaults();
         try
         {
@@ -143,8 +157,15 @@ public sealed class DistSyncNode : IAsyncDisposable
             web = builder.Build();
             metrics = new PrometheusTextExporter();
 
-            raft = await StartRaftAsync(settings, config, system, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics, links)
+            raft = await StartRaftAsync(settings, config, system, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics, links, catalog)
                 .ConfigureAwait(false);
+            var applied = new AsyncPulse();
+            var queues = new QueueService(raft, catalog, new PartitionCaller(system, raft, settings.NodeId), queueSettings, queueMetrics, applied);
+            var hostedRaft = raft;
+            system.ActorOf(Props.Create(() => new QueueGateway(hostedRaft)), QueueGateway.Name);
+            system.ActorOf(Props.Create(() => new QueueReplicaManager(hostedRaft, catalog, queueSettings, settings.NodeId,
+                () => new ObservedPartitionStateMachine(new QueuePartitionStateMachine(queueSettings.Partition), applied), queueMetrics)), QueueReplicaManager.Name);
+            lockWaiters.SessionEnded += ended => queues.OnSessionEnded(ended.SessionId, logger);
             ((ExtendedActorSystem)system).SystemActorOf(
                 Props.Create(() => new MembershipDowningActor(raft.Meta, members, settings.NodeId, TimeSpan.FromSeconds(1))), MembershipDowningActor.Name);
 
@@ -154,6 +175,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             ClusterRoutes.Map(web, settings, raft.Meta, members);
             SessionRoutes.Map(web, settings, raft.Meta);
             LockRoutes.Map(web, settings, raft.Meta, lockWaiters, lockMetrics, logger);
+            QueueRoutes.Map(web, settings, raft.Meta, queues, queueMetrics);
             if (settings.FaultInjection) FaultRoutes.Map(web, settings, new NodeFaults(system), links, members);
 
             await web.StartAsync().ConfigureAwait(false);
@@ -162,12 +184,13 @@ public sealed class DistSyncNode : IAsyncDisposable
             if (settings.HttpPort == 0) self.HttpEndpoint = httpAddress.Authority;
             logger.Information("node {NodeId} up: http {Http}, remoting {Remote}, seeds {Seeds}",
                 settings.NodeId, httpAddress, cluster.SelfAddress, settings.Seeds);
-            return new DistSyncNode(settings, akkaHost, system, members, raft, links, web, metrics, httpAddress, lockWaiters, lockMetrics);
+            return new DistSyncNode(settings, akkaHost, system, members, raft, links, web, metrics, httpAddress, lockWaiters, lockMetrics, queueMetrics, queues);
         }
         catch (Exception e)
         {
             metrics?.Dispose();
             lockMetrics.Dispose();
+            queueMetrics.Dispose();
             if (web is not null) await web.DisposeAsync().ConfigureAwait(false);
             if (raft is not null) await raft.DisposeAsync().ConfigureAwait(false);
             await StopAkkaAsync(akkaHost).ConfigureAwait(false);
@@ -184,7 +207,7 @@ public sealed class DistSyncNode : IAsyncDisposable
     /// recovers and ignores both (RAFT-HOST-API.md).
     /// </summary>
     private static Task<RaftHost> StartRaftAsync(NodeSettings settings, IConfiguration config, ActorSystem system, string advertisedHttp,
-        LockWaiters lockWaiters, LockMetrics lockMetrics, RaftLinkFaults links)
+        LockWaiters lockWaiters, LockMetrics lockMetrics, RaftLinkFaults links, QueueCatalogView catalog)
     {
         var selfAddress = ((ExtendedActorSystem)system).Provider.DefaultAddress;
         var initial = settings.InitialMembers;
@@ -200,7 +223,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             Join = !founding && settings.Seeds.Count > 0,
             Seeds = [.. settings.Seeds.Select(s => SeedAddress(s, selfAddress.Protocol))],
             LinkFaults = links,
-            StateMachineFactory = () => new MetaStateMachine(kvLimits, sessionTimeoutMs, lockWaiters: lockWaiters, lockMetrics: lockMetrics),
+            StateMachineFactory = () => new MetaStateMachine(kvLimits, sessionTimeoutMs, lockWaiters: lockWaiters, lockMetrics: lockMetrics) { CatalogChanged = catalog.Update },
         });
     }
 
@@ -217,6 +240,7 @@ public sealed class DistSyncNode : IAsyncDisposable
         await _web.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
         _lockMetrics.Dispose();
+        _queueMetrics.Dispose();
     }
 
     /// <summary>Stops the actor system abruptly, without leaving the cluster (tests: the peers see a crash, as after a
@@ -231,6 +255,7 @@ public sealed class DistSyncNode : IAsyncDisposable
         await _web.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
         _lockMetrics.Dispose();
+        _queueMetrics.Dispose();
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());

@@ -38,6 +38,7 @@ internal static class NodeAkka
         {
             ClusterMessageIds.Register(registry);
             KeyHomeMessageIds.Register(registry);
+            Queues.QueueGatewayMessageIds.Register(registry);
         });
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -10,10 +10,14 @@ namespace DistSync.Node.Http;
 /// </summary>
 public static class RaftRequest
 {
-    public static async Task<IResult> RunAsync(HttpContext context, NodeSettings settings, Func<CancellationToken, Task<IResult>> work)
+    public static Task<IResult> RunAsync(HttpContext context, NodeSettings settings, Func<CancellationToken, Task<IResult>> work) =>
+        RunAsync(context, settings, TimeSpan.Zero, work);
+
+    /// <summary>As above, with <paramref name="extra"/> on top of the request timeout (a long-polling consume's wait).</summary>
+    public static async Task<IResult> RunAsync(HttpContext context, NodeSettings settings, TimeSpan extra, Func<CancellationToken, Task<IResult>> work)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(settings.RequestTimeout);
+        deadline.CancelAfter(settings.RequestTimeout + extra);
         try
         {
             return await work(deadline.Token).ConfigureAwait(false);
