@@ -34,14 +34,15 @@ internal sealed class RandomQueueWorkload(int seed)
     /// <summary>The next step: how far to move the log clock, then the entry bytes, or null for "snapshot and restore".</summary>
     public (long AdvanceMs, byte[]? Data) Next(QueuePartitionStateMachine machine)
     {
-        var advance = _random.Next(10) != 0 ? _random.Next(0, 120) : _random.Next(0, 3_000);
+        // Times in steps of 50 ms, so deadlines, delays and the dedupe window often end exactly at an entry's time.
+        var advance = 50L * (_random.Next(10) != 0 ? _random.Next(0, 3) : _random.Next(0, 60));
         var roll = _random.Next(100);
         return roll switch
         {
             < 32 => (advance, QueueCommands.Encode(Produce())),
             < 56 => (advance, QueueCommands.Encode(Consume())),
             < 71 => (advance, QueueCommands.Encode(QueueCommands.Ack(PickReceipts()))),
-            < 81 => (advance, QueueCommands.Encode(QueueCommands.Nack(PickReceipts(), _random.Next(2) == 0 ? 0 : _random.Next(-1, 3_200)))),
+            < 81 => (advance, QueueCommands.Encode(QueueCommands.Nack(PickReceipts(), _random.Next(2) == 0 ? 0 : _random.Next(40) == 0 ? -1 : 50 * _random.Next(0, 64)))),
             < 85 => (advance, QueueCommands.Encode(QueueCommands.ReleaseSession((ulong)_random.Next(0, 4)))),
             < 91 => (machine.NextDeadlineMs is { } due ? Math.Max(0, due - machine.LastLogTimeMs) : advance, QueueCommands.Encode(QueueCommands.Expire())),
             < 95 => (advance, null),
@@ -114,7 +115,7 @@ internal sealed class RandomQueueWorkload(int seed)
     private QueueCommand Consume()
     {
         var max = _random.Next(50) == 0 ? (_random.Next(2) == 0 ? 0 : 9) : _random.Next(1, 6);
-        var visibility = _random.Next(50) == 0 ? 0 : _random.Next(50, 2_500);
+        var visibility = _random.Next(50) == 0 ? 0 : 50 * _random.Next(1, 50);
         return QueueCommands.Consume(max, visibility, (ulong)_random.Next(0, 4), _random.Next(4) == 0);
     }
 
