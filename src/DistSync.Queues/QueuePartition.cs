@@ -54,6 +54,9 @@ internal sealed partial class QueuePartition
 
     public QueueMessage? Find(long seq) => _messages.GetValueOrDefault(seq);
 
+    /// <summary>Every stored message, in no particular order (for tests and invariant checks, not the apply path).</summary>
+    public IEnumerable<QueueMessage> Messages => _messages.Values;
+
     /// <summary>
     /// Moves to the entry's index and log time and ends what is due there: expired leases (redelivered or
     /// dead-lettered), delays that are over, dedupe ids out of the window. Every command runs after this, so its
