@@ -28,11 +28,11 @@ public sealed partial class DistSyncClient
         ArgumentNullException.ThrowIfNull(payload);
         RequireNullOrNonEmpty(key, nameof(key));
         RequireNullOrNonEmpty(messageId, nameof(messageId));
-        if (priority is < 0 or > MaxPriority) throw new ArgumentOutOfRangeException(nameof(priority), priority, $"priority must be 0..{MaxPriority}");
+        if (priority is < 0 or > MaxPriority) throw new ArgumentOutOfRangeException(nameof(priority), $"priority must be 0..{MaxPriority}, was {priority}");
         if (fence is not null)
         {
             if (string.IsNullOrEmpty(fence.Resource)) throw new ArgumentException("the fence's resource is empty", nameof(fence));
-            if (fence.FencingToken <= 0) throw new ArgumentOutOfRangeException(nameof(fence), fence.FencingToken, "a fencing token is positive");
+            if (fence.FencingToken <= 0) throw new ArgumentOutOfRangeException(nameof(fence), $"a fencing token is positive, was {fence.FencingToken}");
         }
         var body = new ProduceRequest(queue, payload, key, priority, messageId, fence);
         using var response = await PostJsonAsync("queue/produce", body, ct).ConfigureAwait(false);
@@ -52,14 +52,14 @@ public sealed partial class DistSyncClient
         TimeSpan? wait = null, string? sessionId = null, CancellationToken ct = default)
     {
         RequireQueue(queue);
-        if (max is < 1 or > MaxConsumeBatch) throw new ArgumentOutOfRangeException(nameof(max), max, $"max must be 1..{MaxConsumeBatch}");
+        if (max is < 1 or > MaxConsumeBatch) throw new ArgumentOutOfRangeException(nameof(max), $"max must be 1..{MaxConsumeBatch}, was {max}");
         var visibilityMs = visibility is { } v ? WholeMilliseconds(v, nameof(visibility)) : (long?)null;
-        if (visibilityMs == 0) throw new ArgumentOutOfRangeException(nameof(visibility), visibility, "the visibility timeout must be at least 1 ms");
+        if (visibilityMs == 0) throw new ArgumentOutOfRangeException(nameof(visibility), $"the visibility timeout must be at least 1 ms, was {visibility}");
         var waitMs = wait is { } w ? WholeMilliseconds(w, nameof(wait)) : (long?)null;
         RequireNullOrNonEmpty(sessionId, nameof(sessionId));
         var longPoll = TimeSpan.FromMilliseconds(waitMs ?? 0);
         if (_timeout is null && _http.Timeout != Timeout.InfiniteTimeSpan && longPoll >= _http.Timeout)
-            throw new ArgumentOutOfRangeException(nameof(wait), wait, $"the HttpClient's timeout ({_http.Timeout.TotalSeconds:0.#} s) does not cover the wait");
+            throw new ArgumentOutOfRangeException(nameof(wait), $"the HttpClient's timeout ({_http.Timeout.TotalSeconds:0.#} s) does not cover the wait ({longPoll.TotalSeconds:0.#} s)");
 
         var body = new ConsumeRequest(queue, max, visibilityMs, waitMs, sessionId);
         using var response = await PostJsonAsync("queue/consume", body, ct, longPoll).ConfigureAwait(false);
@@ -138,7 +138,7 @@ public sealed partial class DistSyncClient
     }
 
     private static long WholeMilliseconds(TimeSpan span, string name) =>
-        span < TimeSpan.Zero ? throw new ArgumentOutOfRangeException(name, span, $"{name} must not be negative") : (long)span.TotalMilliseconds;
+        span < TimeSpan.Zero ? throw new ArgumentOutOfRangeException(name, $"{name} must not be negative, was {span}") : (long)span.TotalMilliseconds;
 
     /// <summary>
     /// The typed exception for an error answer of a queue route, reading its body once: 409 <c>stale-fence</c> to a
