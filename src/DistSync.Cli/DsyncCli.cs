@@ -34,6 +34,7 @@ public static class DsyncCli
         root.Subcommands.Add(RaftCommands.Build(output));
         root.Subcommands.Add(KvCommands.Build(output));
         root.Subcommands.Add(LockCommands.Build(output));
+        root.Subcommands.Add(QueueCommands.Build(output));
         return root;
     }
 

@@ -13,12 +13,21 @@ public sealed partial class DistSyncClient : IDisposable
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
 
+    /// <summary>
+    /// The deadline this client puts on each request, which a long poll extends by its wait; null when the caller's
+    /// <see cref="HttpClient"/> keeps its own <see cref="HttpClient.Timeout"/> (that one cannot be extended per request).
+    /// </summary>
+    private readonly TimeSpan? _timeout;
+
     /// <param name="node"><c>host:port</c> or a full <c>http://</c> URL.</param>
+    /// <param name="timeout">How long to wait for each answer (default 10 s); a long-polling consume waits its wait on top.</param>
     public DistSyncClient(string node, TimeSpan? timeout = null)
-        : this(new HttpClient { BaseAddress = ToBaseUri(node), Timeout = timeout ?? TimeSpan.FromSeconds(10) }, ownsHttp: true)
+        : this(new HttpClient { BaseAddress = ToBaseUri(node), Timeout = Timeout.InfiniteTimeSpan }, ownsHttp: true)
     {
+        _timeout = timeout ?? TimeSpan.FromSeconds(10);
     }
 
+    /// <param name="http">Its <see cref="HttpClient.Timeout"/> bounds every request, so it must exceed the longest consume wait used.</param>
     public DistSyncClient(HttpClient http, bool ownsHttp = false)
     {
         _http = http ?? throw new ArgumentNullException(nameof(http));
@@ -136,19 +145,23 @@ public sealed partial class DistSyncClient : IDisposable
         return await ReadJsonAsync<T>(response, ct).ConfigureAwait(false);
     }
 
-    internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    /// <param name="longPoll">How long the node may hold the request by design (a consume's wait): added to the deadline.</param>
+    internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct, TimeSpan longPoll = default)
     {
+        var deadline = _timeout is { } own ? own + longPoll : _http.Timeout;
+        using var timer = _timeout is null || _timeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timer?.CancelAfter(deadline);
         try
         {
-            return await _http.SendAsync(request, ct).ConfigureAwait(false);
+            return await _http.SendAsync(request, timer?.Token ?? ct).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
             throw new NodeUnreachableException(BaseAddress.Authority, e);
         }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new NodeUnreachableException(BaseAddress.Authority, new TimeoutException($"no answer within {_http.Timeout.TotalSeconds:0.#} s", e));
+            throw new NodeUnreachableException(BaseAddress.Authority, new TimeoutException($"no answer within {deadline.TotalSeconds:0.#} s", e));
         }
         finally
         {
