@@ -22,6 +22,9 @@ internal sealed class BenchProcesses : IDisposable
     /// <summary>Whether the child <paramref name="name"/> was started and has exited since.</summary>
     public bool HasExited(string name) => Find(name) is { } child && child.Process.HasExited;
 
+    /// <summary>The process id of the child <paramref name="name"/> as last started.</summary>
+    public int ProcessId(string name) => (Find(name) ?? throw new InvalidOperationException($"no process named {name} was started")).Process.Id;
+
     public string LogFile(string name) => Path.Combine(_dir, name + ".log");
 
     public void Start(string name, string file, IReadOnlyList<string> args, string workingDirectory)

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using DistSync.Client;
+
+namespace DistSync.Bench;
+
+/// <summary>
+/// Three DistSync node processes founding one meta group on free loopback ports (used by kv and queues): a typed client
+/// per node, kill/restart of one node, waiting for an agreed leader or for followers to catch up.
+/// </summary>
+internal sealed class NodeCluster : IDisposable
+{
+    private readonly string _nodeDll;
+    private readonly string _root;
+    private readonly string _work;
+    private readonly IReadOnlyList<string> _sets;
+    private readonly int[] _http = BenchSupport.FreePorts(3);
+    private readonly int[] _remote = BenchSupport.FreePorts(3);
+    private readonly BenchProcesses _processes;
+
+    public NodeCluster(string nodeDll, string root, string work, IReadOnlyList<string> sets)
+    {
+        _nodeDll = nodeDll;
+        _root = root;
+        _work = work;
+        _sets = sets;
+        _processes = new BenchProcesses(work);
+        Clients = _http.Select(p => new DistSyncClient($"127.0.0.1:{p}", TimeSpan.FromSeconds(10))).ToArray();
+    }
+
+    public DistSyncClient[] Clients { get; }
+
+    /// <summary>The nodes' HTTP ports, in node order (for plain HttpClients on routes the typed client lacks).</summary>
+    public IReadOnlyList<int> HttpPorts => _http;
+
+    /// <summary>The operating-system process id of node <paramref name="i"/> (0-based), as last started.</summary>
+    public int ProcessId(int i) => _processes.ProcessId($"n{i + 1}");
+
+    public void StartAll()
+    {
+        for (var i = 0; i < 3; i++) BenchSupport.StartNode(_processes, _nodeDll, _root, _work, _http, _remote, i, _sets);
+    }
+
+    public void Kill(int i) => _processes.Kill($"n{i + 1}");
+
+    public void Restart(int i) => _processes.Restart($"n{i + 1}");
+
+    public async Task<int> WaitForLeaderAsync(int[] nodes, TimeSpan timeout)
+    {
+        var clients = nodes.Select(n => Clients[n]).ToArray();
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (await BenchSupport.AgreedLeaderAsync(clients) is { } l) return int.Parse(l[1..], CultureInfo.InvariantCulture) - 1;
+            foreach (var n in nodes)
+            {
+                if (_processes.HasExited($"n{n + 1}")) throw new TimeoutException($"node n{n + 1} exited (see its log)");
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no leader agreed on by nodes {string.Join(",", nodes.Select(n => $"n{n + 1}"))} within {timeout.TotalSeconds:0} s");
+    }
+
+    /// <summary>Waits until every node has applied what the leader has committed (a restarted node caught up).</summary>
+    public async Task WaitForCatchUpAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            try
+            {
+                var statuses = await Task.WhenAll(Clients.Select(c => c.GetStatusAsync()));
+                var commit = statuses.Max(s => s.CommitIndex);
+                if (statuses.All(s => s.LastApplied >= commit && s.Leader is not null)) return;
+            }
+            catch (Exception e) when (e is NodeUnreachableException or DistSyncApiException)
+            {
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"the nodes did not catch up within {timeout.TotalSeconds:0} s");
+    }
+
+    public void DumpLogs() => _processes.DumpLogs(20);
+
+    public void Dispose()
+    {
+        foreach (var c in Clients) c.Dispose();
+        _processes.Dispose();
+    }
+}
