@@ -108,7 +108,9 @@ internal sealed partial class RaftActor
             if (router is null) continue; // address unknown yet: Raft retries
             var gm = new GroupMessage { GroupId = groupId, Message = m };
             if (context.LinkFaults is { IsActive: true } faults && Faulted(faults, m.To, router, gm)) continue;
-            router.Tell(gm, Self);
+            // heartbeats of all groups go out together, one batch per peer (the parent router coalesces them)
+            if (m.Type is MessageType.Heartbeat or MessageType.HeartbeatResponse) Context.Parent.Tell(new CoalesceOutgoing(router, gm), Self);
+            else router.Tell(gm, Self);
         }
     }
 

@@ -124,6 +124,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
     {
         Receive<LogRecovered>(r => OnRecovered(r.Storage));
         Receive<Terminated>(OnTerminated);
+        Receive<RaftTick>(_ => { }); // no core yet: a stashed pile of ticks would fire an election at once
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -136,6 +137,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
             StartNode(recovered);
         });
         Receive<Terminated>(OnTerminated);
+        Receive<RaftTick>(_ => { });
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -262,7 +264,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
         lastTerm = node.Term;
         behaviourRole = node.Role;
         Become(RoleBehaviour());
-        Timers.StartPeriodicTimer("tick", RaftTick.Instance, settings.TickInterval);
+        // ticks come from the router, one timer for all groups of the node
         if (context.Join && !IsMember) Timers.StartPeriodicTimer("join", JoinTick.Instance, TimeSpan.Zero, settings.JoinRetryInterval);
         PublishStatus();
         Stash.UnstashAll();

@@ -35,3 +35,7 @@ internal sealed class JoinTick : INoSerializationVerificationNeeded
 {
     public static readonly JoinTick Instance = new();
 }
+
+/// <summary>A heartbeat or heartbeat response for the router to send to <paramref name="PeerRouter"/> in one
+/// <see cref="GroupMessageBatch"/> with those of the other groups.</summary>
+internal sealed record CoalesceOutgoing(IActorRef PeerRouter, GroupMessage Message) : INoSerializationVerificationNeeded;

@@ -68,7 +68,7 @@ public sealed class RaftHost : IAsyncDisposable
         var self = new MemberInfo { NodeId = options.NodeId, RemoteAddress = NodeAddress.Format(localAddress), HttpEndpoint = options.HttpEndpoint };
         ulong raftId = RaftIds.FromNodeId(options.NodeId);
         int seed = options.RandomSeed ?? (int)(raftId ^ (raftId >> 32));
-        var router = ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new RaftRouter()), RaftRouter.Name);
+        var router = ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new RaftRouter(settings.TickInterval)), RaftRouter.Name);
         var state = new RaftGroupState(MetaGroupId, options.NodeId);
         var context = new RaftActorContext(self, settings, options.InitialMembers, options.Join, options.Seeds, options.StateMachineFactory,
             options.JournalPluginId, options.SnapshotPluginId, options.LinkFaults);

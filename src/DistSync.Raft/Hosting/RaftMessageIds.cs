@@ -16,6 +16,7 @@ public static class RaftMessageIds
     public const uint ProposalOutcome = 2002;
     public const uint ForwardAdmin = 2003;
     public const uint JoinRequest = 2004;
+    public const uint GroupMessageBatch = 2005;
 
     public const int EntriesAppendedEvent = 100;
     public const int HardStateChangedEvent = 101;
@@ -32,6 +33,7 @@ public static class RaftMessageIds
         registry.Register(ProposalOutcome, Wire.ProposalOutcome.Parser);
         registry.Register(ForwardAdmin, Wire.ForwardAdmin.Parser);
         registry.Register(JoinRequest, Wire.JoinRequest.Parser);
+        registry.Register(GroupMessageBatch, Wire.GroupMessageBatch.Parser);
     }
 
     /// <summary>Registers the journal events and the log snapshot type (skipping those already registered).</summary>

@@ -9,8 +9,12 @@ namespace DistSync.Raft.Hosting;
 /// <see cref="RaftActor"/> child (<c>g-{group}</c>) with the original sender. Multi-Raft: groups are started with
 /// <see cref="StartGroup"/> and stopped with <see cref="StopGroup"/>; a start that arrives while the same group is
 /// still stopping waits for the old actor to be gone (the child name is reused).
+/// <para>Shared by all groups of the node: one tick timer (each tick is told to every group) and one heartbeat
+/// message per peer (heartbeats and their responses of all groups queue here and leave as one
+/// <see cref="GroupMessageBatch"/> per peer once the router's mailbox has no more of them, so a batch never waits for
+/// a timer).</para>
 /// </summary>
-internal sealed class RaftRouter : ReceiveActor
+internal sealed class RaftRouter : ReceiveActor, IWithTimers
 {
     public const string Name = "raft";
 
@@ -18,8 +22,53 @@ internal sealed class RaftRouter : ReceiveActor
     // groups whose actor was told to stop: who waits for it to be gone, and starts queued behind it
     private readonly Dictionary<int, (IActorRef Child, List<IActorRef> Waiting, List<(StartGroup Start, IActorRef Sender)> Starts)> stopping = new();
 
-    public RaftRouter()
+    private readonly TimeSpan tickInterval;
+    private readonly Dictionary<IActorRef, GroupMessageBatch> outgoing = new();
+    private bool flushQueued;
+
+    private sealed class FlushHeartbeats
     {
+        public static readonly FlushHeartbeats Instance = new();
+    }
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => Timers.StartPeriodicTimer("tick", Tick.Instance, tickInterval);
+
+    public RaftRouter(TimeSpan tickInterval)
+    {
+        this.tickInterval = tickInterval;
+        Receive<Tick>(_ =>
+        {
+            foreach (var child in groups.Values) child.Tell(RaftTick.Instance, Self);
+        });
+        Receive<CoalesceOutgoing>(c =>
+        {
+            if (!outgoing.TryGetValue(c.PeerRouter, out var batch)) outgoing[c.PeerRouter] = batch = new GroupMessageBatch();
+            batch.Messages.Add(c.Message);
+            if (flushQueued) return;
+            flushQueued = true;
+            Self.Tell(FlushHeartbeats.Instance); // behind every heartbeat already in the mailbox
+        });
+        Receive<FlushHeartbeats>(_ =>
+        {
+            flushQueued = false;
+            foreach (var (peer, batch) in outgoing)
+            {
+                if (batch.Messages.Count == 1) peer.Tell(batch.Messages[0], Self);
+                else peer.Tell(batch, Self);
+            }
+            outgoing.Clear();
+        });
+        Receive<GroupMessageBatch>(batch =>
+        {
+            foreach (var m in batch.Messages) Dispatch(m.GroupId, m, reply: null);
+        });
         Receive<StartGroup>(start =>
         {
             if (stopping.TryGetValue(start.GroupId, out var s))

@@ -25,6 +25,7 @@ public sealed class RaftHostWireFormatSpec
             (2002u, typeof(ProposalOutcome)),
             (2003u, typeof(ForwardAdmin)),
             (2004u, typeof(JoinRequest)),
+            (2005u, typeof(GroupMessageBatch)),
         ], pinned);
     }
 
