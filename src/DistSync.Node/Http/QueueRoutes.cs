@@ -185,12 +185,30 @@ public static class QueueRoutes
             if (!byGroup.TryGetValue(groupId, out var list)) byGroup[groupId] = list = [];
             list.Add((text, QueueCommands.Receipt(seq, lease)));
         }
-        int done = 0, dead = 0;
+        // one proposal per partition named, all in parallel
+        var calls = new List<(List<(string Text, Receipt Receipt)> List, Task<QueueResult> Result)>();
         foreach (var (groupId, list) in byGroup)
         {
             var partition = info!.Partitions.First(p => p.GroupId == groupId);
             var command = nack ? QueueCommands.Nack(list.Select(r => r.Receipt), delayMs) : QueueCommands.Ack(list.Select(r => r.Receipt));
-            var result = await queues.ProposeAsync(partition, command, ct).ConfigureAwait(false);
+            calls.Add((list, queues.ProposeAsync(partition, command, ct)));
+        }
+        // every proposal is awaited before any failure is reported (a retry of the whole request is safe: what was
+        // already acked reports as unknown)
+        try
+        {
+            await Task.WhenAll(calls.Select(c => c.Result)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            foreach (var (_, task) in calls)
+                if (task.IsFaulted) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(task.Exception!.GetBaseException());
+            throw;
+        }
+        int done = 0, dead = 0;
+        foreach (var (list, task) in calls)
+        {
+            var result = task.Result;
             IEnumerable<Receipt> notKnown = [];
             switch (result.ResultCase)
             {

@@ -76,17 +76,40 @@ public sealed class QueueService(RaftHost raft, QueueCatalogView catalog, Partit
             var pulse = applied.NextAsync();
             if (catalog.Find(queueName) is { } queue)
             {
+                // what each partition's local replica shows ready (unknown = all we still want), read in parallel
                 int n = queue.Partitions.Count;
                 int start = (int)((uint)Interlocked.Increment(ref consumeStart) % (uint)n);
-                for (int k = 0; k < n && got.Count < max; k++)
+                var order = new PartitionInfo[n];
+                for (int k = 0; k < n; k++) order[k] = queue.Partitions[(start + k) % n];
+                var estimates = await Task.WhenAll(order.Select(p => ReadyEstimateAsync(p, deadLetter, ct))).ConfigureAwait(false);
+                // quotas in rotated order summing to at most max, then one lease proposal per partition, in parallel
+                var calls = new List<(PartitionInfo Partition, Task<QueueResult> Result)>();
+                int remaining = max - got.Count;
+                for (int k = 0; k < n && remaining > 0; k++)
                 {
-                    var p = queue.Partitions[(start + k) % n];
-                    if (!await MayHaveReadyAsync(p, deadLetter, ct).ConfigureAwait(false)) continue;
-                    var result = await ProposeAsync(p, QueueCommands.Consume(max - got.Count, visibilityMs, session, deadLetter), ct).ConfigureAwait(false);
+                    int quota = (int)Math.Min(remaining, estimates[k]);
+                    if (quota <= 0) continue;
+                    remaining -= quota;
+                    calls.Add((order[k], ProposeAsync(order[k], QueueCommands.Consume(quota, visibilityMs, session, deadLetter), ct)));
+                }
+                Exception? failure = null;
+                foreach (var (p, task) in calls)
+                {
+                    QueueResult result;
+                    try
+                    {
+                        result = await task.ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is RaftUnavailableException or OperationCanceledException or InvalidOperationException)
+                    {
+                        failure ??= e; // leases another partition granted are still returned; this one's come back at their timeout
+                        continue;
+                    }
                     if (result.ResultCase == QueueResult.ResultOneofCase.Invalid) throw new ArgumentException($"{result.Invalid.Field}: {result.Invalid.Message}");
                     if (result.ResultCase != QueueResult.ResultOneofCase.Consumed) continue;
                     foreach (var m in result.Consumed.Messages) got.Add((p, m));
                 }
+                if (failure is not null && got.Count == 0) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
             if (got.Count > 0 || DateTime.UtcNow >= until) break;
             // a replica here applies every produce and every lease that returns; remote-only partitions are polled
@@ -99,19 +122,20 @@ public sealed class QueueService(RaftHost raft, QueueCatalogView catalog, Partit
         return got;
     }
 
-    /// <summary>False only when this node hosts the partition and its replica has nothing ready (a replica may lag its
-    /// leader by an entry or two: the long-poll looks again).</summary>
-    private async Task<bool> MayHaveReadyAsync(PartitionInfo p, bool deadLetter, CancellationToken ct)
+    /// <summary>How many messages the partition's local replica shows ready (long.MaxValue when this node hosts no
+    /// replica: unknown). A replica may lag its leader by an entry or two; the long-poll looks again.</summary>
+    private async Task<long> ReadyEstimateAsync(PartitionInfo p, bool deadLetter, CancellationToken ct)
     {
-        if (raft.TryGetGroup(p.GroupId) is not { } group) return true;
+        if (raft.TryGetGroup(p.GroupId) is not { } group) return long.MaxValue;
         try
         {
             var s = await group.QueryAsync(sm => ((ObservedPartitionStateMachine)sm).Inner.Stats(), linearizable: false, ct).ConfigureAwait(false);
-            return deadLetter ? s.DeadLetterReady + s.DeadLetterDelayed > 0 : s.Ready + s.Delayed > 0;
+            // delayed messages may be due by the leader's clock: counted, the lease proposal decides
+            return deadLetter ? s.DeadLetterReady + s.DeadLetterDelayed : s.Ready + s.Delayed;
         }
         catch (RaftUnavailableException)
         {
-            return true;
+            return long.MaxValue;
         }
     }
 
