@@ -9,7 +9,8 @@ namespace DistSync.Raft;
 /// <item>Persist, durably: <see cref="SnapshotChunks"/> (each with <see cref="IRaftStorage.WriteSnapshotChunk"/>), then
 /// <see cref="Snapshot"/> (install it, then restore the state machine from it), then
 /// <see cref="Entries"/> (an entry replaces any stored entry at the same index and everything after it), then
-/// <see cref="HardState"/>.</item>
+/// <see cref="HardState"/>. A hard state that differs from the previous one only in its commit index (and comes with no
+/// entries, snapshot or chunks) may be written lazily instead: the commit index is volatile state.</item>
 /// <item>Only then send <see cref="MessagesAfterPersist"/>: votes and acknowledgements promise that the
 /// state above is on disk.</item>
 /// <item>Apply <see cref="CommittedEntries"/> in order (they may include entries of this same batch, which are

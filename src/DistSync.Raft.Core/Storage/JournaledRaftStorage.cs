@@ -6,7 +6,8 @@ namespace DistSync.Raft;
 /// <summary>
 /// The in-memory view of a group's journaled Raft log. Durability comes from <see cref="RaftLogActor"/>: the
 /// <see cref="RaftActor"/> writes to this view only after the journal acknowledged the same change, so the view
-/// never runs ahead of the disk. Rebuilt at start from the log actor's snapshot and events
+/// never runs ahead of the disk, except for the commit index of a commit-only hard state, which the host writes
+/// lazily (the commit index is volatile in Raft; see RaftActor.DeferHardState). Rebuilt at start from the log actor's snapshot and events
 /// (<see cref="Replay"/>). Single-threaded: owned by the log actor during recovery, then by the RaftActor.
 /// </summary>
 internal sealed class JournaledRaftStorage : InMemoryRaftLog

@@ -29,6 +29,7 @@ internal sealed partial class RaftActor
             MaybePromoteLearner();
         }
         ReissueStaleReads();
+        FlushDeferredHardState();
         CheckLeadership();
         PublishStatus();
         BecomeRole();

@@ -51,14 +51,45 @@ internal sealed partial class RaftActor
         if (!node.HasReady()) return;
         var rd = node.GetReady();
         Send(rd.Messages);
-        if (rd.SnapshotChunks.Count > 0 || rd.Snapshot is not null || rd.Entries.Count > 0 || rd.HardState is not null)
+        var hs = rd.HardState;
+        bool commitOnly = hs is not null && hs.Term == knownHardState.Term && hs.Vote == knownHardState.Vote;
+        if (hs is not null) knownHardState = hs;
+        if (rd.SnapshotChunks.Count > 0 || rd.Snapshot is not null || rd.Entries.Count > 0 || (hs is not null && !commitOnly))
         {
             inFlight = rd;
-            logActor.Tell(new PersistBatch(rd.SnapshotChunks, rd.Snapshot, rd.Entries, rd.HardState), Self);
+            inFlightHardState = hs ?? deferredHardState; // a newer hard state supersedes the deferred one
+            deferredHardState = null;
+            logActor.Tell(new PersistBatch(rd.SnapshotChunks, rd.Snapshot, rd.Entries, inFlightHardState), Self);
             Become(Persisting);
             return;
         }
+        if (hs is not null) DeferHardState(hs);
         FinishReady(rd);
+    }
+
+    /// <summary>
+    /// A Ready that only moves the commit index forward is not waited for. Raft's commit index is volatile state (a
+    /// restarted node learns it again from the leader), and such a Ready holds nothing else that must be durable: no
+    /// entries, snapshot, term or vote (every Ready that has them is persisted and acknowledged before its
+    /// MessagesAfterPersist leave, so every entry it acknowledges or applies is already on disk). Waiting put a second
+    /// fsync on every commit, on the leader (before apply) and on each follower. The commit index rides along with
+    /// the next batch that is written anyway, or is written alone after a quiet tick (<see cref="FlushDeferredHardState"/>).
+    /// The storage view shows it at once, so a log snapshot never holds a commit below its own index.
+    /// </summary>
+    private void DeferHardState(HardState hs)
+    {
+        if (deferredHardState is null) deferredAtTick = ticks;
+        deferredHardState = hs;
+        storage.SetHardState(hs);
+    }
+
+    /// <summary>On a tick: writes a commit index deferred since before the previous tick (nothing else was written since,
+    /// so the group is quiet), without waiting for it. Under load the next batch carries it instead.</summary>
+    private void FlushDeferredHardState()
+    {
+        if (deferredHardState is null || inFlight is not null || ticks - deferredAtTick < 2) return;
+        logActor.Tell(new PersistBatch([], null, [], deferredHardState, Reply: false), Self);
+        deferredHardState = null;
     }
 
     private void OnBatchPersisted()
@@ -77,7 +108,8 @@ internal sealed partial class RaftActor
             storage.Append(rd.Entries);
             for (int i = 0; i < rd.Entries.Count; i++) LearnFromEntry(rd.Entries[i]);
         }
-        if (rd.HardState is { } hs) storage.SetHardState(hs);
+        if (inFlightHardState is { } hs) storage.SetHardState(hs);
+        inFlightHardState = null;
         // After an install, a log snapshot right away lets the journal drop the chunk events and the install event
         // (taken only now, when the view holds the whole batch: the events it replaces are deleted).
         if (rd.Snapshot is not null) logActor.Tell(new SaveLogState(storage.ToLogState()), Self);

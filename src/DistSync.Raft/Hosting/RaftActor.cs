@@ -16,7 +16,7 @@ namespace DistSync.Raft.Hosting;
 /// <see cref="FlushReady"/> self-message is queued once, so all inputs that arrived together end up in one
 /// <see cref="Ready"/>, handled in the order documented on <see cref="Ready"/>: send <c>Messages</c>, persist
 /// through the log actor (stashing all input until it acknowledges: the core takes no input between GetReady
-/// and Advance), update the storage view, send <c>MessagesAfterPersist</c>, apply committed entries, answer
+/// and Advance; a Ready that only moves the commit index is not waited for, see DeferHardState), update the storage view, send <c>MessagesAfterPersist</c>, apply committed entries, answer
 /// reads, Advance.
 /// </para>
 /// <para>
@@ -48,6 +48,14 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
     private RaftNode node = null!;
     private IRaftStateMachine stateMachine = null!;
     private Ready? inFlight;
+    // The hard state written with the Ready in flight (its own, or a deferred commit index it carries along).
+    private HardState? inFlightHardState;
+    // The last hard state the core handed out (durable, in flight, or deferred): a Ready whose hard state differs from
+    // it only in the commit index needs no fsync before its messages leave and its entries apply (see ProcessReady).
+    private HardState knownHardState = new();
+    // A commit-only hard state not yet handed to the log: written with the next batch, or alone after a quiet tick.
+    private HardState? deferredHardState;
+    private long deferredAtTick;
     private RaftRole behaviourRole;
     private bool flushScheduled;
     private bool failed;
@@ -262,6 +270,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
         foreach (var e in storage.RetainedEntries()) LearnFromEntry(e);
         node = new RaftNode(settings.ToRaftConfig(selfId), storage, new Random(randomSeed));
         lastTerm = node.Term;
+        knownHardState = storage.HardState.Clone();
         behaviourRole = node.Role;
         Become(RoleBehaviour());
         // ticks come from the router, one timer for all groups of the node

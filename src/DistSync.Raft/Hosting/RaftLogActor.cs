@@ -116,11 +116,16 @@ internal sealed class RaftLogActor : ReceivePersistentActor
         var parent = Context.Parent;
         if (events.Count == 0)
         {
-            parent.Tell(BatchPersisted.Instance, Self);
+            if (batch.Reply) parent.Tell(BatchPersisted.Instance, Self);
+            return;
+        }
+        // PersistAll: one AtomicWrite, so the batch is stored whole or not at all
+        if (!batch.Reply)
+        {
+            PersistAll(events, _ => { });
             return;
         }
         var last = events[^1];
-        // PersistAll: one AtomicWrite, so the batch is stored whole or not at all
         PersistAll(events, e =>
         {
             if (ReferenceEquals(e, last)) parent.Tell(BatchPersisted.Instance, Self);

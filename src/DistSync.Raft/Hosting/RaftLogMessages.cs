@@ -6,8 +6,9 @@ namespace DistSync.Raft.Hosting;
 
 // Messages between a RaftActor and its RaftLogActor (local only, never on the wire).
 
-/// <summary>Persist one Ready's snapshot chunks, snapshot, entries and hard state as one atomic write; answered with <see cref="BatchPersisted"/>.</summary>
-internal sealed record PersistBatch(IReadOnlyList<SnapshotChunk> Chunks, Snapshot? Snapshot, IReadOnlyList<Entry> Entries, HardState? HardState) : INoSerializationVerificationNeeded;
+/// <summary>Persist one Ready's snapshot chunks, snapshot, entries and hard state as one atomic write; answered with
+/// <see cref="BatchPersisted"/> unless <paramref name="Reply"/> is false (a lazily written commit index nobody waits for).</summary>
+internal sealed record PersistBatch(IReadOnlyList<SnapshotChunk> Chunks, Snapshot? Snapshot, IReadOnlyList<Entry> Entries, HardState? HardState, bool Reply = true) : INoSerializationVerificationNeeded;
 
 /// <summary>The batch is durable.</summary>
 internal sealed record BatchPersisted : INoSerializationVerificationNeeded
