@@ -58,6 +58,12 @@ public class QueueRoutesSpec
         var list = await a.ListAsync();
         Assert.Contains(list, q => q.Queue == "orders" && q.Partitions == 8);
         Assert.Contains(list, q => q.Queue == "orders.dlq");
+
+        // 5. /metrics counts what this node answered and shows its replicas' gauges per partition
+        using var http = new HttpClient { BaseAddress = cluster.Nodes[0].HttpAddress };
+        var metrics = await Eventually.Until(() => http.GetStringAsync("metrics"), m => m.Contains("dsync_queues_ready{"), Patience, "queue gauges on /metrics");
+        Assert.Matches("dsync_queues_produced_total\\{[^}]*queue=\"orders\"[^}]*\\} 15", metrics);
+        Assert.Contains("dsync_queues_acked_total{", metrics);
     }
 
     [Fact]
@@ -93,6 +99,31 @@ public class QueueRoutesSpec
         Assert.Equal("job-1", dead.MessageId);
         Assert.Equal("work", dead.Payload);
         Assert.Equal(1, (await a.AckAsync("jobs.dlq", [dead.Receipt])).Acked);
+    }
+
+    [Fact]
+    public async Task Leases_of_a_consumer_session_return_at_once_when_the_session_is_deleted()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(3);
+        await cluster.WaitForLeaderAsync(Patience);
+        using var a = new QueueHttp(cluster.Nodes[0].HttpAddress);
+        for (int i = 0; i < 5; i++) await a.ProduceAsync("tasks", "t" + i, key: "k");
+
+        // 1. a consumer with a session leases all five for ten minutes
+        var session = await cluster.Clients[1].CreateSessionAsync(TimeSpan.FromSeconds(30));
+        using var b = new QueueHttp(cluster.Nodes[1].HttpAddress);
+        var leased = await b.ConsumeAsync("tasks", 10, visibilityMs: 600_000, waitMs: 5_000, sessionId: session.SessionId);
+        Assert.Equal(5, leased.Count);
+        Assert.Empty(await a.ConsumeAsync("tasks", 10));
+
+        // 2. the session is deleted: its leases come back long before their visibility timeout, delivery 2
+        Assert.True(await cluster.Clients[1].DeleteSessionAsync(session.SessionId));
+        var again = await Eventually.Until(() => a.ConsumeAsync("tasks", 10, waitMs: 1_000), m => m.Count == 5, Patience, "the session's leases returned");
+        Assert.All(again, m => Assert.Equal(2, m.DeliveryCount));
+        Assert.Equal(leased.Select(m => m.MessageId).Order(), again.Select(m => m.MessageId).Order());
+        // the old receipts are stale
+        Assert.Equal(5, (await a.AckAsync("tasks", leased.Select(m => m.Receipt))).Unknown.Count);
+        Assert.Equal(5, (await a.AckAsync("tasks", again.Select(m => m.Receipt))).Acked);
     }
 
     [Fact]
