@@ -14,16 +14,19 @@ internal sealed class NodeCluster : IDisposable
     private readonly string _root;
     private readonly string _work;
     private readonly IReadOnlyList<string> _sets;
-    private readonly int[] _http = BenchSupport.FreePorts(3);
-    private readonly int[] _remote = BenchSupport.FreePorts(3);
+    private readonly int[] _http;
+    private readonly int[] _remote;
     private readonly BenchProcesses _processes;
 
-    public NodeCluster(string nodeDll, string root, string work, IReadOnlyList<string> sets)
+    /// <param name="spare">nodes beyond the three founders that can be started later as joiners (<see cref="StartJoiner"/>)</param>
+    public NodeCluster(string nodeDll, string root, string work, IReadOnlyList<string> sets, int spare = 0)
     {
         _nodeDll = nodeDll;
         _root = root;
         _work = work;
         _sets = sets;
+        _http = BenchSupport.FreePorts(3 + spare);
+        _remote = BenchSupport.FreePorts(3 + spare);
         _processes = new BenchProcesses(work);
         Clients = _http.Select(p => new DistSyncClient($"127.0.0.1:{p}", TimeSpan.FromSeconds(10))).ToArray();
     }
@@ -38,7 +41,27 @@ internal sealed class NodeCluster : IDisposable
 
     public void StartAll()
     {
-        for (var i = 0; i < 3; i++) BenchSupport.StartNode(_processes, _nodeDll, _root, _work, _http, _remote, i, _sets);
+        for (var i = 0; i < 3; i++) BenchSupport.StartNode(_processes, _nodeDll, _root, _work, _http[..3], _remote[..3], i, _sets);
+    }
+
+    /// <summary>Starts spare node <paramref name="i"/> (3 = n4) with the founders as seeds and no initial members: it asks
+    /// them to add it to the meta group (learner, then voter).</summary>
+    public void StartJoiner(int i)
+    {
+        var name = $"n{i + 1}";
+        var seeds = string.Join(",", _remote[..3].Select(p => $"127.0.0.1:{p}"));
+        var args = new List<string>
+        {
+            _nodeDll, "--config", "hocon/dsync.conf",
+            "--set", $"dsync.node.id={name}",
+            "--set", $"dsync.node.data-dir={Path.Combine(_work, name)}",
+            "--set", $"dsync.http.port={_http[i]}",
+            "--set", $"dsync.remote.port={_remote[i]}",
+            "--set", $"dsync.cluster.seeds={seeds}",
+            "--set", "dsync.log.level=warning",
+        };
+        foreach (var s in _sets) args.AddRange(["--set", s]);
+        _processes.Start(name, "dotnet", args, _root);
     }
 
     public void Kill(int i) => _processes.Kill($"n{i + 1}");

@@ -11,7 +11,7 @@ using ClosedLoopResult = DistSync.Bench.BenchSupport.ClosedLoopResult;
 namespace DistSync.Bench;
 
 /// <summary>
-/// <c>./build.sh bench queues [--seconds S] [--clients 1,16,64] [--quick] [--node-dll PATH] [--set key=value]...</c>
+/// <c>./build.sh bench queues [--seconds S] [--clients 1,16,64] [--quick] [--no-load] [--node-dll PATH] [--set key=value]...</c>
 /// <para>Starts three DistSync node processes (the shipped hocon/dsync.conf: SQLite journal with fsync) on free loopback
 /// ports, founding one meta group; one queue <c>bench</c> (created by its first produce: 8 partitions, each a Raft group
 /// of 3 replicas). Payloads are 16 bytes: the producer's send timestamp as 16 hex digits. Clients go round-robin over
@@ -21,7 +21,8 @@ namespace DistSync.Bench;
 /// (<c>max</c> 32, <c>waitMs</c> 1000) and acks each batch in one request; msg/s acked within the window and the latency
 /// from the produce's send to the ack's 200. The queue is drained before every end-to-end run, and messages sent
 /// before a run began are not counted in it. (c) idle CPU: on a fresh three-node cluster, 4 queues (32 partitions),
-/// 10 s to settle, then each node process's utime+stime from <c>/proc/PID/stat</c> over 20 s, as % of one core.</para>
+/// 10 s to settle, then each node process's utime+stime from <c>/proc/PID/stat</c> over 20 s, as % of one core. (d) rebalance
+/// stall: a 4th node joins under produce load (<see cref="QueueRebalanceStall"/>).</para>
 /// <para>RabbitMQ: no client path is built in (it could not be run here); the bench says whether
 /// <c>rabbitmq-server</c> is on PATH and prints issue 12's reference figures beside ours.</para>
 /// <para>The node executable: <c>--node-dll</c>, else <c>$DSYNC_NODE_DLL</c>, else built with <c>dotnet build
@@ -52,6 +53,7 @@ public sealed class QueuesBench : IBenchmark
     {
         var options = new BenchSupport.NodeBenchOptions();
         var sets = new List<string>();
+        var noLoad = false;
         for (var i = 0; i < args.Length; i++)
         {
             if (options.TryApply(args, ref i)) continue;
@@ -60,6 +62,8 @@ public sealed class QueuesBench : IBenchmark
             {
                 case "--set" when value is not null: sets.Add(value); i++; break;
                 case "--quick": options.Seconds = 3; break;
+                // only the idle-CPU and rebalance phases (c, d)
+                case "--no-load": noLoad = true; break;
                 default:
                     Console.Error.WriteLine($"queues: unknown or incomplete argument '{args[i]}'");
                     return 2;
@@ -84,6 +88,7 @@ public sealed class QueuesBench : IBenchmark
                           $"{PayloadBytes}-byte payloads, data in {work}; load average {LoadAverage()}");
         var produce = new List<ClosedLoopResult>();
         var endToEnd = new List<EndToEndResult>();
+        if (!noLoad)
         using (var cluster = new NodeCluster(nodeDll, root, Path.Combine(work, "load"), sets))
         using (var http = new QueueHttp(cluster.HttpPorts))
         {
@@ -133,6 +138,7 @@ public sealed class QueuesBench : IBenchmark
         }
 
         if (!await IdleCpuAsync(nodeDll, root, Path.Combine(work, "idle"), sets)) return 1;
+        if (!await QueueRebalanceStall.RunAsync(nodeDll, root, Path.Combine(work, "rebalance"), sets)) return 1;
         PrintRabbitReference(produce, endToEnd);
         BenchSupport.TryDelete(work);
         return 0;
@@ -264,6 +270,16 @@ public sealed class QueuesBench : IBenchmark
         {
             cluster.StartAll();
             await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
+            // the same cluster before any queue exists: what the meta group, Akka.Cluster and sharding cost alone
+            await Task.Delay(IdleSettle);
+            var basePids = Enumerable.Range(0, 3).Select(cluster.ProcessId).ToArray();
+            var baseBefore = basePids.Select(CpuTicks).ToArray();
+            var b0 = Stopwatch.GetTimestamp();
+            await Task.Delay(IdleMeasure);
+            var baseAfter = basePids.Select(CpuTicks).ToArray();
+            var baseWall = Stopwatch.GetElapsedTime(b0).TotalSeconds;
+            var baseCpu = Enumerable.Range(0, 3).Select(i => (baseAfter[i] - baseBefore[i]) / ClockTicksPerSecond()).ToArray();
+            Console.WriteLine($"  before any queue (meta group only): {string.Join(" / ", baseCpu.Select(c => (100 * c / baseWall).ToString("0.0", CultureInfo.InvariantCulture)))} % of a core per node");
             for (var q = 0; q < IdleQueues; q++) await CreateQueueAsync(http, $"idle-{q}", TimeSpan.FromSeconds(60));
             var listed = (await http.ListAsync(0)).Where(s => !s.Queue.EndsWith(".dlq", StringComparison.Ordinal)).ToList();
             Console.WriteLine($"  /queue/list: {listed.Count} queues, {listed.Sum(s => s.Partitions)} partitions (each a Raft group of 3 replicas), plus the meta group");

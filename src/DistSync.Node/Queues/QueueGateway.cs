@@ -20,11 +20,8 @@ public sealed class QueueGateway : ReceiveActor
 
     public QueueGateway(RaftHost raft)
     {
-        ReceiveAsync<PartitionCall>(async call =>
-        {
-            var replyTo = Sender;
-            replyTo.Tell(await AnswerAsync(raft, call).ConfigureAwait(false), Self);
-        });
+        // not ReceiveAsync: calls run concurrently (a slow partition must not hold up the others), answers piped back
+        Receive<PartitionCall>(call => AnswerAsync(raft, call).PipeTo(Sender, Self));
     }
 
     /// <summary>What a partition call answers; also used for the local path so both agree.</summary>

@@ -66,7 +66,7 @@ public sealed class QueueReplicaManager : ReceiveActor, IWithTimers
             if (done.Error is not null) log.Warning("queue partition group {0}: {1} failed: {2} (retried at the next reconcile)", done.GroupId, done.What, done.Error);
             else log.Debug("queue partition group {0}: {1}", done.GroupId, done.What);
         });
-        Receive<Sampled>(_ => sampling = false);
+        Receive<Sampled>(_ => { sampling = false; }); // a block: "_ => sampling = false" would be a Func<T, bool> returning false, i.e. unhandled
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

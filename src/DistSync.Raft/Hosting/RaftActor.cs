@@ -210,7 +210,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
         Receive<LocalPropose>(
             p => ForwardToLeader(new ForwardProposal { GroupId = groupId, Command = p.Command, ClientId = p.ClientId, Sequence = p.Sequence }, p.Completion, p.Cancellation, track: true),
             _ => node.Role == RaftRole.Follower);
-        Receive<FlushReady>(_ => flushScheduled = false); // a fresh one is queued after Advance
+        Receive<FlushReady>(_ => { flushScheduled = false; }); // dropped: a fresh one is queued after Advance (a block, or Akka reads "false" as unhandled)
         Receive<Terminated>(OnTerminated);
         ReceiveAny(_ => Stash.Stash());
     }

@@ -59,6 +59,15 @@ public class QueueRebalanceSpec
                 $"{node.Settings.NodeId} hosts only its partitions");
         }
 
+        // 3b. writes keep being acknowledged through n1 (partitions it no longer hosts are reached through another
+        //     node's queue gateway), and stats through n1 read every partition
+        int settled;
+        lock (acknowledged) settled = acknowledged.Count;
+        await Eventually.Until(() => Task.FromResult(acknowledged.Count), n => n >= settled + 50, Patience, "50 more produced through n1 on the 4-node ring");
+        var (statsStatus, stats) = await n1.StatsAsync("work");
+        Assert.Equal(HttpStatusCode.OK, statsStatus);
+        Assert.All(stats!.Partitions, p => Assert.Equal(expected[p.GroupId], p.Replicas));
+
         // 4. n4 leaves the meta group: its partitions move back to the three
         await cluster.Clients[0].DownAsync("n4");
         var ring3 = HashRing.Create(["n1", "n2", "n3"]);
