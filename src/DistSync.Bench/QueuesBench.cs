@@ -21,7 +21,7 @@ namespace DistSync.Bench;
 /// (<c>max</c> 32, <c>waitMs</c> 1000) and acks each batch in one request; msg/s acked within the window and the latency
 /// from the produce's send to the ack's 200. The queue is drained before every end-to-end run, and messages sent
 /// before a run began are not counted in it. (c) idle CPU: on a fresh three-node cluster, 4 queues (32 partitions),
-/// 10 s to settle, then each node process's utime+stime from <c>/proc/PID/stat</c> over 20 s, as % of one core. (d) rebalance
+/// 90 s to settle (past the JIT's tier-up), then each node process's utime+stime from <c>/proc/PID/stat</c> over 20 s, as % of one core. (d) rebalance
 /// stall: a 4th node joins under produce load (<see cref="QueueRebalanceStall"/>).</para>
 /// <para>RabbitMQ: no client path is built in (it could not be run here); the bench says whether
 /// <c>rabbitmq-server</c> is on PATH and prints issue 12's reference figures beside ours.</para>
@@ -36,7 +36,7 @@ public sealed class QueuesBench : IBenchmark
     private const long VisibilityMs = 30_000;
     private const long WaitMs = 1_000;
     private const int IdleQueues = 4;
-    private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(90);  // past the JIT's tier-up (a fresh process compiles for its first minute or two)
     private static readonly TimeSpan IdleMeasure = TimeSpan.FromSeconds(20);
 
     /// <summary>Issue 12's reference: RabbitMQ 3.10, 3-node quorum queue, msg/s (confirmed produce, end to end).</summary>
