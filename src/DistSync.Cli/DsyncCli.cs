@@ -35,6 +35,7 @@ public static class DsyncCli
         root.Subcommands.Add(KvCommands.Build(output));
         root.Subcommands.Add(LockCommands.Build(output));
         root.Subcommands.Add(QueueCommands.Build(output));
+        root.Subcommands.Add(CacheCommands.Build(output));
         return root;
     }
 
