@@ -86,6 +86,9 @@ public sealed class CacheFront
     /// <summary>The state this node holds <paramref name="key"/> in now (specs, the dashboard).</summary>
     public LineState StateOf(string key) => views.TryGetValue(key, out var v) ? v.Snapshot.State : LineState.Invalid;
 
+    /// <summary>Reads served by this node's current line of <paramref name="key"/> (0 without one).</summary>
+    public long AccessesOf(string key) => views.TryGetValue(key, out var v) ? v.Accesses : 0;
+
     private async Task<T> AskAsync<T>(IActorRef to, object message, CancellationToken ct)
     {
         // the line and the home have their own timeouts (and answer with a failure); this one only bounds a lost answer

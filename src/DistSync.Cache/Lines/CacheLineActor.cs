@@ -73,7 +73,7 @@ public sealed class CacheLineActor : ReceiveActor, IWithStash, IWithTimers
         Receive<CacheWrite>(OnWrite);
         Receive<Recall>(r => OnRecall(r, Idle));
         Receive<EvictLine>(_ => StartEvict());
-        Receive<HomeUnreachable>(OnHomeUnreachable);
+        Receive<HomeUnreachable>(u => OnHomeUnreachable(u, Idle));
         // A grant for a request this line gave up on (timeout): the home counts this node as a holder it is not, a
         // superset that costs one recall answered "not held". Nothing to undo.
         Receive<LineGrant>(g => log.Debug("cache line {0}: grant for request {1} after it was given up", key, g.RequestId));
@@ -88,7 +88,7 @@ public sealed class CacheLineActor : ReceiveActor, IWithStash, IWithTimers
         Receive<LineRefused>(OnRefused);
         Receive<RequestTimedOut>(OnRequestTimedOut);
         Receive<Recall>(r => OnRecall(r, Awaiting));
-        Receive<HomeUnreachable>(OnHomeUnreachable);
+        Receive<HomeUnreachable>(u => OnHomeUnreachable(u, Awaiting));
         Receive<LineDroppedAck>(_ => { });
         ReceiveAny(_ => Stash.Stash());
     }
@@ -363,16 +363,32 @@ public sealed class CacheLineActor : ReceiveActor, IWithStash, IWithTimers
         Context.Stop(Self);
     }
 
-    private void OnHomeUnreachable(HomeUnreachable u)
+    private void OnHomeUnreachable(HomeUnreachable u, Action current)
     {
         if (home is null || u.Address != home || state == LineState.Invalid) return;
-        // That home drops this node from its directory and a new home could not reach this copy: drop it. A dirty
-        // value is lost (writing it back now could overwrite a newer write made meanwhile): the documented write-back loss.
+        // That home drops this node from its directory, and a new home could not reach this copy: drop it. A dirty
+        // value is written back first when the KV can still be reached (the home died, this node did not); a newer
+        // write made meanwhile lives in its writer's M line, which writes back after this. If the KV cannot be reached
+        // the value is lost: the documented write-back loss.
         if (dirty)
         {
-            stats.LostDirty();
-            log.Warning("cache line {0}: its home at {1} became unreachable; the dirty value is dropped unwritten", key, u.Address);
+            StartWriteBack(current, done =>
+            {
+                if (done.Error is not null)
+                {
+                    stats.LostDirty();
+                    log.Warning("cache line {0}: its home at {1} became unreachable and the write-back failed; the dirty value is dropped: {2}",
+                        key, u.Address, done.Error);
+                }
+                DropCopy();
+            });
+            return;
         }
+        DropCopy();
+    }
+
+    private void DropCopy()
+    {
         state = LineState.Invalid;
         value = null;
         dirty = false;
