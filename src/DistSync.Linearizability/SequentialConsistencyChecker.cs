@@ -13,8 +13,10 @@ namespace DistSync.Linearizability;
 /// <para>A client is one sequential process: its operations are ordered by real time among themselves (one
 /// precedes another when it returns before the other is called). A call that timed out precedes none of its
 /// client's later calls: it may take effect after them, or never. Give concurrent callers distinct client ids.</para>
-/// <para>The search is exponential in the worst case; models that mark reads with
-/// <see cref="IModel{TState,TInput,TOutput}.IsReadOnly"/> make it branch only on writes. A budget turns a search
+/// <para>The search is exponential in the worst case. Models that mark reads with
+/// <see cref="IModel{TState,TInput,TOutput}.IsReadOnly"/> make it branch only on writes, and models that implement
+/// <see cref="IReadWriteModel{TState,TInput,TOutput}"/> (as <see cref="Models.CacheModel"/> does) let it drop a
+/// branch as soon as a read is stranded, which is what refutes large histories quickly. A budget turns a search
 /// that runs too long into <see cref="CheckOutcome.Unknown"/>.</para>
 /// </remarks>
 /// <example>
@@ -116,6 +118,8 @@ public static class SequentialConsistencyChecker
         var outcome = deadline.Expired
             ? new SequentialSearch<TState, TInput, TOutput>.SearchOutcome(CheckOutcome.Unknown, null)
             : search.Run(deadline);
+        var diagnosis = new Lazy<(IReadOnlyList<int> Blocked, IReadOnlyList<int> Stranded)>(() =>
+            outcome.Outcome == CheckOutcome.Illegal ? search.Diagnose(outcome.Longest) : ([], []));
 
         return new SequentialConsistencyPartitionResult(
             partIndex,
@@ -125,12 +129,13 @@ public static class SequentialConsistencyChecker
             search.ClientCount,
             model.DescribeState(model.Init()),
             () => Order(model, ops, indices, outcome.Longest),
-            () => outcome.Outcome == CheckOutcome.Illegal
-                ? search.NextAfter(outcome.Longest)
-                    .Select(id => new BlockedOperation(indices[id], model.DescribeOperation(ops[id].Input, ops[id].Output)))
-                    .ToList()
-                : []);
+            () => Described(model, ops, indices, diagnosis.Value.Blocked),
+            () => Described(model, ops, indices, diagnosis.Value.Stranded));
     }
+
+    private static IReadOnlyList<BlockedOperation> Described<TState, TInput, TOutput>(
+        IModel<TState, TInput, TOutput> model, Operation<TInput, TOutput>[] ops, int[] indices, IReadOnlyList<int> ids) =>
+        ids.Select(id => new BlockedOperation(indices[id], model.DescribeOperation(ops[id].Input, ops[id].Output))).ToList();
 
     private static IReadOnlyList<LinearizedStep> Order<TState, TInput, TOutput>(
         IModel<TState, TInput, TOutput> model,

@@ -8,6 +8,7 @@ public sealed class SequentialConsistencyPartitionResult
 {
     private readonly Lazy<IReadOnlyList<LinearizedStep>> _order;
     private readonly Lazy<IReadOnlyList<BlockedOperation>> _blocked;
+    private readonly Lazy<IReadOnlyList<BlockedOperation>> _stranded;
 
     internal SequentialConsistencyPartitionResult(
         int index,
@@ -17,7 +18,8 @@ public sealed class SequentialConsistencyPartitionResult
         int clientCount,
         string initialState,
         Func<IReadOnlyList<LinearizedStep>> order,
-        Func<IReadOnlyList<BlockedOperation>> blocked)
+        Func<IReadOnlyList<BlockedOperation>> blocked,
+        Func<IReadOnlyList<BlockedOperation>> stranded)
     {
         Index = index;
         Label = label;
@@ -27,6 +29,7 @@ public sealed class SequentialConsistencyPartitionResult
         InitialState = initialState;
         _order = new Lazy<IReadOnlyList<LinearizedStep>>(order);
         _blocked = new Lazy<IReadOnlyList<BlockedOperation>>(blocked);
+        _stranded = new Lazy<IReadOnlyList<BlockedOperation>>(stranded);
     }
 
     /// <summary>Position of this part in the model's partition list.</summary>
@@ -54,10 +57,18 @@ public sealed class SequentialConsistencyPartitionResult
     public IReadOnlyList<LinearizedStep> LongestOrder => _order.Value;
 
     /// <summary>
-    /// For an <see cref="CheckOutcome.Illegal"/> part: the operations that program order lets come right after
-    /// <see cref="LongestOrder"/> (each client's next one), all rejected by the model there. Empty otherwise.
+    /// For an <see cref="CheckOutcome.Illegal"/> part whose <see cref="LongestOrder"/> strands no read: the
+    /// operations that program order lets come right after it (each client's next one), all rejected by the model
+    /// there. Empty otherwise.
     /// </summary>
     public IReadOnlyList<BlockedOperation> BlockedOperations => _blocked.Value;
+
+    /// <summary>
+    /// For an <see cref="CheckOutcome.Illegal"/> part checked with an <see cref="IReadWriteModel{TState,TInput,TOutput}"/>
+    /// whose <see cref="LongestOrder"/> strands some reads: those reads, which need a state other than the one the
+    /// order ends in while no operation left sets it, so no continuation can accept them. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<BlockedOperation> StrandedOperations => _stranded.Value;
 
     public override string ToString() =>
         $"{ReportText.PartitionName(Index, Label)}: {Outcome}, {OperationIndices.Count} operations of {ClientCount} client(s)";

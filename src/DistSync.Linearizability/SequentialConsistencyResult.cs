@@ -88,12 +88,31 @@ public sealed class SequentialConsistencyResult
                     }
                 }
 
-                sb.AppendLine();
-                sb.Append("The model rejects every operation that could come next (each client's next one):");
-                foreach (var b in p.BlockedOperations)
+                if (p.BlockedOperations.Count > 0)
                 {
                     sb.AppendLine();
-                    sb.Append("  ").Append(Line(ops[b.HistoryIndex])).Append("  (rejected by the model in that state)");
+                    sb.Append("The model rejects every operation that could come next (each client's next one):");
+                    foreach (var b in p.BlockedOperations)
+                    {
+                        sb.AppendLine();
+                        sb.Append("  ").Append(Line(ops[b.HistoryIndex])).Append("  (rejected by the model in that state)");
+                    }
+                }
+
+                if (p.StrandedOperations.Count > 0)
+                {
+                    sb.AppendLine();
+                    sb.Append("After it these reads can never be accepted: each needs a state other than that one, and no operation left sets it:");
+                    foreach (var b in p.StrandedOperations.Take(MaxStepsInExplanation))
+                    {
+                        sb.AppendLine();
+                        sb.Append("  ").Append(Line(ops[b.HistoryIndex])).Append("  (stranded)");
+                    }
+
+                    if (p.StrandedOperations.Count > MaxStepsInExplanation)
+                    {
+                        sb.AppendLine().Append(CultureInfo.InvariantCulture, $"  … and {p.StrandedOperations.Count - MaxStepsInExplanation} more");
+                    }
                 }
 
                 break;
@@ -138,6 +157,15 @@ public sealed class SequentialConsistencyResult
             {
                 sb.AppendLine("Operations that could come next, each rejected by the model in the last state above:");
                 foreach (var b in p.BlockedOperations)
+                {
+                    sb.Append("  ").AppendLine(Line(ops[b.HistoryIndex]));
+                }
+            }
+
+            if (p.StrandedOperations.Count > 0)
+            {
+                sb.AppendLine("Reads stranded after the order above (they need another state, and no operation left sets it):");
+                foreach (var b in p.StrandedOperations)
                 {
                     sb.Append("  ").AppendLine(Line(ops[b.HistoryIndex]));
                 }

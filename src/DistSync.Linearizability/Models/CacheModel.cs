@@ -11,7 +11,7 @@ namespace DistSync.Linearizability.Models;
 /// stale is the lock service's state, which this model does not see. A timed-out write or invalidate may take
 /// effect at any time after its call, or never; a timed-out read constrains nothing.</para>
 /// </remarks>
-public sealed class CacheModel : IModel<CacheKeyState, CacheInput, CacheOutput>
+public sealed class CacheModel : IReadWriteModel<CacheKeyState, CacheInput, CacheOutput>
 {
     public CacheKeyState Init() => CacheKeyState.Absent;
 
@@ -28,6 +28,31 @@ public sealed class CacheModel : IModel<CacheKeyState, CacheInput, CacheOutput>
     public bool IsReadOnly(CacheInput input, Observed<CacheOutput> output) =>
         input.Kind == CacheOperationKind.Read
         || (input.Kind == CacheOperationKind.Write && output.IsKnown && !output.Value.Ok);
+
+    /// <summary>A read that saw a value needs that value; one that found nothing needs the key absent.</summary>
+    public bool TryGetReadState(CacheInput input, Observed<CacheOutput> output, out CacheKeyState state)
+    {
+        var reads = input.Kind == CacheOperationKind.Read && output.IsKnown;
+        state = !reads ? default : output.Value.Ok ? CacheKeyState.Holding(output.Value.Value!) : CacheKeyState.Absent;
+        return reads;
+    }
+
+    /// <summary>A write that was not refused sets its value; an invalidate makes the key absent.</summary>
+    public bool TryGetWrittenState(CacheInput input, Observed<CacheOutput> output, out CacheKeyState state)
+    {
+        switch (input.Kind)
+        {
+            case CacheOperationKind.Write when !output.IsKnown || output.Value.Ok:
+                state = CacheKeyState.Holding(input.Value!);
+                return true;
+            case CacheOperationKind.Invalidate:
+                state = CacheKeyState.Absent;
+                return true;
+            default:
+                state = default;
+                return false;
+        }
+    }
 
     public IReadOnlyList<IReadOnlyList<Operation<CacheInput, CacheOutput>>> Partition(IReadOnlyList<Operation<CacheInput, CacheOutput>> history) =>
         HistoryPartitions.ByKey(history, input => input.Key);
