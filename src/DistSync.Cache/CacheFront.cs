@@ -66,6 +66,9 @@ public sealed class CacheFront
     public Task<InvalidateDone> InvalidateAsync(string key, CancellationToken ct = default) =>
         AskAsync<InvalidateDone>(homes, new HomeInvalidate { Key = key }, ct);
 
+    /// <summary>Writes every dirty line of this node back to the KV (a graceful stop calls it before Raft stops).</summary>
+    public Task<Flushed> FlushAsync(CancellationToken ct = default) => AskAsync<Flushed>(nodeCache, FlushDirty.Instance, ct);
+
     /// <summary>Counts of this node's lines by state (a scan of the published snapshots).</summary>
     public (int Lines, int M, int E, int S, int I) CountByState()
     {

@@ -48,6 +48,7 @@ public sealed class NodeCache : ReceiveActor
         Receive<LineChanged>(_ => EnforceLimits());
         Receive<EvictionAborted>(m => evicting.Remove(m.Key));
         Receive<Terminated>(OnTerminated);
+        Receive<FlushDirty>(_ => FlushAsync([.. lines.Values], settings.StoreTimeout * 2).PipeTo(Sender));
         Receive<ClusterEvent.UnreachableMember>(m => TellLines(new HomeUnreachable(m.Member.Address)));
         Receive<ClusterEvent.MemberRemoved>(m => TellLines(new HomeUnreachable(m.Member.Address)));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
@@ -142,6 +143,22 @@ public sealed class NodeCache : ReceiveActor
             var line = LineFor(key);
             foreach (var c in waiting) line.Tell(c.Command, c.ReplyTo);
         }
+    }
+
+    private static async Task<Flushed> FlushAsync(List<IActorRef> all, TimeSpan timeout)
+    {
+        var answers = await Task.WhenAll(all.Select(async line =>
+        {
+            try
+            {
+                return await line.Ask<Flushed>(FlushDirty.Instance, timeout).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                return new Flushed(0, 1);
+            }
+        })).ConfigureAwait(false);
+        return new Flushed(answers.Sum(a => a.Written), answers.Sum(a => a.Failed));
     }
 
     private void TellLines(HomeUnreachable message)

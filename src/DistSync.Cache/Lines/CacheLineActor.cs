@@ -73,6 +73,7 @@ public sealed class CacheLineActor : ReceiveActor, IWithStash, IWithTimers
         Receive<CacheWrite>(OnWrite);
         Receive<Recall>(r => OnRecall(r, Idle));
         Receive<EvictLine>(_ => StartEvict());
+        Receive<FlushDirty>(_ => Flush(Idle));
         Receive<HomeUnreachable>(u => OnHomeUnreachable(u, Idle));
         // A grant for a request this line gave up on (timeout): the home counts this node as a holder it is not, a
         // superset that costs one recall answered "not held". Nothing to undo.
@@ -89,6 +90,7 @@ public sealed class CacheLineActor : ReceiveActor, IWithStash, IWithTimers
         Receive<RequestTimedOut>(OnRequestTimedOut);
         Receive<Recall>(r => OnRecall(r, Awaiting));
         Receive<HomeUnreachable>(u => OnHomeUnreachable(u, Awaiting));
+        Receive<FlushDirty>(_ => Flush(Awaiting));
         Receive<LineDroppedAck>(_ => { });
         ReceiveAny(_ => Stash.Stash());
     }
@@ -138,6 +140,7 @@ public sealed class CacheLineActor : ReceiveActor, IWithStash, IWithTimers
         Receive<LineRefused>(_ => { });
         Receive<EvictLine>(_ => { });
         Receive<RequestTimedOut>(_ => { });
+        Receive<FlushDirty>(_ => Sender.Tell(new Flushed(0, 0)));
     }
 
     private void OnRead(CacheRead m)
@@ -324,6 +327,17 @@ public sealed class CacheLineActor : ReceiveActor, IWithStash, IWithTimers
         {
             return new WriteBackDone(0, e.Message);
         }
+    }
+
+    private void Flush(Action current)
+    {
+        var replyTo = Sender;
+        if (!(state == LineState.Modified && dirty))
+        {
+            replyTo.Tell(new Flushed(0, 0));
+            return;
+        }
+        StartWriteBack(current, done => replyTo.Tell(done.Error is null ? new Flushed(1, 0) : new Flushed(0, 1)));
     }
 
     private void StartEvict()
