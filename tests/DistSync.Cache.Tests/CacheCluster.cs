@@ -22,9 +22,12 @@ public sealed class CacheCluster : IAsyncDisposable
     private readonly List<CacheClusterNode> nodes = [];
     private Address? seed;
 
-    private CacheCluster(CacheSettings settings)
+    private readonly bool faults;
+
+    private CacheCluster(CacheSettings settings, bool faults)
     {
         Settings = settings;
+        this.faults = faults;
     }
 
     public CacheSettings Settings { get; }
@@ -35,9 +38,10 @@ public sealed class CacheCluster : IAsyncDisposable
     /// <summary>Coherence messages sent by every node so far.</summary>
     public long MessagesSent => nodes.Sum(n => n.Stats.MessagesSent);
 
-    public static async Task<CacheCluster> StartAsync(int count, CacheSettings? settings = null)
+    /// <param name="faults">Run Akka.Remote's throttler adapter, so that a spec can partition nodes (NetworkFaults).</param>
+    public static async Task<CacheCluster> StartAsync(int count, CacheSettings? settings = null, bool faults = false)
     {
-        var cluster = new CacheCluster(settings ?? new CacheSettings());
+        var cluster = new CacheCluster(settings ?? new CacheSettings(), faults);
         for (var i = 1; i <= count; i++) await cluster.AddNodeAsync("n" + i);
         return cluster;
     }
@@ -46,7 +50,7 @@ public sealed class CacheCluster : IAsyncDisposable
     /// regions, then starts its cache.</summary>
     public async Task<CacheClusterNode> AddNodeAsync(string nodeId)
     {
-        var system = StartSystem(nodeId);
+        var system = StartSystem(nodeId, faults);
         var akkaCluster = Akka.Cluster.Cluster.Get(system);
         seed ??= akkaCluster.SelfAddress;
         akkaCluster.Join(seed);
@@ -124,7 +128,7 @@ public sealed class CacheCluster : IAsyncDisposable
     private static HashSet<Address> Up(CacheClusterNode node) =>
         Akka.Cluster.Cluster.Get(node.System).State.Members.Where(m => m.Status == MemberStatus.Up).Select(m => m.Address).ToHashSet();
 
-    private static ActorSystem StartSystem(string nodeId)
+    private static ActorSystem StartSystem(string nodeId, bool faults)
     {
         var registry = new MessageTypeRegistry();
         CacheMessageIds.Register(registry);
@@ -133,7 +137,7 @@ public sealed class CacheCluster : IAsyncDisposable
               loglevel = WARNING
               coordinated-shutdown.run-by-actor-system-terminate = off
               actor.provider = cluster
-              remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+              remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0, applied-adapters = [{{(faults ? "trttl" : "")}}] }
               cluster {
                 roles = ["{{NodeIdentity.RoleFor(nodeId)}}"]
                 downing-provider-class = "Akka.Cluster.NoDowning, Akka.Cluster"
