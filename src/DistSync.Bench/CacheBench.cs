@@ -318,6 +318,7 @@ public sealed class CacheBench : IBenchmark
             foreach (var c in clientCounts)
             {
                 var before = await nodes.StatsAsync(0);
+                var messagesBefore = await nodes.MessagesSentAsync();
                 long notHit = 0;
                 var ours = await bench.DriveAsync(c, duration, w => Op(async () =>
                 {
@@ -325,7 +326,9 @@ public sealed class CacheBench : IBenchmark
                     if (read is not { Hit: true }) Interlocked.Increment(ref notHit);
                 }));
                 var after = await nodes.StatsAsync(0);
-                bench.PrintRow(ours, $"DistSync hit; answers not a hit: {notHit}; n1 stats: +{after.Hits - before.Hits:N0} hits, +{after.Misses - before.Misses:N0} misses");
+                var messages = await nodes.MessagesSentAsync() - messagesBefore;
+                bench.PrintRow(ours, $"DistSync hit; answers not a hit: {notHit}; n1 stats: +{after.Hits - before.Hits:N0} hits, " +
+                                     $"+{after.Misses - before.Misses:N0} misses; coherence messages sent meanwhile (all nodes): {(messages is { } m ? m.ToString("N0", CultureInfo.InvariantCulture) : "n/a")}");
 
                 Sample? theirs = null;
                 if (redis is not null)
@@ -558,6 +561,30 @@ public sealed class CacheBench : IBenchmark
             var all = await Task.WhenAll(_clients.Select(c => c.CacheStatsAsync()));
             return new Counters(all.Sum(s => s.Hits), all.Sum(s => s.Misses), all.Sum(s => s.InvalidationsSent), all.Sum(s => s.InvalidationsReceived));
         }
+
+        /// <summary>
+        /// <c>dsync_cache_messages_sent_total</c> (coherence messages sent by the nodes' lines and homes) summed over the
+        /// three nodes' <c>/metrics</c>; null when a node does not export it.
+        /// </summary>
+        public async Task<long?> MessagesSentAsync()
+        {
+            long sum = 0;
+            foreach (var http in _http)
+            {
+                var found = false;
+                foreach (var line in (await http.GetStringAsync("metrics").ConfigureAwait(false)).Split('\n'))
+                {
+                    if (!line.StartsWith(MessagesMetric, StringComparison.Ordinal) || line.Length <= MessagesMetric.Length || line[MessagesMetric.Length] is not ('{' or ' ')) continue;
+                    if (!double.TryParse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
+                    sum += (long)value;
+                    found = true;
+                }
+                if (!found) return null;
+            }
+            return sum;
+        }
+
+        private const string MessagesMetric = "dsync_cache_messages_sent_total";
 
         public void Dispose()
         {
