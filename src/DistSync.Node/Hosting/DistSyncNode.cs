@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using DistSync.Cache;
 using DistSync.Cluster;
 using DistSync.Cluster.Faults;
 using DistSync.Cluster.Membership;
 using DistSync.Cluster.Wire;
+using DistSync.Node.Cache;
 using DistSync.Node.Http;
 using DistSync.Node.Locks;
 using DistSync.Node.Meta;
@@ -44,11 +46,16 @@ public sealed class DistSyncNode : IAsyncDisposable
     private readonly RaftHost _raft;
     private readonly LockMetrics _lockMetrics;
     private readonly QueueMetrics _queueMetrics;
+    private readonly CacheMetrics _cacheMetrics;
     private int _stopped;
 
     private DistSyncNode(NodeSettings settings, IHost akkaHost, ActorSystem system, MemberDirectory members, RaftHost raft, RaftLinkFaults links,
-        WebApplication web, PrometheusTextExporter metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics, QueueMetrics queueMetrics, QueueService queues)
+        WebApplication web, PrometheusTextExporter metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics, QueueMetrics queueMetrics, QueueService queues,
+        CacheFront cache, CacheMetrics cacheMetrics, MetaCacheStore cacheStore)
     {
+        Cache = cache;
+        CacheStore = cacheStore;
+        _cacheMetrics = cacheMetrics;
         _queueMetrics = queueMetrics;
         Queues = queues;
         LockWaiters = lockWaiters;
@@ -73,6 +80,12 @@ public sealed class DistSyncNode : IAsyncDisposable
 
     /// <summary>The queue service of this node (its catalog view, partition calls).</summary>
     public QueueService Queues { get; }
+
+    /// <summary>This node's MESI cache (its lines, and the homes this node hosts).</summary>
+    public CacheFront Cache { get; }
+
+    /// <summary>The cache's backing store on this node (the meta group's KV), with its call counts.</summary>
+    public MetaCacheStore CacheStore { get; }
 
     /// <summary>The Raft groups hosted on this node (meta and queue partitions).</summary>
     public RaftHost Raft => _raft;
@@ -128,6 +141,8 @@ public sealed class DistSyncNode : IAsyncDisposable
         var lockWaiters = new LockWaiters();
         var lockMetrics = new LockMetrics(settings.NodeId);
         var queueSettings = QueueSettings.From(config);
+        var cacheSettings = CacheSettingsReader.From(config);
+        CacheMetrics? cacheMetrics = null;
         var queueMetrics = new QueueMetrics(settings.NodeId);
         var catalog = new QueueCatalogView();
         var links = options.LinkFaults ?? new RaftLinkFaults();
@@ -165,6 +180,9 @@ public sealed class DistSyncNode : IAsyncDisposable
             system.ActorOf(Props.Create(() => new QueueGateway(hostedRaft)), QueueGateway.Name);
             system.ActorOf(Props.Create(() => new QueueReplicaManager(hostedRaft, catalog, queueSettings, settings.NodeId,
                 () => new ObservedPartitionStateMachine(new QueuePartitionStateMachine(queueSettings.Partition), applied), queueMetrics)), QueueReplicaManager.Name);
+            var cacheStore = new MetaCacheStore(raft.Meta);
+            var cache = await CacheNode.StartAsync(system, cacheStore, cacheSettings).ConfigureAwait(false);
+            cacheMetrics = new CacheMetrics(settings.NodeId, cache);
             lockWaiters.SessionEnded += ended => queues.OnSessionEnded(ended.SessionId, logger);
             ((ExtendedActorSystem)system).SystemActorOf(
                 Props.Create(() => new MembershipDowningActor(raft.Meta, members, settings.NodeId, TimeSpan.FromSeconds(1))), MembershipDowningActor.Name);
@@ -176,6 +194,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             SessionRoutes.Map(web, settings, raft.Meta);
             LockRoutes.Map(web, settings, raft.Meta, lockWaiters, lockMetrics, logger);
             QueueRoutes.Map(web, settings, raft.Meta, queues, queueMetrics);
+            CacheRoutes.Map(web, settings, raft.Meta, cache, settings.KvLimits);
             if (settings.FaultInjection) FaultRoutes.Map(web, settings, new NodeFaults(system), links, members);
 
             await web.StartAsync().ConfigureAwait(false);
@@ -184,13 +203,15 @@ public sealed class DistSyncNode : IAsyncDisposable
             if (settings.HttpPort == 0) self.HttpEndpoint = httpAddress.Authority;
             logger.Information("node {NodeId} up: http {Http}, remoting {Remote}, seeds {Seeds}",
                 settings.NodeId, httpAddress, cluster.SelfAddress, settings.Seeds);
-            return new DistSyncNode(settings, akkaHost, system, members, raft, links, web, metrics, httpAddress, lockWaiters, lockMetrics, queueMetrics, queues);
+            return new DistSyncNode(settings, akkaHost, system, members, raft, links, web, metrics, httpAddress, lockWaiters, lockMetrics, queueMetrics, queues,
+                cache, cacheMetrics, cacheStore);
         }
         catch (Exception e)
         {
             metrics?.Dispose();
             lockMetrics.Dispose();
             queueMetrics.Dispose();
+            cacheMetrics?.Dispose();
             if (web is not null) await web.DisposeAsync().ConfigureAwait(false);
             if (raft is not null) await raft.DisposeAsync().ConfigureAwait(false);
             await StopAkkaAsync(akkaHost).ConfigureAwait(false);
@@ -241,6 +262,7 @@ public sealed class DistSyncNode : IAsyncDisposable
         _metrics.Dispose();
         _lockMetrics.Dispose();
         _queueMetrics.Dispose();
+        _cacheMetrics.Dispose();
     }
 
     /// <summary>Stops the actor system abruptly, without leaving the cluster (tests: the peers see a crash, as after a
@@ -256,6 +278,7 @@ public sealed class DistSyncNode : IAsyncDisposable
         _metrics.Dispose();
         _lockMetrics.Dispose();
         _queueMetrics.Dispose();
+        _cacheMetrics.Dispose();
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());

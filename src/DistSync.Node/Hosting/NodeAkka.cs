@@ -39,6 +39,7 @@ internal static class NodeAkka
             ClusterMessageIds.Register(registry);
             KeyHomeMessageIds.Register(registry);
             Queues.QueueGatewayMessageIds.Register(registry);
+            DistSync.Cache.CacheMessageIds.Register(registry);
         });
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -40,15 +40,14 @@ public static class QueueRoutes
             if (priority is < 0 or > 9) return Problems.BadRequest("field 'priority' must be 0..9");
             if (body.Key is { Length: > 512 }) return Problems.BadRequest("field 'key' is longer than 512 characters");
             if (body.MessageId is { Length: 0 or > 512 }) return Problems.BadRequest("field 'messageId' must be 1..512 characters");
-            if (body.Fence is { } f && (string.IsNullOrEmpty(f.Resource) || f.FencingToken <= 0))
-                return Problems.BadRequest("field 'fence' needs a 'resource' and a positive 'fencingToken'");
+            if (Fences.Check(body.Fence) is { } badFence) return Problems.BadRequest(badFence);
             var messageId = body.MessageId ?? Guid.NewGuid().ToString("N");
             // the first produce creates the queue: its partition groups start and elect leaders first, so it gets longer
             var creating = queues.Catalog.Find(body.Queue!) is null ? TimeSpan.FromSeconds(15) : TimeSpan.Zero;
             return await RaftRequest.RunAsync(ctx, settings, creating, async ct =>
             {
-                if (body.Fence is { } fence && !await IsCurrentGrantAsync(meta, fence, ct).ConfigureAwait(false))
-                    return StaleFence(fence.Resource!, fence.FencingToken, "it is not a current grant of the resource in the lock service");
+                if (body.Fence is { } fence && !await Fences.IsCurrentGrantAsync(meta, fence, ct).ConfigureAwait(false))
+                    return Fences.Stale(fence.Resource!, fence.FencingToken, "it is not a current grant of the resource in the lock service");
                 var queue = await queues.EnsureQueueAsync(body.Queue!, ct).ConfigureAwait(false);
                 // no key: a client-chosen messageId routes by its hash, so a retry reaches the partition that dedupes it
                 int index = queues.PartitionFor(queue, !string.IsNullOrEmpty(body.Key) ? body.Key : body.MessageId);
@@ -60,7 +59,7 @@ public static class QueueRoutes
                         metrics.Produced(queue.Name);
                         return LockAnswers.Json(new ProduceResponse(result.Produced.MessageId, index), StatusCodes.Status201Created);
                     case QueueResult.ResultOneofCase.StaleFence:
-                        return StaleFence(result.StaleFence.Resource, result.StaleFence.Token, $"the partition has seen token {result.StaleFence.HighestToken}");
+                        return Fences.Stale(result.StaleFence.Resource, result.StaleFence.Token, $"the partition has seen token {result.StaleFence.HighestToken}");
                     default:
                         return Failure(result);
                 }
@@ -222,14 +221,6 @@ public static class QueueRoutes
         }
         return (done, dead, receipts.Where(unknown.Contains).Distinct().ToList());
     }
-
-    private static async Task<bool> IsCurrentGrantAsync(IRaftGroup meta, FenceToken fence, CancellationToken ct) =>
-        await meta.QueryAsync(sm => ((MetaStateMachine)sm).Locks.Status(fence.Resource!).Holders.Any(h => h.FencingToken == fence.FencingToken), linearizable: true, ct)
-            .ConfigureAwait(false);
-
-    private static IResult StaleFence(string resource, long token, string why) =>
-        // the reason alone in detail, as clients match on it (like the lock routes' 409s); the title says why
-        Problems.Of(StatusCodes.Status409Conflict, $"fencing token {token} of '{resource}' is stale: {why}", "stale-fence");
 
     private static IResult Failure(QueueResult result) => result.ResultCase switch
     {
