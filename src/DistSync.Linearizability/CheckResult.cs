@@ -177,13 +177,7 @@ public sealed class CheckResult
 
     public override string ToString() => Explain();
 
-    private static string Name(PartitionResult p) =>
-        p.Label.Length > 0 ? $"partition {p.Index} ({p.Label})" : $"partition {p.Index}";
+    private static string Name(PartitionResult p) => ReportText.PartitionName(p.Index, p.Label);
 
-    private static string Line(ReportedOperation op)
-    {
-        var ret = op.ReturnTime == long.MaxValue ? "∞" : op.ReturnTime.ToString(CultureInfo.InvariantCulture);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"#{op.HistoryIndex,-5} client {op.ClientId,-4} [{op.CallTime}, {ret}]  {op.Description}");
-    }
+    private static string Line(ReportedOperation op) => ReportText.Line(op);
 }

@@ -25,6 +25,14 @@ public interface IModel<TState, TInput, TOutput>
     /// </summary>
     (bool Ok, TState Next) Step(TState state, TInput input, Observed<TOutput> output);
 
+    /// <summary>
+    /// True when the operation leaves every state it is accepted in unchanged (a read, a refused write). Only a
+    /// hint: <see cref="SequentialConsistencyChecker"/> places such an operation as soon as the model accepts it
+    /// instead of trying it at every later point, which is sound only if this is true for all states. The
+    /// linearizability checker ignores it. False by default.
+    /// </summary>
+    bool IsReadOnly(TInput input, Observed<TOutput> output) => false;
+
     /// <summary>State equality, for memoisation.</summary>
     bool StateEquals(TState left, TState right) => EqualityComparer<TState>.Default.Equals(left, right);
 

@@ -58,7 +58,7 @@ public static class LinearizabilityChecker
             results,
             history.Count,
             Stopwatch.GetElapsedTime(started),
-            () => Render(model, history));
+            () => ReportText.Render(model, history));
     }
 
     /// <summary>Checks an event-style history (see <see cref="History.FromEvents{TInput,TOutput}"/>).</summary>
@@ -165,19 +165,5 @@ public static class LinearizabilityChecker
         }
 
         return blocked;
-    }
-
-    private static IReadOnlyList<ReportedOperation> Render<TState, TInput, TOutput>(
-        IModel<TState, TInput, TOutput> model, IReadOnlyList<Operation<TInput, TOutput>> history)
-    {
-        var rendered = new ReportedOperation[history.Count];
-        for (var i = 0; i < rendered.Length; i++)
-        {
-            var op = history[i];
-            rendered[i] = new ReportedOperation(
-                i, op.ClientId, op.CallTime, op.ReturnTime, op.IsOutputUnknown, model.DescribeOperation(op.Input, op.Output));
-        }
-
-        return rendered;
     }
 }

@@ -55,6 +55,8 @@ internal sealed class LinearizedSet
         }
     }
 
+    public bool Contains(int id) => (_words[id >> 6] & (1UL << (id & 63))) != 0;
+
     /// <summary>The words between <see cref="FullWords"/> and <see cref="EndWord"/>, copied.</summary>
     public ulong[] CopyWindow() => EndWord == FullWords ? [] : _words[FullWords..EndWord];
 

@@ -81,6 +81,17 @@ public sealed class CacheCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>A key the ring of <paramref name="nodeIds"/> (possibly not all started yet) homes on <paramref name="homeId"/>.</summary>
+    public string KeyHomedOnRing(IEnumerable<string> nodeIds, string homeId, string tag)
+    {
+        var ring = HashRing.Create(nodeIds, Settings.VirtualNodes);
+        for (var i = 0; ; i++)
+        {
+            var key = $"{tag}-{i}";
+            if (KeyHomes.HomeNodeOf(ring, key, Settings.ShardCount) == homeId) return key;
+        }
+    }
+
     /// <summary>Stops a node abruptly, without leaving (the others see it unreachable, as after kill -9), and removes it
     /// from this cluster's list. With <paramref name="down"/> a survivor downs it, as Raft's removal would.</summary>
     public async Task CrashAsync(CacheClusterNode node, bool down)

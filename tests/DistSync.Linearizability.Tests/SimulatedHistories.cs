@@ -110,6 +110,94 @@ internal static class SimulatedHistories
         return ops;
     }
 
+    /// <summary>
+    /// A write-back cache history, sequentially consistent per key by construction but usually not linearizable:
+    /// every client sees the cache <c>lag</c> time units behind (a random lag per client, up to
+    /// <paramref name="maxLag"/>). Operations take effect in the order of (effect time + their client's lag), which
+    /// keeps each client's program order; real times are the unshifted intervals. Written values are unique.
+    /// </summary>
+    public static Operation<CacheInput, CacheOutput>[] Cache(int seed, int clients, int keys, int operations, double timeoutRate, int maxLag)
+    {
+        var rng = new Random(seed);
+        var plan = Plan(rng, clients, operations);
+        var lag = Enumerable.Range(0, clients).Select(_ => (long)rng.Next(maxLag + 1)).ToArray();
+        var store = new Dictionary<string, string>();
+        var nextValue = 1;
+        var ops = new Operation<CacheInput, CacheOutput>[operations];
+        foreach (var p in plan.OrderBy(p => p.EffectTime + lag[p.Client]).ThenBy(p => p.Index))
+        {
+            var key = "k" + rng.Next(keys);
+            var roll = rng.NextDouble();
+            var input = roll < 0.6 ? CacheInput.Read(key)
+                : roll < 0.9 ? CacheInput.Write(key, "v" + nextValue++)
+                : CacheInput.Invalidate(key);
+            var timedOut = rng.NextDouble() < timeoutRate;
+            var takesEffect = !timedOut || rng.Next(2) == 0;
+            CacheOutput output;
+            switch (input.Kind)
+            {
+                case CacheOperationKind.Read:
+                    output = store.TryGetValue(key, out var value) ? CacheOutput.Found(value) : CacheOutput.NotFound;
+                    break;
+                case CacheOperationKind.Write when rng.Next(20) == 0:
+                    output = CacheOutput.Rejected;
+                    break;
+                case CacheOperationKind.Write:
+                    if (takesEffect)
+                    {
+                        store[key] = input.Value!;
+                    }
+
+                    output = CacheOutput.Written;
+                    break;
+                default:
+                    if (takesEffect)
+                    {
+                        store.Remove(key);
+                    }
+
+                    output = CacheOutput.Invalidated;
+                    break;
+            }
+
+            ops[p.Index] = timedOut
+                ? Operation<CacheInput, CacheOutput>.Unknown(p.Client, input, p.CallTime)
+                : Operation<CacheInput, CacheOutput>.Completed(p.Client, input, p.CallTime, output, p.ReturnTime);
+        }
+
+        return ops;
+    }
+
+    /// <summary>
+    /// Makes a client go back in time on one key: for the <paramref name="nth"/> client and key where the client read
+    /// "a", then another value "b", then something else, the third read now returns "a". Written values are unique,
+    /// so "a" cannot come back after "b": no order is sequentially consistent. Returns the changed read's position.
+    /// </summary>
+    public static int CorruptCacheReadToEarlierValue(Operation<CacheInput, CacheOutput>[] ops, int nth)
+    {
+        var candidates = new List<(int Index, string Value)>();
+        foreach (var stream in Enumerable.Range(0, ops.Length)
+                     .Where(i => ops[i].Input.Kind == CacheOperationKind.Read && ops[i].Output.IsKnown && ops[i].Output.Value.Ok)
+                     .GroupBy(i => (ops[i].ClientId, ops[i].Input.Key)))
+        {
+            var reads = stream.OrderBy(i => ops[i].CallTime).ToArray();
+            for (var j = 2; j < reads.Length; j++)
+            {
+                var a = ops[reads[j - 2]].Output.Value.Value!;
+                if (a != ops[reads[j - 1]].Output.Value.Value && a != ops[reads[j]].Output.Value.Value)
+                {
+                    candidates.Add((reads[j], a));
+                    break;
+                }
+            }
+        }
+
+        var (i, value) = candidates.OrderBy(c => c.Index).ElementAt(nth % candidates.Count);
+        ops[i] = Operation<CacheInput, CacheOutput>.Completed(
+            ops[i].ClientId, ops[i].Input, ops[i].CallTime, CacheOutput.Found(value), ops[i].ReturnTime);
+        return i;
+    }
+
     /// <summary>Replaces the output of the <paramref name="nth"/> completed read that found a value with a value never written.</summary>
     public static int CorruptRead(Operation<RegisterInput<int>, RegisterOutput<int>>[] ops, int nth)
     {
