@@ -241,7 +241,8 @@ public sealed class CacheBench : IBenchmark
 
     /// <summary>A line of the final table: DistSync's figure and, where there is one, Redis's for the same work.</summary>
     /// <param name="RateMeaningful">false where untimed setup fills the loop (sharers re-read), so only latencies compare</param>
-    private sealed record SummaryRow(string Phase, Sample Ours, Sample? Redis, bool RateMeaningful = true);
+    /// <param name="HitRate">the cluster hit rate over the run, for the Zipf mix</param>
+    private sealed record SummaryRow(string Phase, Sample Ours, Sample? Redis, bool RateMeaningful = true, double? HitRate = null);
 
     private static void PrintHeader() =>
         Console.WriteLine($"{"clients",8} {"ops/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}  {"notes"}");
@@ -251,6 +252,8 @@ public sealed class CacheBench : IBenchmark
         Console.WriteLine($"{s.Clients,8} {N0(s.PerSecond),10} {s.P50,8:0.000} {s.P99,8:0.000} {s.Errors,7}  {notes}");
         PrintFirstError();
     }
+
+    private static string Clients(int n) => n == 1 ? "1 client" : $"{n} clients";
 
     private static string N0(double v) => double.IsFinite(v) ? v.ToString("N0", CultureInfo.InvariantCulture) : "-";
 
@@ -268,29 +271,49 @@ public sealed class CacheBench : IBenchmark
             Console.WriteLine($"{r.Phase,-34} {r.Ours.Clients,7} {rate,10} {r.Ours.P50,7:0.000} {r.Ours.P99,7:0.000} | {redis} | {ratio,9} {p99Ratio,9}");
         }
         Console.WriteLine("ops ratio = DistSync ops/s / Redis ops/s for the same work and clients (hit / Redis GET on the read-hit rows); p99 ratio likewise");
+        Console.WriteLine("a DistSync hit here is one HTTP request to n1 answered from its line (no coherence message, see (a)); a Redis GET is one RESP");
+        Console.WriteLine("round trip on StackExchange.Redis's pipelined connection");
 
         Console.WriteLine();
         var hits = rows.Where(r => r.Phase.StartsWith("read hit", StringComparison.Ordinal) && r.Redis is not null).ToList();
         foreach (var h in hits)
         {
             var ratio = h.Ours.PerSecond / h.Redis!.PerSecond;
-            Console.WriteLine($"target: hits >= 10x Redis GET at {h.Ours.Clients} clients: {ratio:0.00}x ({(ratio >= 10 ? "met" : "NOT met")})");
+            Console.WriteLine($"target: hits >= 10x Redis GET at {Clients(h.Ours.Clients)}: {ratio:0.00}x ({(ratio >= 10 ? "met" : "NOT met")})");
         }
         foreach (var w in rows.Where(r => r.Phase.StartsWith("write, 1 sharer", StringComparison.Ordinal)))
-            Console.WriteLine($"target: writes with one sharer < 2 ms p99 at {w.Ours.Clients} clients: {w.Ours.P99:0.000} ms ({(w.Ours.P99 < 2 ? "met" : "NOT met")})");
-        foreach (var m in rows.Where(r => r.Phase.StartsWith("90/10 Zipf", StringComparison.Ordinal)))
-            Console.WriteLine($"reported: {m.Phase} at {m.Ours.Clients} clients");
+            Console.WriteLine($"target: writes with one sharer < 2 ms p99 at {Clients(w.Ours.Clients)}: {w.Ours.P99:0.000} ms ({(w.Ours.P99 < 2 ? "met" : "NOT met")})");
+        var mixes = rows.Where(r => r.Phase.StartsWith("90/10 Zipf", StringComparison.Ordinal)).ToList();
+        if (mixes.Count > 0)
+            Console.WriteLine($"reported: the Zipf mix's cluster hit rate {string.Join(", ", mixes.Select(m => $"{m.HitRate:P1} at {Clients(m.Ours.Clients)}"))} (the seeds report 73 %)");
     }
 
     /// <summary>The phases against one running cluster and Redis (null when not run).</summary>
     private sealed class Phases(CacheBench bench, CacheNodes nodes, IDatabase? redis, TimeSpan duration)
     {
+        /// <summary>Waits until every node's cache answers a read (the home region starts with the cluster), then runs each path briefly: JIT, connections.</summary>
         public async Task WarmUpAsync(TimeSpan warm)
         {
             const string key = "warm";
             await nodes[1].PutAsync(key, ValueOf(key));
-            await nodes[0].CacheReadAsync(key);
+            var started = Stopwatch.GetTimestamp();
+            for (var n = 0; n < 3; n++)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (await nodes[n].CacheReadAsync(key) is null) throw new InvalidDataException($"n{n + 1} read no value for '{key}' just written through PUT /kv");
+                        break;
+                    }
+                    catch (DistSyncApiException e) when (e.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(60))
+                    {
+                        await Task.Delay(200); // the cache is still starting
+                    }
+                }
+            }
             await bench.DriveAsync(16, warm, _ => Op(() => nodes[0].CacheReadAsync(key)));
+            await bench.DriveAsync(16, warm, w => Op(() => nodes[w % 3].CacheWriteAsync($"warm-{w}", ValueOf(key))));
             await bench.DriveAsync(16, warm, _ => Op(() => nodes[0].GetAsync(key)));
             if (redis is not null)
             {
@@ -318,6 +341,7 @@ public sealed class CacheBench : IBenchmark
             foreach (var c in clientCounts)
             {
                 var before = await nodes.StatsAsync(0);
+                var messagesBefore = await nodes.MessagesSentAsync();
                 long notHit = 0;
                 var ours = await bench.DriveAsync(c, duration, w => Op(async () =>
                 {
@@ -325,7 +349,9 @@ public sealed class CacheBench : IBenchmark
                     if (read is not { Hit: true }) Interlocked.Increment(ref notHit);
                 }));
                 var after = await nodes.StatsAsync(0);
-                bench.PrintRow(ours, $"DistSync hit; answers not a hit: {notHit}; n1 stats: +{after.Hits - before.Hits:N0} hits, +{after.Misses - before.Misses:N0} misses");
+                var messages = await nodes.MessagesSentAsync() - messagesBefore;
+                bench.PrintRow(ours, $"DistSync hit; answers not a hit: {notHit}; n1 stats: +{after.Hits - before.Hits:N0} hits, " +
+                                     $"+{after.Misses - before.Misses:N0} misses; coherence messages sent meanwhile (all nodes): {(messages is { } m ? m.ToString("N0", CultureInfo.InvariantCulture) : "n/a")}");
 
                 Sample? theirs = null;
                 if (redis is not null)
@@ -522,7 +548,7 @@ public sealed class CacheBench : IBenchmark
                     });
                     bench.PrintRow(theirs, "Redis GET/SET, same mix and seeds");
                 }
-                summary.Add(new SummaryRow($"90/10 Zipf mix (hit rate {rate:P1})", ours, theirs));
+                summary.Add(new SummaryRow($"90/10 Zipf mix (hit rate {rate:P1})", ours, theirs, HitRate: rate));
             }
         }
 
@@ -558,6 +584,30 @@ public sealed class CacheBench : IBenchmark
             var all = await Task.WhenAll(_clients.Select(c => c.CacheStatsAsync()));
             return new Counters(all.Sum(s => s.Hits), all.Sum(s => s.Misses), all.Sum(s => s.InvalidationsSent), all.Sum(s => s.InvalidationsReceived));
         }
+
+        /// <summary>
+        /// <c>dsync_cache_messages_sent_total</c> (coherence messages sent by the nodes' lines and homes) summed over the
+        /// three nodes' <c>/metrics</c>; null when a node does not export it.
+        /// </summary>
+        public async Task<long?> MessagesSentAsync()
+        {
+            long sum = 0;
+            foreach (var http in _http)
+            {
+                var found = false;
+                foreach (var line in (await http.GetStringAsync("metrics").ConfigureAwait(false)).Split('\n'))
+                {
+                    if (!line.StartsWith(MessagesMetric, StringComparison.Ordinal) || line.Length <= MessagesMetric.Length || line[MessagesMetric.Length] is not ('{' or ' ')) continue;
+                    if (!double.TryParse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
+                    sum += (long)value;
+                    found = true;
+                }
+                if (!found) return null;
+            }
+            return sum;
+        }
+
+        private const string MessagesMetric = "dsync_cache_messages_sent_total";
 
         public void Dispose()
         {
