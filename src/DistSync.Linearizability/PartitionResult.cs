@@ -1,7 +1,7 @@
 namespace DistSync.Linearizability;
 
 /// <summary>The verdict on one independent part of a history (see <see cref="IModel{TState,TInput,TOutput}.Partition"/>).</summary>
-public sealed class PartitionResult
+public sealed class PartitionResult : IPartitionVerdict
 {
     private readonly Lazy<IReadOnlyList<LinearizedStep>> _prefix;
     private readonly Lazy<IReadOnlyList<BlockedOperation>> _blocked;

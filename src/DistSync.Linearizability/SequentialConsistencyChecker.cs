@@ -50,23 +50,11 @@ public static class SequentialConsistencyChecker
         var started = Stopwatch.GetTimestamp();
         var deadline = new SearchDeadline(timeout, cancellation);
 
-        var indexOf = new Dictionary<Operation<TInput, TOutput>, int>(history.Count, ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < history.Count; i++)
-        {
-            if (history[i] is null)
-            {
-                throw new ArgumentException($"History entry {i} is null.", nameof(history));
-            }
-
-            indexOf.TryAdd(history[i], i);
-        }
-
-        var parts = model.Partition(history)
-            ?? throw new InvalidOperationException($"{model.GetType().Name}.Partition returned null.");
+        var parts = HistoryParts.Split(model, history);
         var results = new List<SequentialConsistencyPartitionResult>(parts.Count);
-        for (var p = 0; p < parts.Count; p++)
+        foreach (var part in parts)
         {
-            results.Add(CheckPartition(model, history, parts[p], p, indexOf, deadline));
+            results.Add(CheckPartition(model, part, deadline));
         }
 
         return new SequentialConsistencyResult(
@@ -86,33 +74,10 @@ public static class SequentialConsistencyChecker
 
     private static SequentialConsistencyPartitionResult CheckPartition<TState, TInput, TOutput>(
         IModel<TState, TInput, TOutput> model,
-        IReadOnlyList<Operation<TInput, TOutput>> history,
-        IReadOnlyList<Operation<TInput, TOutput>> part,
-        int partIndex,
-        Dictionary<Operation<TInput, TOutput>, int> indexOf,
+        HistoryPart<TInput, TOutput> part,
         SearchDeadline deadline)
     {
-        var indices = new int[part.Count];
-        for (var i = 0; i < part.Count; i++)
-        {
-            if (part[i] is null || !indexOf.TryGetValue(part[i], out indices[i]))
-            {
-                throw new InvalidOperationException(
-                    $"{model.GetType().Name}.Partition returned an operation that is not in the history (partition {partIndex}, item {i}).");
-            }
-        }
-
-        // Number operations in call order (ties by history position): each client's program order is then id order.
-        Array.Sort(indices, (a, b) =>
-        {
-            var byTime = history[a].CallTime.CompareTo(history[b].CallTime);
-            return byTime != 0 ? byTime : a.CompareTo(b);
-        });
-        var ops = new Operation<TInput, TOutput>[indices.Length];
-        for (var i = 0; i < ops.Length; i++)
-        {
-            ops[i] = history[indices[i]];
-        }
+        var (partIndex, indices, ops) = (part.PartIndex, part.Indices, part.Operations);
 
         var search = new SequentialSearch<TState, TInput, TOutput>(model, ops);
         var outcome = deadline.Expired
@@ -123,7 +88,7 @@ public static class SequentialConsistencyChecker
 
         return new SequentialConsistencyPartitionResult(
             partIndex,
-            model.DescribePartition(part),
+            model.DescribePartition(part.Operations),
             outcome.Outcome,
             indices,
             search.ClientCount,

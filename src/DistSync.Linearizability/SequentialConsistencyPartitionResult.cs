@@ -4,7 +4,7 @@ namespace DistSync.Linearizability;
 /// The verdict of <see cref="SequentialConsistencyChecker"/> on one independent part of a history (one key, for a
 /// model partitioned by key).
 /// </summary>
-public sealed class SequentialConsistencyPartitionResult
+public sealed class SequentialConsistencyPartitionResult : IPartitionVerdict
 {
     private readonly Lazy<IReadOnlyList<LinearizedStep>> _order;
     private readonly Lazy<IReadOnlyList<BlockedOperation>> _blocked;

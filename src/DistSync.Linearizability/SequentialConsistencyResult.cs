@@ -7,47 +7,18 @@ namespace DistSync.Linearizability;
 /// The verdict of <see cref="SequentialConsistencyChecker"/>: the overall outcome, one result per part, and
 /// readable explanations (<see cref="Explain"/> for an assertion message, <see cref="WriteReport"/> for a file to read).
 /// </summary>
-public sealed class SequentialConsistencyResult
+public sealed class SequentialConsistencyResult : CheckVerdict<SequentialConsistencyPartitionResult>
 {
     private const int MaxStepsInExplanation = 5;
-    private readonly Lazy<IReadOnlyList<ReportedOperation>> _operations;
 
     internal SequentialConsistencyResult(
         IReadOnlyList<SequentialConsistencyPartitionResult> partitions,
         int operationCount,
         TimeSpan elapsed,
         Func<IReadOnlyList<ReportedOperation>> operations)
+        : base(partitions, operationCount, elapsed, operations)
     {
-        OperationCount = operationCount;
-        Partitions = partitions;
-        Elapsed = elapsed;
-        _operations = new Lazy<IReadOnlyList<ReportedOperation>>(operations);
-        IllegalPartition = partitions.FirstOrDefault(p => p.Outcome == CheckOutcome.Illegal);
-        Outcome = IllegalPartition is not null ? CheckOutcome.Illegal
-            : partitions.Any(p => p.Outcome == CheckOutcome.Unknown) ? CheckOutcome.Unknown
-            : CheckOutcome.Ok;
     }
-
-    /// <summary>Illegal if any part is illegal; otherwise Unknown if any part is undecided; otherwise Ok.</summary>
-    public CheckOutcome Outcome { get; }
-
-    /// <summary>True when the history is sequentially consistent (every part on its own).</summary>
-    public bool IsOk => Outcome == CheckOutcome.Ok;
-
-    /// <summary>One result per part, in the model's partition order.</summary>
-    public IReadOnlyList<SequentialConsistencyPartitionResult> Partitions { get; }
-
-    /// <summary>The first illegal part, or null.</summary>
-    public SequentialConsistencyPartitionResult? IllegalPartition { get; }
-
-    /// <summary>Number of operations in the checked history.</summary>
-    public int OperationCount { get; }
-
-    /// <summary>Time the check took.</summary>
-    public TimeSpan Elapsed { get; }
-
-    /// <summary>Every operation of the checked history, rendered by the model, in history order.</summary>
-    public IReadOnlyList<ReportedOperation> Operations => _operations.Value;
 
     /// <summary>A few lines saying what the verdict is and, when illegal, where it goes wrong.</summary>
     public string Explain()
