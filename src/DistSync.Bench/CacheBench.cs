@@ -21,7 +21,9 @@ namespace DistSync.Bench;
 /// (c) write on n1 with 0, 1 and 2 sharers: before each write (untimed) the key is read on n2, or on n2 and n3, which
 /// also checks that the read sees the previous write; beside Redis SET. (d) 90 % reads and 10 % writes over 10,000
 /// keys drawn from a Zipf distribution (s = 1.0, fixed seeds), clients spread over the three nodes, beside the same mix
-/// on Redis; the cluster hit rate is the change of the summed <c>GET /cache/stats</c> hits and misses over the run.</para>
+/// on Redis; the cluster hit rate is the change of the summed <c>GET /cache/stats</c> hits and misses over the run. (e) last, read hit
+/// on a node embedded in the bench process (<see cref="EmbeddedCacheNode"/>: joined to the cluster as n4, else alone):
+/// <c>Cache.ReadAsync</c> and <c>Cache.TryHit</c> from 1/16/64 tasks, timed in 1,000-call batches, beside Redis GET.</para>
 /// <para>The node executable: <c>--node-dll</c>, else <c>$DSYNC_NODE_DLL</c>, else built with <c>dotnet build
 /// src/DistSync.Node -c Release --artifacts-path $TMP/dsync-cachebench-build</c>.</para>
 /// Targets (issue 13): hits at least 10x Redis GET; writes with one sharer under 2 ms p99; the Zipf mix's hit rate reported.
