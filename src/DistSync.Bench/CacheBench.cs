@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DistSync.Client;
 using DistSync.Client.Contracts;
+using DistSync.Node.Hosting;
 using StackExchange.Redis;
 
 namespace DistSync.Bench;
@@ -20,7 +21,9 @@ namespace DistSync.Bench;
 /// (c) write on n1 with 0, 1 and 2 sharers: before each write (untimed) the key is read on n2, or on n2 and n3, which
 /// also checks that the read sees the previous write; beside Redis SET. (d) 90 % reads and 10 % writes over 10,000
 /// keys drawn from a Zipf distribution (s = 1.0, fixed seeds), clients spread over the three nodes, beside the same mix
-/// on Redis; the cluster hit rate is the change of the summed <c>GET /cache/stats</c> hits and misses over the run.</para>
+/// on Redis; the cluster hit rate is the change of the summed <c>GET /cache/stats</c> hits and misses over the run. (e) last, read hit
+/// on a node embedded in the bench process (<see cref="EmbeddedCacheNode"/>: joined to the cluster as n4, else alone):
+/// <c>Cache.ReadAsync</c> and <c>Cache.TryHit</c> from 1/16/64 tasks, timed in 1,000-call batches, beside Redis GET.</para>
 /// <para>The node executable: <c>--node-dll</c>, else <c>$DSYNC_NODE_DLL</c>, else built with <c>dotnet build
 /// src/DistSync.Node -c Release --artifacts-path $TMP/dsync-cachebench-build</c>.</para>
 /// Targets (issue 13): hits at least 10x Redis GET; writes with one sharer under 2 ms p99; the Zipf mix's hit rate reported.
@@ -33,6 +36,11 @@ public sealed class CacheBench : IBenchmark
     private const double ZipfExponent = 1.0;
     private const int Seed = 13;
     private const double ReadShare = 0.9;
+
+    /// <summary>Calls per timed batch in the embedded hit phase (a hit takes well under a microsecond).</summary>
+    private const int EmbeddedBatch = 1_000;
+    private const string EmbeddedReadPhase = "read hit, embedded ReadAsync";
+    private const string EmbeddedTryHitPhase = "read hit, embedded TryHit";
 
     private static readonly int[] MissClientCounts = [1, 16];
 
@@ -81,6 +89,7 @@ public sealed class CacheBench : IBenchmark
         Console.WriteLine($"cache benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds:0.#} s per run, " +
                           $"{ValueBytes}-byte values, data in {work}; load average {LoadAverage()}");
         var summary = new List<SummaryRow>();
+        string? embeddedMode = null;
         using (var cluster = new NodeCluster(nodeDll, root, Path.Combine(work, "nodes"), sets))
         using (var redisProcesses = new BenchProcesses(Path.Combine(work, "redis")))
         {
@@ -102,6 +111,7 @@ public sealed class CacheBench : IBenchmark
                 await bench.ReadMissAsync(MissClientCounts.Where(c => c <= clientCounts.Max()).DefaultIfEmpty(clientCounts.Min()).ToArray(), summary);
                 await bench.WriteAsync(clientCounts, summary);
                 await bench.ZipfMixAsync(clientCounts, summary);
+                embeddedMode = await bench.EmbeddedHitAsync(root, Path.Combine(work, "embedded"), sets, clientCounts, summary);
             }
             catch (Exception e) when (e is TimeoutException or NodeUnreachableException or DistSyncApiException or HttpRequestException
                                           or JsonException or RedisException or InvalidDataException)
@@ -117,7 +127,7 @@ public sealed class CacheBench : IBenchmark
                 redis?.Dispose();
             }
         }
-        PrintSummary(summary);
+        PrintSummary(summary, embeddedMode);
         BenchSupport.TryDelete(work);
         return 0;
     }
@@ -242,7 +252,8 @@ public sealed class CacheBench : IBenchmark
     /// <summary>A line of the final table: DistSync's figure and, where there is one, Redis's for the same work.</summary>
     /// <param name="RateMeaningful">false where untimed setup fills the loop (sharers re-read), so only latencies compare</param>
     /// <param name="HitRate">the cluster hit rate over the run, for the Zipf mix</param>
-    private sealed record SummaryRow(string Phase, Sample Ours, Sample? Redis, bool RateMeaningful = true, double? HitRate = null);
+    /// <param name="Embedded">an in-process row: per-call latencies derived from batch times, printed to 10 ns</param>
+    private sealed record SummaryRow(string Phase, Sample Ours, Sample? Redis, bool RateMeaningful = true, double? HitRate = null, bool Embedded = false);
 
     private static void PrintHeader() =>
         Console.WriteLine($"{"clients",8} {"ops/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}  {"notes"}");
@@ -257,7 +268,7 @@ public sealed class CacheBench : IBenchmark
 
     private static string N0(double v) => double.IsFinite(v) ? v.ToString("N0", CultureInfo.InvariantCulture) : "-";
 
-    private static void PrintSummary(List<SummaryRow> rows)
+    private static void PrintSummary(List<SummaryRow> rows, string? embeddedMode)
     {
         Console.WriteLine();
         Console.WriteLine("summary (DistSync through HTTP + DistSync.Client; Redis through StackExchange.Redis; closed loop, latency in ms)");
@@ -267,19 +278,39 @@ public sealed class CacheBench : IBenchmark
             var rate = r.RateMeaningful ? N0(r.Ours.PerSecond) : "-";
             var redis = r.Redis is { } x ? $"{N0(x.PerSecond),11} {x.P50,7:0.000} {x.P99,7:0.000}" : $"{"-",11} {"-",7} {"-",7}";
             var ratio = r.Redis is { PerSecond: > 0 } y && r.RateMeaningful ? (r.Ours.PerSecond / y.PerSecond).ToString("0.00", CultureInfo.InvariantCulture) : "-";
-            var p99Ratio = r.Redis is { P99: > 0 } z ? (r.Ours.P99 / z.P99).ToString("0.00", CultureInfo.InvariantCulture) : "-";
-            Console.WriteLine($"{r.Phase,-34} {r.Ours.Clients,7} {rate,10} {r.Ours.P50,7:0.000} {r.Ours.P99,7:0.000} | {redis} | {ratio,9} {p99Ratio,9}");
+            var p99Ratio = r.Redis is { P99: > 0 } z ? (r.Ours.P99 / z.P99).ToString(r.Embedded ? "0.00000" : "0.00", CultureInfo.InvariantCulture) : "-";
+            var latency = r.Embedded ? $"{r.Ours.P50,7:0.00000} {r.Ours.P99,7:0.00000}" : $"{r.Ours.P50,7:0.000} {r.Ours.P99,7:0.000}";
+            Console.WriteLine($"{r.Phase,-34} {r.Ours.Clients,7} {rate,10} {latency} | {redis} | {ratio,9} {p99Ratio,9}");
         }
         Console.WriteLine("ops ratio = DistSync ops/s / Redis ops/s for the same work and clients (hit / Redis GET on the read-hit rows); p99 ratio likewise");
         Console.WriteLine("a DistSync hit here is one HTTP request to n1 answered from its line (no coherence message, see (a)); a Redis GET is one RESP");
         Console.WriteLine("round trip on StackExchange.Redis's pipelined connection");
+        if (rows.Any(r => r.Embedded))
+        {
+            Console.WriteLine($"read hit, embedded: CacheFront.ReadAsync / TryHit called in the bench process on a DistSync node it hosts ({embeddedMode}); no HTTP,");
+            Console.WriteLine($"no message; its p50/p99 are per call, from the time of {EmbeddedBatch:N0}-call batches (ms, 5 decimals; p99 ratio likewise); 'clients' = concurrent tasks");
+        }
 
         Console.WriteLine();
-        var hits = rows.Where(r => r.Phase.StartsWith("read hit", StringComparison.Ordinal) && r.Redis is not null).ToList();
-        foreach (var h in hits)
+        var hits = rows.Where(r => r.Phase.StartsWith("read hit", StringComparison.Ordinal) && r.Redis is { PerSecond: > 0 }).ToList();
+        foreach (var h in hits.Where(r => !r.Embedded))
         {
             var ratio = h.Ours.PerSecond / h.Redis!.PerSecond;
-            Console.WriteLine($"target: hits >= 10x Redis GET at {Clients(h.Ours.Clients)}: {ratio:0.00}x ({(ratio >= 10 ? "met" : "NOT met")})");
+            Console.WriteLine($"target: hits >= 10x Redis GET at {Clients(h.Ours.Clients)} (over HTTP): {ratio:0.00}x ({(ratio >= 10 ? "met" : "NOT met")})");
+        }
+        if (hits.Count > 0)
+        {
+            static string Way(IEnumerable<SummaryRow> of)
+            {
+                var list = of.ToList();
+                if (list.Count == 0) return "not run";
+                var ratios = list.Select(h => (h.Ours.Clients, Ratio: h.Ours.PerSecond / h.Redis!.PerSecond)).ToList();
+                var met = ratios.Count(x => x.Ratio >= 10);
+                var verdict = met == ratios.Count ? "met" : met == 0 ? "NOT met" : $"met at {met} of {ratios.Count}";
+                return $"{string.Join(", ", ratios.Select(x => $"{x.Ratio:0.0}x at {x.Clients}"))} ({verdict})";
+            }
+            Console.WriteLine($"target: hits >= 10x Redis GET: embedded (in-process node) ReadAsync {Way(hits.Where(h => h.Phase == EmbeddedReadPhase))}; " +
+                              $"TryHit {Way(hits.Where(h => h.Phase == EmbeddedTryHitPhase))}; over HTTP (GET /cache/read on n1) {Way(hits.Where(h => !h.Embedded))}");
         }
         foreach (var w in rows.Where(r => r.Phase.StartsWith("write, 1 sharer", StringComparison.Ordinal)))
             Console.WriteLine($"target: writes with one sharer < 2 ms p99 at {Clients(w.Ours.Clients)}: {w.Ours.P99:0.000} ms ({(w.Ours.P99 < 2 ? "met" : "NOT met")})");
@@ -550,6 +581,131 @@ public sealed class CacheBench : IBenchmark
                 }
                 summary.Add(new SummaryRow($"90/10 Zipf mix (hit rate {rate:P1})", ours, theirs, HitRate: rate));
             }
+        }
+
+        /// <summary>
+        /// (e): a node hosted in this process (<see cref="EmbeddedCacheNode"/>: joined to the bench cluster as n4, else
+        /// alone) writes one key through <c>Cache.WriteAsync</c>, checks that a <c>ReadAsync</c> is a hit with the
+        /// value, then times <c>Cache.ReadAsync</c> and <c>Cache.TryHit</c> on it from 1/16/64 tasks in batches of
+        /// <see cref="EmbeddedBatch"/> calls. The node's <c>Stats.MessagesSent</c> must not move. Runs last: the 4th
+        /// member changes the hash ring and the meta group's quorum, so nothing is measured over HTTP after it. The
+        /// mode, or null when the phase failed (printed).
+        /// </summary>
+        public async Task<string?> EmbeddedHitAsync(string root, string dir, IReadOnlyList<string> sets, int[] clientCounts, List<SummaryRow> summary)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"(e) read hit, embedded: a DistSync node started in this process (DistSyncNode.StartAsync), one key written through its " +
+                              $"Cache.WriteAsync; Cache.ReadAsync and Cache.TryHit on it, timed in batches of {EmbeddedBatch:N0} calls (p50/p99 per call)");
+            const string key = "embedded-hit";
+            var value = ValueOf(key);
+            EmbeddedCacheNode embedded;
+            try
+            {
+                var seeds = (await nodes[0].GetStatusAsync()).Members
+                    .Select(m => m.Address[(m.Address.LastIndexOf('@') + 1)..].TrimEnd('/'))
+                    .Where(a => a.Contains(':', StringComparison.Ordinal))
+                    .ToList();
+                embedded = await EmbeddedCacheNode.StartAsync(root, dir, "n4", seeds, sets, TimeSpan.FromSeconds(60), async node =>
+                {
+                    await node.Cache.WriteAsync(key, value).ConfigureAwait(false);
+                    var read = await node.Cache.ReadAsync(key).ConfigureAwait(false);
+                    if (!read.Hit || read.Value != value)
+                        throw new InvalidDataException($"the read after the write was {(read.Hit ? "a hit" : "not a hit")} in {read.State} with {(read.Value == value ? "the value written" : "another value")}");
+                });
+            }
+            catch (Exception e) when (e is TimeoutException or NodeStartupException or NodeUnreachableException or DistSyncApiException or HttpRequestException
+                                          or IOException or FormatException)
+            {
+                Console.WriteLine($"{"",8} embedded phase NOT run: {e.GetType().Name}: {e.Message}");
+                BenchSupport.TryDelete(dir);
+                return null;
+            }
+
+            await using (embedded)
+            {
+                var cache = embedded.Node.Cache;
+                var check = await cache.ReadAsync(key);
+                Console.WriteLine($"{"",8} embedded node: {embedded.Mode}; http {embedded.Node.HttpAddress} (unused here)");
+                Console.WriteLine($"{"",8} check: ReadAsync(\"{key}\") Hit = {check.Hit}, state {check.State}, value {(check.Value == value ? "as written" : "NOT as written")}");
+                if (!check.Hit || check.Value != value)
+                {
+                    Console.WriteLine($"{"",8} embedded phase NOT measured: the check read is not a hit of the value written");
+                    return null;
+                }
+                Console.WriteLine($"{"",8} p50 ms and p99 ms below are per call (batch time / {EmbeddedBatch:N0}); 'clients' = concurrent tasks, yielding between batches");
+                PrintHeader();
+                foreach (var c in clientCounts)
+                {
+                    var redisGet = summary.FirstOrDefault(r => r.Phase == "read hit (n1)" && r.Ours.Clients == c)?.Redis;
+                    var read = await RunEmbeddedAsync(c, cache, "ReadAsync", async () =>
+                    {
+                        var notHit = 0;
+                        for (var i = 0; i < EmbeddedBatch; i++)
+                        {
+                            var r = await cache.ReadAsync(key).ConfigureAwait(false);
+                            if (!r.Hit) notHit++;
+                        }
+                        return notHit;
+                    }, redisGet);
+                    summary.Add(new SummaryRow(EmbeddedReadPhase, read, redisGet, Embedded: true));
+                    var tryHit = await RunEmbeddedAsync(c, cache, "TryHit", () =>
+                    {
+                        var notHit = 0;
+                        for (var i = 0; i < EmbeddedBatch; i++)
+                        {
+                            if (!cache.TryHit(key, out _)) notHit++;
+                        }
+                        return new ValueTask<int>(notHit);
+                    }, redisGet);
+                    summary.Add(new SummaryRow(EmbeddedTryHitPhase, tryHit, redisGet, Embedded: true));
+                }
+                Console.WriteLine($"{"",8} stopping the embedded node and deleting {dir}");
+            }
+            return embedded.Mode;
+        }
+
+        /// <summary>
+        /// <paramref name="clients"/> tasks each run <paramref name="batch"/> (<see cref="EmbeddedBatch"/> calls, the
+        /// number that were not hits) until <see cref="duration"/> is over, yielding between batches so the tasks share
+        /// the thread pool; latencies are batch time / batch size.
+        /// </summary>
+        private async Task<Sample> RunEmbeddedAsync(int clients, DistSync.Cache.CacheFront cache, string what, Func<ValueTask<int>> batch, Sample? redisGet)
+        {
+            var perCall = new List<double>[clients];
+            var notHits = new long[clients];
+            var hitsBefore = cache.Stats.Hits;
+            var messagesBefore = cache.Stats.MessagesSent;
+            var stop = 0;
+            using var timer = new Timer(_ => Volatile.Write(ref stop, 1), null, duration, Timeout.InfiniteTimeSpan);
+            var started = Stopwatch.GetTimestamp();
+            var workers = new Task[clients];
+            for (var w = 0; w < clients; w++)
+            {
+                var worker = w;
+                var mine = perCall[worker] = new List<double>(64 * 1024);
+                workers[worker] = Task.Run(async () =>
+                {
+                    while (Volatile.Read(ref stop) == 0)
+                    {
+                        var t0 = Stopwatch.GetTimestamp();
+                        notHits[worker] += await batch().ConfigureAwait(false);
+                        mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds / EmbeddedBatch);
+                        await Task.Yield();
+                    }
+                });
+            }
+            await Task.WhenAll(workers);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var messages = cache.Stats.MessagesSent - messagesBefore;
+            var hits = cache.Stats.Hits - hitsBefore;
+            var all = perCall.SelectMany(l => l).ToArray();
+            Array.Sort(all);
+            var sample = new Sample(clients, (long)all.Length * EmbeddedBatch, 0, elapsed, BenchSupport.Percentile(all, 0.50), BenchSupport.Percentile(all, 0.99));
+            var ratio = redisGet is null ? "no Redis run" : $"{what} / Redis GET = {Ratio(sample, redisGet)}";
+            Console.WriteLine($"{sample.Clients,8} {N0(sample.PerSecond),10} {sample.P50,8:0.00000} {sample.P99,8:0.00000} {sample.Errors,7}  " +
+                              $"{what}; answers not a hit: {notHits.Sum():N0}; node stats +{hits:N0} hits; coherence messages sent by the node meanwhile: {messages:N0}" +
+                              $"{(messages == 0 ? "" : " (NOT 0)")}; {ratio}");
+            return sample;
         }
 
         private static Task<Func<Task>?> Op(Func<Task> operation) => Task.FromResult<Func<Task>?>(operation);
