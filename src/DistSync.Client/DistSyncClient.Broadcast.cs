@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Net;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using DistSync.Client.Contracts;
+
+namespace DistSync.Client;
+
+/// <summary>
+/// The Broadcast routes of API.md: topics in total order. Every node hands out the same seqs 1, 2, 3, … of a topic
+/// without gaps, so a subscriber that lost its stream resumes from its last seq + 1 on any node
+/// (<see cref="BroadcastSubscription"/> does that across several nodes).
+/// </summary>
+public sealed partial class DistSyncClient
+{
+    /// <summary>The SSE event type of a message; events of other types are skipped.</summary>
+    private const string MessageEventType = "message";
+
+    /// <summary>
+    /// <c>POST /broadcast/publish</c>, answered once the message is committed with the seq the topic gave it. With
+    /// <paramref name="clientId"/>, a repeat of (<paramref name="clientId"/>, <paramref name="clientSeq"/>) stores
+    /// nothing new and answers the first seq: after a 503 or an unreachable node, retry with the same pair, on any node.
+    /// </summary>
+    public async Task<BroadcastPublishResponse> PublishAsync(string topic, string payload, string? clientId = null, long clientSeq = 0,
+        CancellationToken ct = default)
+    {
+        RequireTopic(topic);
+        ArgumentNullException.ThrowIfNull(payload);
+        RequireNullOrNonEmpty(clientId, nameof(clientId));
+        if (clientSeq < 0) throw new ArgumentOutOfRangeException(nameof(clientSeq), $"clientSeq must not be negative, was {clientSeq}");
+        if (clientId is null && clientSeq != 0) throw new ArgumentException("clientSeq dedupes only together with a clientId", nameof(clientSeq));
+        using var response = await PostJsonAsync("broadcast/publish", new BroadcastPublishRequest(topic, payload, clientId, clientSeq), ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await GenericFailureAsync(response, ct).ConfigureAwait(false);
+        return await ReadJsonAsync<BroadcastPublishResponse>(response, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>GET /broadcast/read</c>: up to <paramref name="max"/> messages from seq <paramref name="from"/> on, in seq
+    /// order; empty when <paramref name="from"/> is past the last message.
+    /// </summary>
+    /// <exception cref="BroadcastGoneException">410: <paramref name="from"/> is below the retained range.</exception>
+    public async Task<IReadOnlyList<BroadcastMessage>> ReadAsync(string topic, long from = 1, int max = 100, CancellationToken ct = default)
+    {
+        RequireTopic(topic);
+        RequireFrom(from);
+        if (max < 1) throw new ArgumentOutOfRangeException(nameof(max), $"max must be at least 1, was {max}");
+        var path = BroadcastPath("broadcast/read", topic, from) + "&max=" + max.ToString(CultureInfo.InvariantCulture);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await BroadcastFailureAsync(response, topic, from, ct).ConfigureAwait(false);
+        return await ReadJsonAsync<List<BroadcastMessage>>(response, ct).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /broadcast/topics</c>: every topic with its retained range and subscriber count.</summary>
+    public async Task<IReadOnlyList<BroadcastTopicInfo>> TopicsAsync(CancellationToken ct = default) =>
+        await GetJsonAsync<List<BroadcastTopicInfo>>("broadcast/topics", ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// <c>GET /broadcast/subscribe</c>: the topic's messages from seq <paramref name="from"/> on (the retained ones
+    /// first, then live), one per SSE event, until <paramref name="ct"/> fires or the node closes the stream (then
+    /// the enumeration ends). A resumed subscription also sends <c>Last-Event-ID: from - 1</c>, so a node reading
+    /// either gets the same start. This client's timeout covers the answer's headers, not the stream.
+    /// </summary>
+    /// <exception cref="BroadcastGoneException">410: <paramref name="from"/> is below the retained range.</exception>
+    /// <exception cref="NodeUnreachableException">No answer, or the stream broke off mid-way.</exception>
+    /// <exception cref="InvalidDataException">An event is not a broadcast message, or its <c>id</c> is not its seq.</exception>
+    public IAsyncEnumerable<BroadcastMessage> SubscribeAsync(string topic, long from = 1, CancellationToken ct = default)
+    {
+        RequireTopic(topic);
+        RequireFrom(from);
+        return StreamAsync(topic, from, ct);
+    }
+
+    private async IAsyncEnumerable<BroadcastMessage> StreamAsync(string topic, long from, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var response = await OpenStreamAsync(BroadcastPath("broadcast/subscribe", topic, from), from > 1 ? from - 1 : null, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await BroadcastFailureAsync(response, topic, from, ct).ConfigureAwait(false);
+        if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+            throw new InvalidDataException($"GET /broadcast/subscribe answered {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, not text/event-stream");
+
+        Stream stream;
+        try
+        {
+            stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new NodeUnreachableException(BaseAddress.Authority, e);
+        }
+        await using var _ = stream.ConfigureAwait(false);
+        var events = SseParser.Create(stream, ParseEvent).EnumerateAsync(ct).GetAsyncEnumerator(ct);
+        await using var __ = events.ConfigureAwait(false);
+        while (true)
+        {
+            // A yield may not sit in a try with a catch, so the stream is advanced here and yielded below.
+            try
+            {
+                if (!await events.MoveNextAsync().ConfigureAwait(false)) yield break;
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException)
+            {
+                throw new NodeUnreachableException(BaseAddress.Authority, e);
+            }
+            var item = events.Current;
+            if (item.Data is not { } message) continue;
+            if (item.EventId is { Length: > 0 } id && (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq != message.Seq))
+                throw new InvalidDataException($"an event's id '{id}' is not its message's seq {message.Seq}");
+            yield return message;
+        }
+    }
+
+    /// <summary>Sends a GET whose answer is a stream: this client's timeout bounds the wait for the headers only.</summary>
+    private async Task<HttpResponseMessage> OpenStreamAsync(string path, long? lastEventId, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (lastEventId is { } last) request.Headers.Add("Last-Event-ID", last.ToString(CultureInfo.InvariantCulture));
+        var deadline = _timeout ?? _http.Timeout;
+        using var timer = _timeout is null || _timeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timer?.CancelAfter(deadline);
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timer?.Token ?? ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new NodeUnreachableException(BaseAddress.Authority, e);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new NodeUnreachableException(BaseAddress.Authority, new TimeoutException($"no answer within {deadline.TotalSeconds:0.#} s", e));
+        }
+    }
+
+    /// <summary>An SSE event's data as a message; null for an event of another type.</summary>
+    private static BroadcastMessage? ParseEvent(string eventType, ReadOnlySpan<byte> data)
+    {
+        if (eventType != MessageEventType) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<BroadcastMessage>(data, DistSyncJson.Options)
+                   ?? throw new InvalidDataException("an SSE event's data is null, not a broadcast message");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException("an SSE event's data is not a broadcast message: " + e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// The typed exception for an error answer of read or subscribe, reading its body once: a 410 whose problem
+    /// carries <c>firstSeq</c> -> <see cref="BroadcastGoneException"/>, else as <see cref="Failure"/>.
+    /// </summary>
+    private static async Task<DistSyncApiException> BroadcastFailureAsync(HttpResponseMessage response, string topic, long from, CancellationToken ct)
+    {
+        var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        var problem = TryParse<ProblemDetails>(body);
+        if (response.StatusCode == HttpStatusCode.Gone && TryParse<BroadcastGoneResponse>(body) is { FirstSeq: > 0 } gone)
+            return new BroadcastGoneException(topic, from, gone.FirstSeq, problem);
+        return Failure(response, problem);
+    }
+
+    private static T? TryParse<T>(string body) where T : class
+    {
+        if (string.IsNullOrWhiteSpace(body)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, DistSyncJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string BroadcastPath(string route, string topic, long from) =>
+        route + "?topic=" + Uri.EscapeDataString(topic) + "&from=" + from.ToString(CultureInfo.InvariantCulture);
+
+    private static void RequireTopic(string topic)
+    {
+        if (string.IsNullOrWhiteSpace(topic)) throw new ArgumentException("the topic is empty", nameof(topic));
+    }
+
+    private static void RequireFrom(long from)
+    {
+        if (from < 1) throw new ArgumentOutOfRangeException(nameof(from), $"seqs start at 1, from was {from}");
+    }
+}
