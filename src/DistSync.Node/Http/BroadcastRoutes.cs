@@ -9,6 +9,7 @@ using DistSync.Node.Hosting;
 using DistSync.Node.Meta;
 using DistSync.Raft.Hosting;
 using BroadcastEvent = DistSync.Client.Contracts.BroadcastMessage;
+using BroadcastMessage = DistSync.Broadcast.BroadcastMessage;
 
 namespace DistSync.Node.Http;
 
@@ -46,6 +47,9 @@ public static class BroadcastRoutes
                         metrics.Published(body.Topic!);
                         return Results.Json(new BroadcastPublishResponse(result.Published.Topic, result.Published.Seq), DistSyncJson.Options,
                             statusCode: StatusCodes.Status201Created);
+                    case DistSync.Broadcast.Wire.BroadcastResult.ResultOneofCase.Invalid when result.Invalid.StaleClientSeq:
+                        // older than what the topic remembers of this client: it may or may not have been published
+                        return Problems.Of(StatusCodes.Status409Conflict, result.Invalid.Message, "stale-sequence");
                     case DistSync.Broadcast.Wire.BroadcastResult.ResultOneofCase.Invalid:
                         return Problems.BadRequest(result.Invalid.Message);
                     default:
@@ -73,13 +77,17 @@ public static class BroadcastRoutes
             }).ConfigureAwait(false);
         });
 
+        // a block body that returns: an expression-bodied (HttpContext) lambda would bind as a RequestDelegate and
+        // its IResult would be dropped (an empty 200)
         web.MapGet("/broadcast/topics", async (HttpContext ctx) =>
-            await RaftRequest.RunAsync(ctx, settings, async ct =>
+        {
+            return await RaftRequest.RunAsync(ctx, settings, async ct =>
             {
                 var topics = await meta.QueryAsync(sm => ((MetaStateMachine)sm).Broadcast.Topics(), linearizable: true, ct).ConfigureAwait(false);
                 return Results.Json(topics.Select(t => new BroadcastTopicInfo(t.Topic, t.FirstSeq, t.LastSeq, hub.SubscriberCount(t.Topic))).ToList(),
                     DistSyncJson.Options);
-            }).ConfigureAwait(false));
+            }).ConfigureAwait(false);
+        });
 
         web.MapGet("/broadcast/subscribe", async (HttpContext ctx, string? topic, long? from, string? sessionId) =>
         {
