@@ -89,4 +89,17 @@ public sealed class DedupeSpec
         Assert.Equal(3, h.Publish("t", "a", "alice", 1).Seq);
         Assert.True(h.PublishResult("t", "other", "bob", 1).Published.Duplicate);
     }
+
+    [Fact]
+    public void A_remembered_client_seq_below_the_floor_is_still_a_duplicate_and_survives_a_snapshot()
+    {
+        var h = new BroadcastHarness(new BroadcastOptions { DedupeWindow = 1 });
+        h.Publish("t", "5", "alice", 5);
+        h.Publish("t", "3", "alice", 3); // forgets 5: the floor is 5, and 3 is remembered below it
+        h.RestoreFromSnapshot();
+        Assert.Equal(new Published { Topic = "t", Seq = 2, Duplicate = true }, h.PublishResult("t", "3", "alice", 3).Published);
+        Assert.True(h.PublishResult("t", "5", "alice", 5).Invalid.StaleClientSeq);
+        Assert.True(h.PublishResult("t", "4", "alice", 4).Invalid.StaleClientSeq);
+        Assert.Equal(3, h.Publish("t", "6", "alice", 6).Seq);
+    }
 }

@@ -126,7 +126,7 @@ public sealed class SnapshotSpec
         "empty client id",
         "client active after log time",
         "floor above highest",
-        "client seq at floor",
+        "client seq zero",
         "client seq above highest",
         "client seq repeated",
         "recent seq above last seq",
@@ -171,7 +171,7 @@ public sealed class SnapshotSpec
             case "empty client id": alice.ClientId = ""; break;
             case "client active after log time": alice.LastActiveMs = s.LogTimeMs + 1; break;
             case "floor above highest": alice.Floor = alice.HighestClientSeq + 1; break;
-            case "client seq at floor": alice.Recent[0].ClientSeq = alice.Floor; break;
+            case "client seq zero": alice.Recent[0].ClientSeq = 0; break;
             case "client seq above highest": alice.Recent[0].ClientSeq = alice.HighestClientSeq + 1; break;
             case "client seq repeated": alice.Recent[1].ClientSeq = alice.Recent[0].ClientSeq; break;
             case "recent seq above last seq": alice.Recent[0].Seq = chat.LastSeq + 1; break;
