@@ -120,27 +120,10 @@ public sealed class BroadcastModelSpec
         switch (roll)
         {
             case < 30:
-            {
-                // A fresh client seq; sometimes one is skipped and held back, to arrive later (concurrent publishes).
-                var next = (seqs.Count == 0 ? 0 : seqs.Max()) + 1;
-                if (rng.Next(8) == 0)
-                {
-                    held.Add((topic, client, next));
-                    next++;
-                }
-
-                seqs.Add(next);
-                return BroadcastCommands.Publish(topic, payload, client, next);
-            }
+                return Fresh(rng, topic, client, payload, seqs, held);
             case < 36 when held.Count > 0:
-            {
-                var i = rng.Next(held.Count);
-                var (t, c, s) = held[i];
-                held.RemoveAt(i);
-                issued[(t, c)].Add(s);
                 Count(seen, "out-of-order");
-                return BroadcastCommands.Publish(t, payload, c, s);
-            }
+                return HeldBack(rng, payload, issued, held);
             case < 52 when seqs.Count > 0:
                 return BroadcastCommands.Publish(topic, payload, client, seqs[Math.Max(0, seqs.Count - 1 - rng.Next(4))]); // a retry
             case < 58 when seqs.Count > 0:
@@ -154,6 +137,29 @@ public sealed class BroadcastModelSpec
             default:
                 return BroadcastCommands.Publish(topic, payload);
         }
+    }
+
+    /// <summary>The client's next seq; sometimes one is skipped and held back, to arrive later (concurrent publishes).</summary>
+    private static BroadcastCommand Fresh(Random rng, string topic, string client, string payload, List<long> seqs, List<(string, string, long)> held)
+    {
+        var next = (seqs.Count == 0 ? 0 : seqs.Max()) + 1;
+        if (rng.Next(8) == 0)
+        {
+            held.Add((topic, client, next));
+            next++;
+        }
+
+        seqs.Add(next);
+        return BroadcastCommands.Publish(topic, payload, client, next);
+    }
+
+    private static BroadcastCommand HeldBack(Random rng, string payload, Dictionary<(string, string), List<long>> issued, List<(string Topic, string Client, long ClientSeq)> held)
+    {
+        var i = rng.Next(held.Count);
+        var (topic, client, clientSeq) = held[i];
+        held.RemoveAt(i);
+        issued[(topic, client)].Add(clientSeq);
+        return BroadcastCommands.Publish(topic, payload, client, clientSeq);
     }
 
     private static BroadcastCommand Invalid(Random rng, string topic, string client) => rng.Next(8) switch
