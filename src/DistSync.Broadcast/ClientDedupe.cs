@@ -6,9 +6,9 @@ namespace DistSync.Broadcast;
 /// </summary>
 /// <remarks>
 /// A client's sequence numbers need not arrive in order (concurrent publishes), so "recent" means recently applied,
-/// not numerically close: the oldest applied is forgotten first. A repeat of a remembered one is a duplicate; one at or
-/// below <see cref="Floor"/> may have been published and forgotten, so it is stale (also when, in fact, it never was:
-/// the state cannot tell); any other is new.
+/// not numerically close: the oldest applied is forgotten first. A repeat of a remembered one is a duplicate; any other
+/// at or below <see cref="Floor"/> may have been published and forgotten, so it is stale (also when, in fact, it never
+/// was: the state cannot tell); any other is new.
 /// </remarks>
 internal sealed class ClientDedupe(TopicState topic, string clientId)
 {
@@ -21,7 +21,8 @@ internal sealed class ClientDedupe(TopicState topic, string clientId)
 
     public long HighestClientSeq { get; private set; }
 
-    // Invariant: every clientSeq remembered is > Floor, and Floor <= HighestClientSeq.
+    // Invariant: 0 <= Floor <= HighestClientSeq, and every clientSeq remembered is in 1..HighestClientSeq. One may be at
+    // or below Floor (3 applied after 5, then 5 forgotten): it is still a duplicate, as the lookup comes first.
     public long Floor { get; private set; }
 
     /// <summary>Log time of the client's last accepted publish on the topic.</summary>
@@ -70,7 +71,7 @@ internal sealed class ClientDedupe(TopicState topic, string clientId)
         Floor = floor;
         foreach (var (clientSeq, seq) in recent)
         {
-            if (clientSeq <= floor || clientSeq > highestClientSeq || seq < 1 || seq > lastSeq || !_seqByClientSeq.TryAdd(clientSeq, seq))
+            if (clientSeq < 1 || clientSeq > highestClientSeq || seq < 1 || seq > lastSeq || !_seqByClientSeq.TryAdd(clientSeq, seq))
             {
                 throw new InvalidDataException($"Snapshot client \"{ClientId}\" of topic \"{Topic.Name}\" has a bad or repeated client seq {clientSeq} (seq {seq}).");
             }
