@@ -126,5 +126,8 @@ public class BroadcastRoutesSpec
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("broadcast/read?topic=t&from=0")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("broadcast/read?from=1")).StatusCode);
         Assert.Equal(HttpStatusCode.Created, await Post("""{"topic":"t","payload":"ok"}"""));
+        var metrics = await Eventually.Until(() => http.GetStringAsync("metrics"), m => m.Contains("dsync_broadcast_published_total"), Patience, "broadcast metrics");
+        Assert.Matches("dsync_broadcast_published_total\\{[^}]*topic=\"t\"[^}]*\\} 1", metrics);
+        Assert.Contains("dsync_broadcast_subscribers", metrics);
     }
 }
