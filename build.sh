@@ -17,7 +17,7 @@ usage: ./build.sh <command> [args]
 USAGE
 }
 
-bench_names() { echo "actors remote persistence raft-core raft-sim kv locks queues cache"; }
+bench_names() { echo "actors remote persistence raft-core raft-sim kv locks queues cache broadcast"; }
 
 not_yet() { echo "$1: not available yet — $2" >&2; exit 2; }
 
