@@ -67,8 +67,11 @@ public sealed class BroadcastHub
     {
         lock (gate)
         {
-            if (byTopic.TryGetValue(message.Topic, out var list))
-                foreach (var s in list) s.Offer(message);
+            if (byTopic.TryGetValue(message.Topic, out var list) && list.Count > 0)
+            {
+                var delivery = new BroadcastDelivery(message, BroadcastEvents.Encode(message));
+                foreach (var s in list) s.Offer(delivery);
+            }
         }
         Published?.Invoke(message);
     }

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using DistSync.Broadcast;
 
 namespace DistSync.Node.Broadcast;
 
@@ -11,14 +10,14 @@ namespace DistSync.Node.Broadcast;
 /// </summary>
 public sealed class BroadcastSubscriber
 {
-    private readonly Channel<BroadcastMessage> channel;
+    private readonly Channel<BroadcastDelivery> channel;
     private int overflowed;
 
     public BroadcastSubscriber(string topic, string? sessionId, int buffer)
     {
         Topic = topic;
         SessionId = sessionId;
-        channel = Channel.CreateBounded<BroadcastMessage>(new BoundedChannelOptions(buffer)
+        channel = Channel.CreateBounded<BroadcastDelivery>(new BoundedChannelOptions(buffer)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -31,12 +30,12 @@ public sealed class BroadcastSubscriber
     /// <summary>The session the subscription is bound to (it ends with it), or null.</summary>
     public string? SessionId { get; }
 
-    public ChannelReader<BroadcastMessage> Reader => channel.Reader;
+    public ChannelReader<BroadcastDelivery> Reader => channel.Reader;
 
     /// <summary>Called on the apply thread; never blocks.</summary>
-    internal void Offer(BroadcastMessage message)
+    internal void Offer(BroadcastDelivery delivery)
     {
-        if (!channel.Writer.TryWrite(message)) Volatile.Write(ref overflowed, 1);
+        if (!channel.Writer.TryWrite(delivery)) Volatile.Write(ref overflowed, 1);
     }
 
     /// <summary>True once since the last call if a message could not be buffered (or the state was replaced):

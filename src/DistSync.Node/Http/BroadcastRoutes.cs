@@ -168,15 +168,16 @@ public static class BroadcastRoutes
                     continue;
                 }
                 if (!more) return; // the session ended, or the node stops
-                while (subscriber.Reader.TryRead(out var message))
+                while (subscriber.Reader.TryRead(out var delivery))
                 {
+                    var message = delivery.Message;
                     if (message.Seq < next) continue;
                     if (message.Seq > next)
                     {
                         catchUp = true; // a message was dropped from the buffer: read the gap from the state
                         break;
                     }
-                    await WriteEventAsync(response, message, ct).ConfigureAwait(false);
+                    await response.Body.WriteAsync(delivery.Event, ct).ConfigureAwait(false);
                     metrics.Delivered(message);
                     next = message.Seq + 1;
                 }
@@ -219,13 +220,10 @@ public static class BroadcastRoutes
         }
     }
 
-    private static async Task WriteEventAsync(HttpResponse response, BroadcastMessage message, CancellationToken ct)
-    {
-        var json = JsonSerializer.Serialize(ToEvent(message), DistSyncJson.Options);
-        await response.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"id: {message.Seq}\ndata: {json}\n\n"), ct).ConfigureAwait(false);
-    }
+    private static Task WriteEventAsync(HttpResponse response, BroadcastMessage message, CancellationToken ct) =>
+        response.Body.WriteAsync(BroadcastEvents.Encode(message), ct).AsTask();
 
-    private static BroadcastEvent ToEvent(BroadcastMessage m) => new(m.Seq, m.Term, m.Payload, m.ClientId, m.TimestampMs);
+    private static BroadcastEvent ToEvent(BroadcastMessage m) => BroadcastEvents.ToContract(m);
 
     private static IResult Gone(string topic, long from, long firstSeq) =>
         Results.Json(new GoneProblem("about:blank", "gone", StatusCodes.Status410Gone,
