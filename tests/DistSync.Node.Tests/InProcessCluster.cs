@@ -32,11 +32,15 @@ internal sealed class InProcessCluster : IAsyncDisposable
     /// <summary>dsync.http.request-timeout of every node: how long a request waits for a quorum before 503.</summary>
     public TimeSpan RequestTimeout { get; private init; } = TimeSpan.FromSeconds(5);
 
+    private string Extra { get; init; } = "";
+
     /// <param name="founders">Size of the founding member list (default: <paramref name="size"/>); more than
     /// <paramref name="size"/> leaves founders that never start.</param>
-    public static async Task<InProcessCluster> StartAsync(int size, bool faultRoutes = false, TimeSpan? requestTimeout = null, int? founders = null)
+    /// <param name="extra">More settings inside the <c>dsync</c> block of every node (HOCON), e.g. <c>broadcast.max-messages = 5</c>.</param>
+    public static async Task<InProcessCluster> StartAsync(int size, bool faultRoutes = false, TimeSpan? requestTimeout = null, int? founders = null,
+        string? extra = null)
     {
-        var cluster = new InProcessCluster { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(5) };
+        var cluster = new InProcessCluster { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(5), Extra = extra ?? "" };
         cluster.RemotePorts = TestPorts.Free(Math.Max(size, founders ?? size));
         for (var i = 0; i < size; i++)
         {
@@ -92,6 +96,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
               http.request-timeout = {{(long)RequestTimeout.TotalMilliseconds}}ms
               failure-detector { heartbeat-interval = 200ms, acceptable-heartbeat-pause = 1s, min-std-deviation = 100ms, threshold = 8 }
               testing.fault-injection = {{(faultRoutes ? "on" : "off")}}
+              {{Extra}}
             }
             """;
         return new ConfigurationBuilder().AddHoconString(hocon).Build();

@@ -6,6 +6,7 @@ using DistSync.Cluster;
 using DistSync.Cluster.Faults;
 using DistSync.Cluster.Membership;
 using DistSync.Cluster.Wire;
+using DistSync.Node.Broadcast;
 using DistSync.Node.Cache;
 using DistSync.Node.Http;
 using DistSync.Node.Locks;
@@ -47,12 +48,15 @@ public sealed class DistSyncNode : IAsyncDisposable
     private readonly LockMetrics _lockMetrics;
     private readonly QueueMetrics _queueMetrics;
     private readonly CacheMetrics _cacheMetrics;
+    private readonly BroadcastMetrics _broadcastMetrics;
     private int _stopped;
 
     private DistSyncNode(NodeSettings settings, IHost akkaHost, ActorSystem system, MemberDirectory members, RaftHost raft, RaftLinkFaults links,
         WebApplication web, PrometheusTextExporter metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics, QueueMetrics queueMetrics, QueueService queues,
-        CacheFront cache, CacheMetrics cacheMetrics, MetaCacheStore cacheStore)
+        CacheFront cache, CacheMetrics cacheMetrics, MetaCacheStore cacheStore, BroadcastHub broadcastHub, BroadcastMetrics broadcastMetrics)
     {
+        Broadcast = broadcastHub;
+        _broadcastMetrics = broadcastMetrics;
         Cache = cache;
         CacheStore = cacheStore;
         _cacheMetrics = cacheMetrics;
@@ -80,6 +84,9 @@ public sealed class DistSyncNode : IAsyncDisposable
 
     /// <summary>The queue service of this node (its catalog view, partition calls).</summary>
     public QueueService Queues { get; }
+
+    /// <summary>This node's live broadcast subscriptions.</summary>
+    public BroadcastHub Broadcast { get; }
 
     /// <summary>This node's MESI cache (its lines, and the homes this node hosts).</summary>
     public CacheFront Cache { get; }
@@ -142,6 +149,9 @@ public sealed class DistSyncNode : IAsyncDisposable
         var lockMetrics = new LockMetrics(settings.NodeId);
         var queueSettings = QueueSettings.From(config);
         var cacheSettings = CacheSettingsReader.From(config);
+        var broadcastSettings = BroadcastSettings.From(config);
+        var broadcastHub = new BroadcastHub(broadcastSettings.SubscriberBuffer);
+        var broadcastMetrics = new BroadcastMetrics(settings.NodeId, broadcastHub);
         CacheMetrics? cacheMetrics = null;
         var queueMetrics = new QueueMetrics(settings.NodeId);
         var catalog = new QueueCatalogView();
@@ -172,8 +182,8 @@ public sealed class DistSyncNode : IAsyncDisposable
             web = builder.Build();
             metrics = new PrometheusTextExporter();
 
-            raft = await StartRaftAsync(settings, config, system, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics, links, catalog)
-                .ConfigureAwait(false);
+            raft = await StartRaftAsync(settings, config, system, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics, links, catalog,
+                broadcastSettings, broadcastHub).ConfigureAwait(false);
             var applied = new AsyncPulse();
             var queues = new QueueService(raft, catalog, new PartitionCaller(system, raft, settings.NodeId), queueSettings, queueMetrics, applied);
             var hostedRaft = raft;
@@ -184,6 +194,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             var cache = await CacheNode.StartAsync(system, cacheStore, cacheSettings).ConfigureAwait(false);
             cacheMetrics = new CacheMetrics(settings.NodeId, cache);
             lockWaiters.SessionEnded += ended => queues.OnSessionEnded(ended.SessionId, logger);
+            lockWaiters.SessionEnded += ended => broadcastHub.OnSessionEnded(ended.SessionId);
             ((ExtendedActorSystem)system).SystemActorOf(
                 Props.Create(() => new MembershipDowningActor(raft.Meta, members, settings.NodeId, TimeSpan.FromSeconds(1))), MembershipDowningActor.Name);
 
@@ -195,6 +206,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             LockRoutes.Map(web, settings, raft.Meta, lockWaiters, lockMetrics, logger);
             QueueRoutes.Map(web, settings, raft.Meta, queues, queueMetrics);
             CacheRoutes.Map(web, settings, raft.Meta, cache, settings.KvLimits);
+            BroadcastRoutes.Map(web, settings, raft.Meta, broadcastHub, broadcastSettings, broadcastMetrics);
             if (settings.FaultInjection) FaultRoutes.Map(web, settings, new NodeFaults(system), links, members);
 
             await web.StartAsync().ConfigureAwait(false);
@@ -204,7 +216,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             logger.Information("node {NodeId} up: http {Http}, remoting {Remote}, seeds {Seeds}",
                 settings.NodeId, httpAddress, cluster.SelfAddress, settings.Seeds);
             return new DistSyncNode(settings, akkaHost, system, members, raft, links, web, metrics, httpAddress, lockWaiters, lockMetrics, queueMetrics, queues,
-                cache, cacheMetrics, cacheStore);
+                cache, cacheMetrics, cacheStore, broadcastHub, broadcastMetrics);
         }
         catch (Exception e)
         {
@@ -212,6 +224,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             lockMetrics.Dispose();
             queueMetrics.Dispose();
             cacheMetrics?.Dispose();
+            broadcastMetrics.Dispose();
             if (web is not null) await web.DisposeAsync().ConfigureAwait(false);
             if (raft is not null) await raft.DisposeAsync().ConfigureAwait(false);
             await StopAkkaAsync(akkaHost).ConfigureAwait(false);
@@ -228,7 +241,8 @@ public sealed class DistSyncNode : IAsyncDisposable
     /// recovers and ignores both (RAFT-HOST-API.md).
     /// </summary>
     private static Task<RaftHost> StartRaftAsync(NodeSettings settings, IConfiguration config, ActorSystem system, string advertisedHttp,
-        LockWaiters lockWaiters, LockMetrics lockMetrics, RaftLinkFaults links, QueueCatalogView catalog)
+        LockWaiters lockWaiters, LockMetrics lockMetrics, RaftLinkFaults links, QueueCatalogView catalog,
+        BroadcastSettings broadcast, BroadcastHub broadcastHub)
     {
         var selfAddress = ((ExtendedActorSystem)system).Provider.DefaultAddress;
         var initial = settings.InitialMembers;
@@ -244,7 +258,13 @@ public sealed class DistSyncNode : IAsyncDisposable
             Join = !founding && settings.Seeds.Count > 0,
             Seeds = [.. settings.Seeds.Select(s => SeedAddress(s, selfAddress.Protocol))],
             LinkFaults = links,
-            StateMachineFactory = () => new MetaStateMachine(kvLimits, sessionTimeoutMs, lockWaiters: lockWaiters, lockMetrics: lockMetrics) { CatalogChanged = catalog.Update },
+            StateMachineFactory = () => new MetaStateMachine(kvLimits, sessionTimeoutMs, lockWaiters: lockWaiters, lockMetrics: lockMetrics,
+                broadcastOptions: broadcast.Options)
+            {
+                CatalogChanged = catalog.Update,
+                BroadcastPublished = broadcastHub.OnPublished,
+                BroadcastRestored = broadcastHub.OnRestored,
+            },
         });
     }
 
@@ -255,6 +275,7 @@ public sealed class DistSyncNode : IAsyncDisposable
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        Broadcast.EndAll();
         await _web.StopAsync().ConfigureAwait(false);
         await FlushCacheAsync().ConfigureAwait(false);
         await _raft.DisposeAsync().ConfigureAwait(false);
@@ -264,6 +285,7 @@ public sealed class DistSyncNode : IAsyncDisposable
         _lockMetrics.Dispose();
         _queueMetrics.Dispose();
         _cacheMetrics.Dispose();
+        _broadcastMetrics.Dispose();
     }
 
     /// <summary>A graceful stop writes this node's dirty cache lines back while the meta group still runs, so that a
@@ -287,6 +309,7 @@ public sealed class DistSyncNode : IAsyncDisposable
     public async Task CrashAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        Broadcast.EndAll();
         await _web.StopAsync().ConfigureAwait(false);
         await _raft.DisposeAsync().ConfigureAwait(false);
         await System.Terminate().ConfigureAwait(false);
@@ -296,6 +319,7 @@ public sealed class DistSyncNode : IAsyncDisposable
         _lockMetrics.Dispose();
         _queueMetrics.Dispose();
         _cacheMetrics.Dispose();
+        _broadcastMetrics.Dispose();
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());

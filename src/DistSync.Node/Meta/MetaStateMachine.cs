@@ -1,3 +1,4 @@
+using DistSync.Broadcast;
 using DistSync.Raft;
 using DistSync.KeyValue;
 using DistSync.Locks;
@@ -11,8 +12,9 @@ namespace DistSync.Node.Meta;
 
 /// <summary>
 /// The state machine of the meta Raft group (group 0): a tagged envelope (<see cref="MetaCommand"/>) dispatched
-/// to the services it replicates: the key-value store (field 1), the queue catalog (field 3) and the lock service (field 2; snapshot field 3; its
-/// deadlines are <see cref="NextDeadlineMs"/>, an Expire entry goes to it). Deterministic and single-threaded like
+/// to the services it replicates: the key-value store (field 1), the queue catalog (field 3), broadcast topics (field 4;
+/// snapshot field 5) and the lock service (field 2; snapshot field 3). Deadlines of locks and of broadcast retention
+/// make up <see cref="NextDeadlineMs"/>; an Expire entry goes to both. Deterministic and single-threaded like
 /// every <see cref="IRaftStateMachine"/>; what a lock entry decided is also reported to the node-local
 /// <see cref="LockWaiters"/> (the same on every replica), so the node serving a waiting acquire learns its outcome.
 /// </summary>
@@ -23,10 +25,14 @@ public sealed class MetaStateMachine : IRaftStateMachine
     private readonly LockServiceOptions? _lockOptions;
     private readonly LockWaiters? _lockWaiters;
     private readonly LockMetrics? _lockMetrics;
+    private readonly BroadcastOptions? _broadcastOptions;
 
     public MetaStateMachine(KvLimits? kvLimits = null, long kvSessionTimeoutMs = KvStateMachine.DefaultSessionTimeoutMs,
-        LockServiceOptions? lockOptions = null, LockWaiters? lockWaiters = null, LockMetrics? lockMetrics = null)
+        LockServiceOptions? lockOptions = null, LockWaiters? lockWaiters = null, LockMetrics? lockMetrics = null,
+        BroadcastOptions? broadcastOptions = null)
     {
+        _broadcastOptions = broadcastOptions;
+        Broadcast = new BroadcastStateMachine(broadcastOptions);
         Kv = new KvStateMachine(kvLimits, kvSessionTimeoutMs);
         _lockOptions = lockOptions;
         _lockWaiters = lockWaiters;
@@ -44,6 +50,22 @@ public sealed class MetaStateMachine : IRaftStateMachine
     /// or through <see cref="CatalogChanged"/>).</summary>
     public QueueCatalog Catalog { get; private set; } = new();
 
+    /// <summary>Broadcast topics (read them only inside <see cref="IRaftGroup.QueryAsync{T}"/>, or through
+    /// <see cref="BroadcastPublished"/>).</summary>
+    public BroadcastStateMachine Broadcast { get; private set; }
+
+    /// <summary>Raised on the group's thread for every message an entry published (the same on every replica, in seq
+    /// order per topic); handlers must not block.</summary>
+    public Action<BroadcastMessage>? BroadcastPublished { get; set; }
+
+    /// <summary>Raised on the group's thread after a snapshot replaced the broadcast state: subscribers re-read it.</summary>
+    public Action? BroadcastRestored { get; set; }
+
+    /// <summary>Wraps a broadcast command for proposal to the meta group; the result decodes with
+    /// <see cref="BroadcastCommands.DecodeResult"/>.</summary>
+    public static byte[] BroadcastCommand(DistSync.Broadcast.Wire.BroadcastCommand command) =>
+        new MetaCommand { Broadcast = command.ToByteString() }.ToByteArray();
+
     /// <summary>Raised on the group's thread after an entry or a restore changed the catalog; handlers must not block.</summary>
     public Action<QueueCatalog>? CatalogChanged { get; set; }
 
@@ -54,8 +76,13 @@ public sealed class MetaStateMachine : IRaftStateMachine
     /// <summary>The index of the last applied entry of any service (0 before the first).</summary>
     public long LastAppliedIndex { get; private set; }
 
-    /// <summary>The lock service's next session expiry or wait deadline (the key-value store has none).</summary>
-    public long? NextDeadlineMs => Locks.NextDeadlineMs;
+    /// <summary>The lock service's next session expiry or wait deadline, or broadcast retention's next age limit,
+    /// whichever comes first (the key-value store has none).</summary>
+    public long? NextDeadlineMs => (Locks.NextDeadlineMs, Broadcast.NextDeadlineMs) switch
+    {
+        ({ } a, { } b) => Math.Min(a, b),
+        (var a, var b) => a ?? b,
+    };
 
     public ReadOnlyMemory<byte> ExpireCommand => ExpireBytes;
 
@@ -98,8 +125,11 @@ public sealed class MetaStateMachine : IRaftStateMachine
                 return ApplyLocks(entry, lockCommand);
             case MetaCommand.CommandOneofCase.Queues:
                 return ApplyCatalog(entry, command.Queues);
+            case MetaCommand.CommandOneofCase.Broadcast:
+                return ApplyBroadcast(entry, command.Broadcast);
             case MetaCommand.CommandOneofCase.Expire:
-                // Only the lock service has deadlines: its due sessions and waits end in this entry.
+                // Broadcast retention trims by this entry's time; the lock service's due sessions and waits end in it.
+                ApplyBroadcast(entry, BroadcastCommands.Expire());
                 return ApplyLocks(entry, DistSync.Locks.LockCommands.Expire());
             default:
                 return ReadOnlyMemory<byte>.Empty;
@@ -123,6 +153,27 @@ public sealed class MetaStateMachine : IRaftStateMachine
         return result.ToByteArray();
     }
 
+    private ReadOnlyMemory<byte> ApplyBroadcast(AppliedEntry entry, ByteString bytes)
+    {
+        DistSync.Broadcast.Wire.BroadcastCommand command;
+        try
+        {
+            command = DistSync.Broadcast.Wire.BroadcastCommand.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            command = new DistSync.Broadcast.Wire.BroadcastCommand();
+        }
+        return ApplyBroadcast(entry, command);
+    }
+
+    private ReadOnlyMemory<byte> ApplyBroadcast(AppliedEntry entry, DistSync.Broadcast.Wire.BroadcastCommand command)
+    {
+        var applied = Broadcast.Apply(entry.Index, entry.Term, entry.TimestampMs, command);
+        if (applied.Published is { } message) BroadcastPublished?.Invoke(message);
+        return applied.Result;
+    }
+
     private ReadOnlyMemory<byte> ApplyLocks(AppliedEntry entry, DistSync.Locks.Wire.LockCommand command)
     {
         var applied = Locks.Apply(entry.Index, entry.Term, entry.TimestampMs, command);
@@ -138,6 +189,7 @@ public sealed class MetaStateMachine : IRaftStateMachine
             Kv = ByteString.CopyFrom(Kv.Snapshot()),
             Locks = ByteString.CopyFrom(Locks.Snapshot()),
             Queues = ByteString.CopyFrom(Catalog.Snapshot()),
+            Broadcast = ByteString.CopyFrom(Broadcast.Snapshot()),
         }.ToByteArray();
 
     /// <exception cref="InvalidDataException">Not a meta snapshot, or a service's part is inconsistent; the state is then unchanged.</exception>
@@ -157,10 +209,14 @@ public sealed class MetaStateMachine : IRaftStateMachine
         var locks = new LockServiceStateMachine(_lockOptions);
         if (!parsed.Locks.IsEmpty) locks.Restore(parsed.Locks.Span);
         var catalog = parsed.Queues.IsEmpty ? new QueueCatalog() : QueueCatalog.FromSnapshot(parsed.Queues.Span);
+        var broadcast = new BroadcastStateMachine(_broadcastOptions);
+        if (!parsed.Broadcast.IsEmpty) broadcast.Restore(parsed.Broadcast.Span);
         Kv = kv;
+        Broadcast = broadcast;
         Locks = locks;
         Catalog = catalog;
         CatalogChanged?.Invoke(Catalog);
+        BroadcastRestored?.Invoke();
         LastAppliedIndex = parsed.LastAppliedIndex;
         _lockMetrics?.DeadlocksDetected(Locks.DeadlocksDetected);
         _lockWaiters?.OnRestored(Locks);

@@ -1,3 +1,4 @@
+using DistSync.Raft.Hosting;
 using DistSync.Queues;
 using DistSync.Raft;
 
@@ -9,6 +10,11 @@ namespace DistSync.Node.Queues;
 public sealed class ObservedPartitionStateMachine(QueuePartitionStateMachine inner, AsyncPulse applied) : IRaftStateMachine
 {
     public QueuePartitionStateMachine Inner { get; } = inner;
+
+    /// <summary>This node's replica's counts of a hosted partition group, read on the group's thread without a round
+    /// trip (the one query every caller of a partition's stats makes).</summary>
+    public static Task<QueuePartitionStats> LocalStatsAsync(IRaftGroup group, CancellationToken ct) =>
+        group.QueryAsync(sm => ((ObservedPartitionStateMachine)sm).Inner.Stats(), linearizable: false, ct);
 
     public long? NextDeadlineMs => Inner.NextDeadlineMs;
 

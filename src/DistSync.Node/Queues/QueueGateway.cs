@@ -34,7 +34,7 @@ public sealed class QueueGateway : ReceiveActor
         {
             if (call.Stats)
             {
-                var stats = await group.QueryAsync(sm => ((ObservedPartitionStateMachine)sm).Inner.Stats(), linearizable: false, timeout.Token).ConfigureAwait(false);
+                var stats = await ObservedPartitionStateMachine.LocalStatsAsync(group, timeout.Token).ConfigureAwait(false);
                 return new PartitionAnswer { Code = "ok", Stats = ToWire(stats, group.Status) };
             }
             var result = await group.ProposeAsync(call.Command.Memory, timeout.Token).ConfigureAwait(false);

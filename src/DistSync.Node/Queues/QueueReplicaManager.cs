@@ -189,7 +189,7 @@ public sealed class QueueReplicaManager : ReceiveActor, IWithTimers
         {
             try
             {
-                var s = await group.QueryAsync(sm => ((ObservedPartitionStateMachine)sm).Inner.Stats(), linearizable: false, timeout.Token).ConfigureAwait(false);
+                var s = await ObservedPartitionStateMachine.LocalStatsAsync(group, timeout.Token).ConfigureAwait(false);
                 samples.Add((queue, index, s.Ready + s.Delayed, s.InFlight, s.DeadLettered));
             }
             catch (Exception e) when (e is RaftUnavailableException or OperationCanceledException or InvalidCastException)

@@ -129,7 +129,7 @@ public sealed class QueueService(RaftHost raft, QueueCatalogView catalog, Partit
         if (raft.TryGetGroup(p.GroupId) is not { } group) return long.MaxValue;
         try
         {
-            var s = await group.QueryAsync(sm => ((ObservedPartitionStateMachine)sm).Inner.Stats(), linearizable: false, ct).ConfigureAwait(false);
+            var s = await ObservedPartitionStateMachine.LocalStatsAsync(group, ct).ConfigureAwait(false);
             // delayed messages may be due by the leader's clock: counted, the lease proposal decides
             return deadLetter ? s.DeadLetterReady + s.DeadLetterDelayed : s.Ready + s.Delayed;
         }
