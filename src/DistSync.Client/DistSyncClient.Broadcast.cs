@@ -14,8 +14,14 @@ namespace DistSync.Client;
 /// </summary>
 public sealed partial class DistSyncClient
 {
-    /// <summary>The SSE event type of a message; events of other types are skipped.</summary>
+    /// <summary>Largest page one read may ask for (API.md's node checks <c>max</c> 1..1000).</summary>
+    public const int MaxBroadcastRead = 1000;
+
+    /// <summary>The SSE event type of a message; events of types other than it and <see cref="GoneEventType"/> are skipped.</summary>
     private const string MessageEventType = "message";
+
+    /// <summary>The SSE event a node sends before it ends a stream that fell behind retention: <c>{"firstSeq"}</c>.</summary>
+    private const string GoneEventType = "gone";
 
     /// <summary>
     /// <c>POST /broadcast/publish</c>, answered once the message is committed with the seq the topic gave it. With
@@ -44,7 +50,7 @@ public sealed partial class DistSyncClient
     {
         RequireTopic(topic);
         RequireFrom(from);
-        if (max < 1) throw new ArgumentOutOfRangeException(nameof(max), $"max must be at least 1, was {max}");
+        if (max is < 1 or > MaxBroadcastRead) throw new ArgumentOutOfRangeException(nameof(max), $"max must be 1..{MaxBroadcastRead}, was {max}");
         var path = BroadcastPath("broadcast/read", topic, from) + "&max=" + max.ToString(CultureInfo.InvariantCulture);
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await BroadcastFailureAsync(response, topic, from, ct).ConfigureAwait(false);
@@ -61,7 +67,8 @@ public sealed partial class DistSyncClient
     /// the enumeration ends). A resumed subscription also sends <c>Last-Event-ID: from - 1</c>, so a node reading
     /// either gets the same start. This client's timeout covers the answer's headers, not the stream.
     /// </summary>
-    /// <exception cref="BroadcastGoneException">410: <paramref name="from"/> is below the retained range.</exception>
+    /// <exception cref="BroadcastGoneException">410: <paramref name="from"/> is below the retained range; or the stream
+    /// fell behind retention (<c>event: gone</c>), so the messages after the last one yielded are lost.</exception>
     /// <exception cref="NodeUnreachableException">No answer, or the stream broke off mid-way.</exception>
     /// <exception cref="InvalidDataException">An event is not a broadcast message, or its <c>id</c> is not its seq.</exception>
     public IAsyncEnumerable<BroadcastMessage> SubscribeAsync(string topic, long from = 1, CancellationToken ct = default)
@@ -90,6 +97,7 @@ public sealed partial class DistSyncClient
         await using var _ = stream.ConfigureAwait(false);
         var events = SseParser.Create(stream, ParseEvent).EnumerateAsync(ct).GetAsyncEnumerator(ct);
         await using var __ = events.ConfigureAwait(false);
+        var expected = from;
         while (true)
         {
             // A yield may not sit in a try with a catch, so the stream is advanced here and yielded below.
@@ -102,9 +110,11 @@ public sealed partial class DistSyncClient
                 throw new NodeUnreachableException(BaseAddress.Authority, e);
             }
             var item = events.Current;
-            if (item.Data is not { } message) continue;
+            if (item.Data.GoneFirstSeq is { } firstSeq) throw new BroadcastGoneException(topic, expected, firstSeq, problem: null);
+            if (item.Data.Message is not { } message) continue;
             if (item.EventId is { Length: > 0 } id && (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq != message.Seq))
                 throw new InvalidDataException($"an event's id '{id}' is not its message's seq {message.Seq}");
+            expected = message.Seq + 1;
             yield return message;
         }
     }
@@ -132,18 +142,26 @@ public sealed partial class DistSyncClient
         }
     }
 
-    /// <summary>An SSE event's data as a message; null for an event of another type.</summary>
-    private static BroadcastMessage? ParseEvent(string eventType, ReadOnlySpan<byte> data)
+    /// <summary>What one SSE event says: a message, the stream's end by retention, or (both null) nothing for us.</summary>
+    private readonly record struct StreamEvent(BroadcastMessage? Message, long? GoneFirstSeq);
+
+    private static StreamEvent ParseEvent(string eventType, ReadOnlySpan<byte> data)
     {
-        if (eventType != MessageEventType) return null;
         try
         {
-            return JsonSerializer.Deserialize<BroadcastMessage>(data, DistSyncJson.Options)
-                   ?? throw new InvalidDataException("an SSE event's data is null, not a broadcast message");
+            return eventType switch
+            {
+                MessageEventType => new StreamEvent(JsonSerializer.Deserialize<BroadcastMessage>(data, DistSyncJson.Options)
+                                                    ?? throw new InvalidDataException("an SSE event's data is null, not a broadcast message"), null),
+                GoneEventType => new StreamEvent(null, JsonSerializer.Deserialize<BroadcastGoneResponse>(data, DistSyncJson.Options) is { FirstSeq: > 0 } gone
+                    ? gone.FirstSeq
+                    : throw new InvalidDataException("a 'gone' event without a firstSeq")),
+                _ => default,
+            };
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException("an SSE event's data is not a broadcast message: " + e.Message, e);
+            throw new InvalidDataException($"an SSE '{eventType}' event's data is not what API.md names: {e.Message}", e);
         }
     }
 

@@ -54,6 +54,7 @@ public class DsyncBroadcastCliSpec
     [InlineData("topic", "publish", "", "x")]
     [InlineData("from", "read", "t", "--from", "0")]
     [InlineData("max", "read", "t", "--max", "0")]
+    [InlineData("max", "read", "t", "--max", "1001")]
     [InlineData("topic", "read", " ")]
     [InlineData("--from", "subscribe", "t", "--from", "0")]
     [InlineData("topic", "subscribe", "")]

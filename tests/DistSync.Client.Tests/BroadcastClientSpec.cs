@@ -176,6 +176,22 @@ public class BroadcastClientSpec
     }
 
     [Fact]
+    public async Task A_gone_event_ends_the_stream_with_the_gone_exception_from_the_next_seq()
+    {
+        var sse = $"id: 4\ndata: {MessageJson(4)}\n\nevent: gone\ndata: {{\"firstSeq\":9}}\n\nid: 9\ndata: {MessageJson(9)}\n\n";
+        using var client = ClientWith(new StubHandler(HttpStatusCode.OK, sse, "text/event-stream"));
+        var seen = new List<long>();
+
+        var e = await Assert.ThrowsAsync<BroadcastGoneException>(async () =>
+        {
+            await foreach (var m in client.SubscribeAsync("room", 4)) seen.Add(m.Seq);
+        });
+
+        Assert.Equal([4L], seen);
+        Assert.Equal(("room", 5L, 9L), (e.Topic, e.From, e.FirstSeq));
+    }
+
+    [Fact]
     public async Task An_event_whose_id_is_not_its_seq_is_invalid_data()
     {
         using var client = ClientWith(new StubHandler(HttpStatusCode.OK, $"id: 9\ndata: {MessageJson(8)}\n\n", "text/event-stream"));
@@ -268,6 +284,7 @@ public class BroadcastClientSpec
         { "topic", c => c.ReadAsync(" ") },
         { "from", c => c.ReadAsync("t", 0) },
         { "max", c => c.ReadAsync("t", 1, 0) },
+        { "max", c => c.ReadAsync("t", 1, 1001) },
         { "topic", c => Task.FromResult(c.SubscribeAsync("")) },
         { "from", c => Task.FromResult(c.SubscribeAsync("t", -4)) },
     };

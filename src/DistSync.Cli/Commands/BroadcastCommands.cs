@@ -107,7 +107,7 @@ public static class BroadcastCommands
     {
         var topic = new Argument<string>("topic") { Description = "the topic" };
         var from = new Option<long?>("--from") { Description = "first seq to read (default: the first retained message)" };
-        var max = new Option<int>("--max") { Description = "most messages to read", DefaultValueFactory = _ => 100 };
+        var max = new Option<int>("--max") { Description = "most messages to read, 1..1000", DefaultValueFactory = _ => 100 };
         var json = new Option<bool>("--json") { Description = "print each message as the API's JSON object, one per line" };
         var read = new Command("read", "prints retained messages in seq order, one line each: [seq] payload; " +
                                        "exit code 1 when --from is below the retained range (the error names the first retained seq)")
