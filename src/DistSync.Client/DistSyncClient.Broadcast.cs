@@ -24,6 +24,21 @@ public sealed partial class DistSyncClient
     private const string GoneEventType = "gone";
 
     /// <summary>
+    /// How long a subscription's stream may bring no byte at all before it counts as dead (default 45 s). API.md's node
+    /// writes a keep-alive comment to an idle stream every 15 s, so this is three missed ones: a node cut off without
+    /// a reset (a partition, a host gone) is noticed instead of waited for. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout
+    {
+        get => _streamIdleTimeout;
+        init => _streamIdleTimeout = value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(StreamIdleTimeout), $"the idle timeout must be positive (or infinite), was {value}");
+    }
+
+    private readonly TimeSpan _streamIdleTimeout = TimeSpan.FromSeconds(45);
+
+    /// <summary>
     /// <c>POST /broadcast/publish</c>, answered once the message is committed with the seq the topic gave it. With
     /// <paramref name="clientId"/>, a repeat of (<paramref name="clientId"/>, <paramref name="clientSeq"/>) stores
     /// nothing new and answers the first seq: after a 503 or an unreachable node, retry with the same pair, on any node.
@@ -69,7 +84,8 @@ public sealed partial class DistSyncClient
     /// </summary>
     /// <exception cref="BroadcastGoneException">410: <paramref name="from"/> is below the retained range; or the stream
     /// fell behind retention (<c>event: gone</c>), so the messages after the last one yielded are lost.</exception>
-    /// <exception cref="NodeUnreachableException">No answer, or the stream broke off mid-way.</exception>
+    /// <exception cref="NodeUnreachableException">No answer, the stream broke off mid-way, or it brought nothing for
+    /// <see cref="StreamIdleTimeout"/>.</exception>
     /// <exception cref="InvalidDataException">An event is not a broadcast message, or its <c>id</c> is not its seq.</exception>
     public IAsyncEnumerable<BroadcastMessage> SubscribeAsync(string topic, long from = 1, CancellationToken ct = default)
     {
@@ -88,7 +104,7 @@ public sealed partial class DistSyncClient
         Stream stream;
         try
         {
-            stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), StreamIdleTimeout);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
@@ -105,7 +121,7 @@ public sealed partial class DistSyncClient
             {
                 if (!await events.MoveNextAsync().ConfigureAwait(false)) yield break;
             }
-            catch (Exception e) when (e is IOException or HttpRequestException)
+            catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException)
             {
                 throw new NodeUnreachableException(BaseAddress.Authority, e);
             }
@@ -202,5 +218,53 @@ public sealed partial class DistSyncClient
     private static void RequireFrom(long from)
     {
         if (from < 1) throw new ArgumentOutOfRangeException(nameof(from), $"seqs start at 1, from was {from}");
+    }
+
+    /// <summary>
+    /// A read-only view of a response stream whose reads fail with <see cref="TimeoutException"/> when no byte came
+    /// for the idle time (a comment counts: it is what keeps an idle stream alive).
+    /// </summary>
+    private sealed class IdleTimeoutStream(Stream inner, TimeSpan idle) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (idle == Timeout.InfiniteTimeSpan) return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timer.CancelAfter(idle);
+            try
+            {
+                return await inner.ReadAsync(buffer, timer.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the stream brought nothing for {idle.TotalSeconds:0.#} s (not even a keep-alive)", e);
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

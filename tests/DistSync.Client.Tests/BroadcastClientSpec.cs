@@ -274,6 +274,55 @@ public class BroadcastClientSpec
         Assert.Equal([1L, 2L], (await All(client.SubscribeAsync("room"))).Select(m => m.Seq));
     }
 
+    [Fact]
+    public async Task A_stream_that_brings_nothing_for_the_idle_timeout_is_node_unreachable()
+    {
+        await using var node = await SseNode.StartAsync(async (stream, ct) =>
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes($"id: 1\ndata: {MessageJson(1)}\n\n"), ct);
+            await stream.FlushAsync(ct);
+            await Task.Delay(TimeSpan.FromSeconds(30), ct); // silent: no keep-alive
+        }, chunked: false, abort: false);
+        using var client = new DistSyncClient($"127.0.0.1:{node.Port}") { StreamIdleTimeout = TimeSpan.FromSeconds(1) };
+        var seen = new List<long>();
+        var started = DateTime.UtcNow;
+
+        var e = await Assert.ThrowsAsync<NodeUnreachableException>(async () =>
+        {
+            await foreach (var m in client.SubscribeAsync("room")) seen.Add(m.Seq);
+        });
+
+        Assert.Equal([1L], seen);
+        Assert.IsType<TimeoutException>(e.InnerException);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Keep_alive_comments_keep_a_quiet_stream_open_past_the_idle_timeout()
+    {
+        await using var node = await SseNode.StartAsync(async (stream, ct) =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await stream.WriteAsync(": keep-alive\n\n"u8.ToArray(), ct);
+                await stream.FlushAsync(ct);
+                await Task.Delay(100, ct); // 2.5 s in all, the idle timeout is 1 s
+            }
+            await stream.WriteAsync(Encoding.UTF8.GetBytes($"id: 1\ndata: {MessageJson(1)}\n\n"), ct);
+        }, chunked: false, abort: false);
+        using var client = new DistSyncClient($"127.0.0.1:{node.Port}") { StreamIdleTimeout = TimeSpan.FromSeconds(1) };
+
+        Assert.Equal([1L], (await All(client.SubscribeAsync("room"))).Select(m => m.Seq));
+    }
+
+    [Fact]
+    public void The_idle_timeout_is_positive_or_infinite()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(45), new DistSyncClient("127.0.0.1:1").StreamIdleTimeout);
+        Assert.Equal(Timeout.InfiniteTimeSpan, new DistSyncClient("127.0.0.1:1") { StreamIdleTimeout = Timeout.InfiniteTimeSpan }.StreamIdleTimeout);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DistSyncClient("127.0.0.1:1") { StreamIdleTimeout = TimeSpan.Zero });
+    }
+
     public static TheoryData<string, Func<DistSyncClient, Task>> BadArguments => new()
     {
         { "topic", c => c.PublishAsync("", "x") },
@@ -327,7 +376,8 @@ public class BroadcastClientSpec
         {
             var node = new SseNode();
             node._listener.Start();
-            node._loop = node.ServeAsync(write, chunked, abort);
+            // on the thread pool, not xunit's context: the tests' own awaits must not hold up the server's writes
+            node._loop = Task.Run(() => node.ServeAsync(write, chunked, abort));
             return Task.FromResult(node);
         }
 
@@ -338,7 +388,7 @@ public class BroadcastClientSpec
                 while (true)
                 {
                     var socket = await _listener.AcceptTcpClientAsync(_stop.Token);
-                    _ = AnswerAsync(socket, write, chunked, abort);
+                    _ = Task.Run(() => AnswerAsync(socket, write, chunked, abort));
                 }
             }
             catch (OperationCanceledException)
