@@ -36,6 +36,8 @@ public static class DsyncCli
         root.Subcommands.Add(LockCommands.Build(output));
         root.Subcommands.Add(QueueCommands.Build(output));
         root.Subcommands.Add(CacheCommands.Build(output));
+        root.Subcommands.Add(BroadcastCommands.Build(output));
+        root.Subcommands.Add(ChatCommand.Build(output));
         return root;
     }
 

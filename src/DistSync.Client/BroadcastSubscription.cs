@@ -63,8 +63,8 @@ public sealed class BroadcastSubscription
 
     private async IAsyncEnumerable<BroadcastMessage> FollowCoreAsync(long from, [EnumeratorCancellation] CancellationToken ct)
     {
-        // Invariant: next == LastSeq + 1, and every seq below next has been yielded exactly once.
-        var next = from;
+        // Invariant: every seq from `from` to LastSeq has been yielded exactly once, in order. LastSeq moves before
+        // each yield, as the caller may stop at any of them.
         LastSeq = from - 1;
         var barren = 0; // attempts in a row that yielded nothing
         while (true)
@@ -73,7 +73,7 @@ public sealed class BroadcastSubscription
             var node = _nodes[_current];
             var yielded = false;
             Exception? reason = null;
-            var stream = node.SubscribeAsync(_topic, next, ct).GetAsyncEnumerator(ct);
+            var stream = node.SubscribeAsync(_topic, LastSeq + 1, ct).GetAsyncEnumerator(ct);
             try
             {
                 while (reason is null)
@@ -89,14 +89,14 @@ public sealed class BroadcastSubscription
                         reason = e;
                         break;
                     }
-                    if (message.Seq < next) continue; // sent again after a resume
+                    if (message.Seq <= LastSeq) continue; // sent again after a resume
 
-                    if (message.Seq > next)
+                    if (message.Seq > LastSeq + 1)
                     {
                         IReadOnlyList<BroadcastMessage> gap;
                         try
                         {
-                            gap = await ReadGapAsync(node, next, message.Seq - 1, ct).ConfigureAwait(false);
+                            gap = await ReadGapAsync(node, LastSeq + 1, message.Seq - 1, ct).ConfigureAwait(false);
                         }
                         catch (Exception e) when (IsTransient(e, ct))
                         {
@@ -105,22 +105,20 @@ public sealed class BroadcastSubscription
                         }
                         foreach (var missed in gap)
                         {
-                            yield return missed;
-                            next = missed.Seq + 1;
                             LastSeq = missed.Seq;
                             yielded = true;
+                            yield return missed;
                         }
-                        if (next != message.Seq)
+                        if (LastSeq + 1 != message.Seq)
                         {
-                            reason = new InvalidDataException($"{node.BaseAddress.Authority} sent seq {message.Seq} but its read stopped before seq {next}");
+                            reason = new InvalidDataException($"{node.BaseAddress.Authority} sent seq {message.Seq} but its read stopped before seq {LastSeq + 1}");
                             break;
                         }
                     }
 
-                    yield return message;
-                    next = message.Seq + 1;
                     LastSeq = message.Seq;
                     yielded = true;
+                    yield return message;
                 }
             }
             finally
@@ -130,7 +128,7 @@ public sealed class BroadcastSubscription
 
             ct.ThrowIfCancellationRequested();
             _current = (_current + 1) % _nodes.Count;
-            _onReconnect?.Invoke(new BroadcastReconnect(node.BaseAddress, _nodes[_current].BaseAddress, reason, next));
+            _onReconnect?.Invoke(new BroadcastReconnect(node.BaseAddress, _nodes[_current].BaseAddress, reason, LastSeq + 1));
             barren = yielded ? 0 : barren + 1;
             if (barren >= _nodes.Count) await Task.Delay(_retryDelay, ct).ConfigureAwait(false);
         }

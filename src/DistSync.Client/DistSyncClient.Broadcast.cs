@@ -14,8 +14,29 @@ namespace DistSync.Client;
 /// </summary>
 public sealed partial class DistSyncClient
 {
-    /// <summary>The SSE event type of a message; events of other types are skipped.</summary>
+    /// <summary>Largest page one read may ask for (API.md's node checks <c>max</c> 1..1000).</summary>
+    public const int MaxBroadcastRead = 1000;
+
+    /// <summary>The SSE event type of a message; events of types other than it and <see cref="GoneEventType"/> are skipped.</summary>
     private const string MessageEventType = "message";
+
+    /// <summary>The SSE event a node sends before it ends a stream that fell behind retention: <c>{"firstSeq"}</c>.</summary>
+    private const string GoneEventType = "gone";
+
+    /// <summary>
+    /// How long a subscription's stream may bring no byte at all before it counts as dead (default 45 s). API.md's node
+    /// writes a keep-alive comment to an idle stream every 15 s, so this is three missed ones: a node cut off without
+    /// a reset (a partition, a host gone) is noticed instead of waited for. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout
+    {
+        get => _streamIdleTimeout;
+        init => _streamIdleTimeout = value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(StreamIdleTimeout), $"the idle timeout must be positive (or infinite), was {value}");
+    }
+
+    private readonly TimeSpan _streamIdleTimeout = TimeSpan.FromSeconds(45);
 
     /// <summary>
     /// <c>POST /broadcast/publish</c>, answered once the message is committed with the seq the topic gave it. With
@@ -44,7 +65,7 @@ public sealed partial class DistSyncClient
     {
         RequireTopic(topic);
         RequireFrom(from);
-        if (max < 1) throw new ArgumentOutOfRangeException(nameof(max), $"max must be at least 1, was {max}");
+        if (max is < 1 or > MaxBroadcastRead) throw new ArgumentOutOfRangeException(nameof(max), $"max must be 1..{MaxBroadcastRead}, was {max}");
         var path = BroadcastPath("broadcast/read", topic, from) + "&max=" + max.ToString(CultureInfo.InvariantCulture);
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await BroadcastFailureAsync(response, topic, from, ct).ConfigureAwait(false);
@@ -61,8 +82,10 @@ public sealed partial class DistSyncClient
     /// the enumeration ends). A resumed subscription also sends <c>Last-Event-ID: from - 1</c>, so a node reading
     /// either gets the same start. This client's timeout covers the answer's headers, not the stream.
     /// </summary>
-    /// <exception cref="BroadcastGoneException">410: <paramref name="from"/> is below the retained range.</exception>
-    /// <exception cref="NodeUnreachableException">No answer, or the stream broke off mid-way.</exception>
+    /// <exception cref="BroadcastGoneException">410: <paramref name="from"/> is below the retained range; or the stream
+    /// fell behind retention (<c>event: gone</c>), so the messages after the last one yielded are lost.</exception>
+    /// <exception cref="NodeUnreachableException">No answer, the stream broke off mid-way, or it brought nothing for
+    /// <see cref="StreamIdleTimeout"/>.</exception>
     /// <exception cref="InvalidDataException">An event is not a broadcast message, or its <c>id</c> is not its seq.</exception>
     public IAsyncEnumerable<BroadcastMessage> SubscribeAsync(string topic, long from = 1, CancellationToken ct = default)
     {
@@ -81,7 +104,7 @@ public sealed partial class DistSyncClient
         Stream stream;
         try
         {
-            stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), StreamIdleTimeout);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
@@ -90,6 +113,7 @@ public sealed partial class DistSyncClient
         await using var _ = stream.ConfigureAwait(false);
         var events = SseParser.Create(stream, ParseEvent).EnumerateAsync(ct).GetAsyncEnumerator(ct);
         await using var __ = events.ConfigureAwait(false);
+        var expected = from;
         while (true)
         {
             // A yield may not sit in a try with a catch, so the stream is advanced here and yielded below.
@@ -97,14 +121,16 @@ public sealed partial class DistSyncClient
             {
                 if (!await events.MoveNextAsync().ConfigureAwait(false)) yield break;
             }
-            catch (Exception e) when (e is IOException or HttpRequestException)
+            catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException)
             {
                 throw new NodeUnreachableException(BaseAddress.Authority, e);
             }
             var item = events.Current;
-            if (item.Data is not { } message) continue;
+            if (item.Data.GoneFirstSeq is { } firstSeq) throw new BroadcastGoneException(topic, expected, firstSeq, problem: null);
+            if (item.Data.Message is not { } message) continue;
             if (item.EventId is { Length: > 0 } id && (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq != message.Seq))
                 throw new InvalidDataException($"an event's id '{id}' is not its message's seq {message.Seq}");
+            expected = message.Seq + 1;
             yield return message;
         }
     }
@@ -132,18 +158,26 @@ public sealed partial class DistSyncClient
         }
     }
 
-    /// <summary>An SSE event's data as a message; null for an event of another type.</summary>
-    private static BroadcastMessage? ParseEvent(string eventType, ReadOnlySpan<byte> data)
+    /// <summary>What one SSE event says: a message, the stream's end by retention, or (both null) nothing for us.</summary>
+    private readonly record struct StreamEvent(BroadcastMessage? Message, long? GoneFirstSeq);
+
+    private static StreamEvent ParseEvent(string eventType, ReadOnlySpan<byte> data)
     {
-        if (eventType != MessageEventType) return null;
         try
         {
-            return JsonSerializer.Deserialize<BroadcastMessage>(data, DistSyncJson.Options)
-                   ?? throw new InvalidDataException("an SSE event's data is null, not a broadcast message");
+            return eventType switch
+            {
+                MessageEventType => new StreamEvent(JsonSerializer.Deserialize<BroadcastMessage>(data, DistSyncJson.Options)
+                                                    ?? throw new InvalidDataException("an SSE event's data is null, not a broadcast message"), null),
+                GoneEventType => new StreamEvent(null, JsonSerializer.Deserialize<BroadcastGoneResponse>(data, DistSyncJson.Options) is { FirstSeq: > 0 } gone
+                    ? gone.FirstSeq
+                    : throw new InvalidDataException("a 'gone' event without a firstSeq")),
+                _ => default,
+            };
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException("an SSE event's data is not a broadcast message: " + e.Message, e);
+            throw new InvalidDataException($"an SSE '{eventType}' event's data is not what API.md names: {e.Message}", e);
         }
     }
 
@@ -184,5 +218,53 @@ public sealed partial class DistSyncClient
     private static void RequireFrom(long from)
     {
         if (from < 1) throw new ArgumentOutOfRangeException(nameof(from), $"seqs start at 1, from was {from}");
+    }
+
+    /// <summary>
+    /// A read-only view of a response stream whose reads fail with <see cref="TimeoutException"/> when no byte came
+    /// for the idle time (a comment counts: it is what keeps an idle stream alive).
+    /// </summary>
+    private sealed class IdleTimeoutStream(Stream inner, TimeSpan idle) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (idle == Timeout.InfiniteTimeSpan) return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timer.CancelAfter(idle);
+            try
+            {
+                return await inner.ReadAsync(buffer, timer.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the stream brought nothing for {idle.TotalSeconds:0.#} s (not even a keep-alive)", e);
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }
