@@ -38,11 +38,12 @@ sum_trx() {
 }
 
 # Installs what the tests need when it is missing (redis-server for the Redis journal specs, sqlite3 for
-# inspecting journals), so that a fresh machine needs nothing but this command.
+# inspecting journals, tmux for the two-terminal chat spec), so that a fresh machine needs nothing but this command.
 ensure_test_deps() {
   local need=() sudo=""
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+  command -v tmux >/dev/null 2>&1 || need+=(tmux)
   [ ${#need[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "test: ${need[*]} missing and no apt-get here; install them, then run again" >&2; exit 1
