@@ -302,15 +302,17 @@ public class BroadcastClientSpec
     {
         await using var node = await SseNode.StartAsync(async (stream, ct) =>
         {
-            for (var i = 0; i < 25; i++)
+            // 6 s of keep-alives 100 ms apart against an idle timeout of 4 s: the stream is quiet for longer than the
+            // timeout, and a keep-alive arrives 40 times more often than the timeout needs even on a loaded machine
+            for (var i = 0; i < 60; i++)
             {
                 await stream.WriteAsync(": keep-alive\n\n"u8.ToArray(), ct);
                 await stream.FlushAsync(ct);
-                await Task.Delay(100, ct); // 2.5 s in all, the idle timeout is 1 s
+                await Task.Delay(100, ct);
             }
             await stream.WriteAsync(Encoding.UTF8.GetBytes($"id: 1\ndata: {MessageJson(1)}\n\n"), ct);
         }, chunked: false, abort: false);
-        using var client = new DistSyncClient($"127.0.0.1:{node.Port}") { StreamIdleTimeout = TimeSpan.FromSeconds(1) };
+        using var client = new DistSyncClient($"127.0.0.1:{node.Port}") { StreamIdleTimeout = TimeSpan.FromSeconds(4) };
 
         Assert.Equal([1L], (await All(client.SubscribeAsync("room"))).Select(m => m.Seq));
     }
