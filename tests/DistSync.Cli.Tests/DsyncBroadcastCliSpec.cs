@@ -1,3 +1,4 @@
+using static DistSync.Cli.Tests.CliHarness;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -18,23 +19,6 @@ namespace DistSync.Cli.Tests;
 /// </summary>
 public class DsyncBroadcastCliSpec
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await DsyncCli.RunAsync(args, output, error);
-        return (code, output.ToString().Replace("\r", ""), error.ToString().Replace("\r", ""));
-    }
-
-    internal static int ClosedLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     [Fact]
     public async Task Help_lists_the_broadcast_verbs_and_the_chat()
     {

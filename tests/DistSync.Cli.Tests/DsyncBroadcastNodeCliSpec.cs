@@ -1,3 +1,4 @@
+using static DistSync.Cli.Tests.CliHarness;
 using System.Text.Json;
 using DistSync.Cli.Commands;
 using DistSync.Client;
@@ -8,14 +9,6 @@ namespace DistSync.Cli.Tests;
 /// <summary>The broadcast verbs against a real in-process node: they need the node's <c>/broadcast/*</c> routes (API.md Broadcast channels).</summary>
 public class DsyncBroadcastNodeCliSpec
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await DsyncCli.RunAsync(args, output, error);
-        return (code, output.ToString().Replace("\r", ""), error.ToString().Replace("\r", ""));
-    }
-
     [Fact]
     public async Task Publish_read_topics_and_subscribe_round_trip_through_the_cli()
     {

@@ -1,3 +1,4 @@
+using static DistSync.Cli.Tests.CliHarness;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -25,23 +26,6 @@ public class DsyncCacheCliSpec
 
     private static string Problem(int status, string title, string detail) =>
         $$"""{"type":"about:blank","title":"{{title}}","status":{{status}},"detail":"{{detail}}"}""";
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await DsyncCli.RunAsync(args, output, error);
-        return (code, output.ToString().Replace("\r", ""), error.ToString().Replace("\r", ""));
-    }
-
-    private static int ClosedLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     [Fact]
     public async Task Help_lists_the_cache_verbs()

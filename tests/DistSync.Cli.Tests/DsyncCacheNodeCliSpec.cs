@@ -1,3 +1,4 @@
+using static DistSync.Cli.Tests.CliHarness;
 using System.Globalization;
 using System.Text.Json;
 using DistSync.Client;
@@ -8,14 +9,6 @@ namespace DistSync.Cli.Tests;
 /// <summary>The cache verbs against real in-process nodes: they need the node's <c>/cache/*</c> routes (API.md Cache).</summary>
 public class DsyncCacheNodeCliSpec
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await DsyncCli.RunAsync(args, output, error);
-        return (code, output.ToString().Replace("\r", ""), error.ToString().Replace("\r", ""));
-    }
-
     /// <summary>The figure in the stats table's row <paramref name="label"/> (the first number after the label).</summary>
     private static long Figure(string table, string label)
     {

@@ -197,7 +197,7 @@ public class DsyncChatCliSpec
         var output = new StringWriter();
         var error = new StringWriter();
 
-        var code = await DsyncCli.RunAsync(["chat", "room", "--name", nick, "--node", $"127.0.0.1:{DsyncBroadcastCliSpec.ClosedLoopbackPort()}"], output, error);
+        var code = await DsyncCli.RunAsync(["chat", "room", "--name", nick, "--node", $"127.0.0.1:{CliHarness.ClosedLoopbackPort()}"], output, error);
 
         Assert.Equal(2, code);
         Assert.Contains("--name", error.ToString());
@@ -217,8 +217,8 @@ public class DsyncChatCliSpec
     [Fact]
     public async Task With_no_node_answering_within_its_patience_the_chat_ends_with_node_unreachable()
     {
-        using var a = new DistSyncClient($"127.0.0.1:{DsyncBroadcastCliSpec.ClosedLoopbackPort()}");
-        using var b = new DistSyncClient($"127.0.0.1:{DsyncBroadcastCliSpec.ClosedLoopbackPort()}");
+        using var a = new DistSyncClient($"127.0.0.1:{CliHarness.ClosedLoopbackPort()}");
+        using var b = new DistSyncClient($"127.0.0.1:{CliHarness.ClosedLoopbackPort()}");
         var output = new LockedWriter();
         var started = DateTime.UtcNow;
 

@@ -1,3 +1,4 @@
+using static DistSync.Cli.Tests.CliHarness;
 using System.Net;
 using System.Net.Sockets;
 
@@ -5,15 +6,6 @@ namespace DistSync.Cli.Tests;
 
 public class DsyncCliSpec
 {
-    private static int ClosedLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     [Theory]
     [InlineData("cluster", "show")]
     [InlineData("status")]

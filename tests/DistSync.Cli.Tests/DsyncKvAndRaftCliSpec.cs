@@ -1,16 +1,9 @@
+using static DistSync.Cli.Tests.CliHarness;
 namespace DistSync.Cli.Tests;
 
 /// <summary>The kv, raft and cluster verbs against real in-process nodes.</summary>
 public class DsyncKvAndRaftCliSpec
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await DsyncCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task Kv_put_get_compare_and_set_and_delete_round_trip_through_the_cli()
     {

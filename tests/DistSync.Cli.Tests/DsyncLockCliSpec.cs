@@ -1,3 +1,4 @@
+using static DistSync.Cli.Tests.CliHarness;
 using DistSync.Cli.Commands;
 using DistSync.Client;
 
@@ -6,14 +7,6 @@ namespace DistSync.Cli.Tests;
 /// <summary>The lock verbs against a real in-process node.</summary>
 public class DsyncLockCliSpec
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await DsyncCli.RunAsync(args, output, error);
-        return (code, output.ToString().Replace("\r", ""), error.ToString());
-    }
-
     [Fact]
     public async Task Acquire_for_a_session_status_list_and_release_round_trip_through_the_cli()
     {

@@ -1,3 +1,4 @@
+using static DistSync.Cli.Tests.CliHarness;
 using System.Net;
 using System.Net.Sockets;
 using DistSync.Cli.Commands;
@@ -8,23 +9,6 @@ namespace DistSync.Cli.Tests;
 /// <summary>The queue verbs' parsing, usage errors and line format: no node needed.</summary>
 public class DsyncQueueCliSpec
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await DsyncCli.RunAsync(args, output, error);
-        return (code, output.ToString().Replace("\r", ""), error.ToString().Replace("\r", ""));
-    }
-
-    private static int ClosedLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     [Fact]
     public async Task Help_lists_the_queue_verbs()
     {

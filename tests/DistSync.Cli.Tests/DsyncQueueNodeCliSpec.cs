@@ -1,3 +1,4 @@
+using static DistSync.Cli.Tests.CliHarness;
 using System.Globalization;
 using System.Text.Json;
 using DistSync.Cli.Commands;
@@ -12,14 +13,6 @@ namespace DistSync.Cli.Tests;
 /// </summary>
 public class DsyncQueueNodeCliSpec
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await DsyncCli.RunAsync(args, output, error);
-        return (code, output.ToString().Replace("\r", ""), error.ToString().Replace("\r", ""));
-    }
-
     private static string[] Fields(string line) => line.TrimEnd('\n').Split('\t');
 
     [Fact]

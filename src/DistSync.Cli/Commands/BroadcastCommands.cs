@@ -62,25 +62,7 @@ public static class BroadcastCommands
     /// One message as one line: <c>[seq] payload</c>. Backslash, tab, CR and LF in the payload are written as
     /// <c>\\</c>, <c>\t</c>, <c>\r</c>, <c>\n</c>, so each message is one line.
     /// </summary>
-    public static string FormatLine(BroadcastMessage m) => $"[{Number(m.Seq)}] {Escape(m.Payload)}";
-
-    internal static string Escape(string text)
-    {
-        if (text.AsSpan().IndexOfAny("\\\t\r\n") < 0) return text;
-        var b = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
-        {
-            b.Append(c switch
-            {
-                '\\' => @"\\",
-                '\t' => @"\t",
-                '\r' => @"\r",
-                '\n' => @"\n",
-                _ => c.ToString(),
-            });
-        }
-        return b.ToString();
-    }
+    public static string FormatLine(BroadcastMessage m) => $"[{Number(m.Seq)}] {CliText.Escape(m.Payload)}";
 
     private static Command Publish(TextWriter output)
     {

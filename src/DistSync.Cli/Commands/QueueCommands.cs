@@ -95,7 +95,7 @@ public static class QueueCommands
     /// receipt. Backslash, tab, CR and LF in the key and payload are written as <c>\\</c>, <c>\t</c>, <c>\r</c>, <c>\n</c>.
     /// </summary>
     public static string FormatLine(ConsumedMessage m) =>
-        string.Join('\t', Escape(m.MessageId), m.DeliveryCount.ToString(CultureInfo.InvariantCulture), m.Key is null ? "-" : Escape(m.Key), Escape(m.Payload), m.Receipt);
+        string.Join('\t', CliText.Escape(m.MessageId), m.DeliveryCount.ToString(CultureInfo.InvariantCulture), m.Key is null ? "-" : CliText.Escape(m.Key), CliText.Escape(m.Payload), m.Receipt);
 
     /// <summary>
     /// Parses a duration that must carry its unit ("500ms", "30s", "2m"): these options mirror API fields in
@@ -124,24 +124,6 @@ public static class QueueCommands
         {
             return false;
         }
-    }
-
-    private static string Escape(string text)
-    {
-        if (text.AsSpan().IndexOfAny("\\\t\r\n") < 0) return text;
-        var b = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
-        {
-            b.Append(c switch
-            {
-                '\\' => @"\\",
-                '\t' => @"\t",
-                '\r' => @"\r",
-                '\n' => @"\n",
-                _ => c.ToString(),
-            });
-        }
-        return b.ToString();
     }
 
     private static async Task WriteUnknownAsync(TextWriter error, IReadOnlyList<string> unknown, string why)
