@@ -7,14 +7,15 @@ namespace DistSync.Node.Tests.Cache;
 
 /// <summary>
 /// Three real node processes under write-back: writes held only in M lines (not yet in the KV) survive a graceful
-/// stop of the whole cluster, because a stopping node writes its dirty lines back while the meta group still runs.
+/// stop of their node and a rolling stop of the whole cluster, because a stopping node writes its dirty lines back
+/// while the meta group still has a majority.
 /// </summary>
 public class CacheRestartProcessSpec(ITestOutputHelper log)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task Write_back_writes_held_in_M_lines_survive_a_graceful_stop_of_their_node_and_a_restart_of_every_node()
+    public async Task Write_back_writes_held_in_M_lines_survive_a_graceful_stop_of_their_node_and_a_rolling_restart_of_every_node()
     {
         var dataRoot = Path.Combine(Path.GetTempPath(), "dsync-cache-restart-" + Guid.NewGuid().ToString("N"));
         var http = TestPorts.Free(3);
@@ -51,9 +52,14 @@ public class CacheRestartProcessSpec(ITestOutputHelper log)
             Start(0);
             await Eventually.Until(() => clients[0].CacheWriteAsync("probe", "y"), _ => true, Patience, "n1 back");
 
-            // 4. SIGTERM every node at once; each flushes its dirty lines on the way down
-            foreach (var p in processes) p!.Terminate();
-            foreach (var p in processes) Assert.True(p!.WaitForExit(TimeSpan.FromMinutes(1)), "a node did not exit");
+            // 4. SIGTERM the nodes one at a time (n2, n3, then n1): each flushes its dirty lines on the way down while a
+            //    majority still runs. (Stopping a majority at once is not covered: the last to flush may find no quorum;
+            //    the README says so.)
+            foreach (var i in new[] { 1, 2, 0 })
+            {
+                processes[i]!.Terminate();
+                Assert.True(processes[i]!.WaitForExit(TimeSpan.FromMinutes(1)), $"n{i + 1} did not exit");
+            }
             foreach (var p in processes) p!.Dispose();
 
             // 5. start again on the same data: every write is there, read through another node than its writer
