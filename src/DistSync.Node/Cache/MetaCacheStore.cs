@@ -7,7 +7,10 @@ using DistSync.Raft.Hosting;
 namespace DistSync.Node.Cache;
 
 /// <summary>The cache's backing store on a node: the meta group's replicated KV (the same keys as <c>/kv</c>). Reads are
-/// linearizable (ReadIndex); writes and deletes are proposals. Counts its calls (the specs check that a hit makes none).</summary>
+/// linearizable (ReadIndex); writes and deletes are proposals. A call that meets a leader change is tried again until
+/// its deadline: a write-back must not be lost to an election (a retried put writes the same value; the line holding
+/// it answers no recall until it is done, so nothing newer can be committed in between). Counts its calls (the specs
+/// check that a hit makes none).</summary>
 public sealed class MetaCacheStore : ICacheStore
 {
     private readonly IRaftGroup meta;
@@ -25,15 +28,9 @@ public sealed class MetaCacheStore : ICacheStore
     public async Task<StoredValue?> ReadAsync(string key, CancellationToken ct)
     {
         Interlocked.Increment(ref reads);
-        try
-        {
-            var value = await meta.QueryAsync(sm => ((MetaStateMachine)sm).Kv.Get(key), linearizable: true, ct).ConfigureAwait(false);
-            return value is { } v ? new StoredValue(v.Value, v.Version) : null;
-        }
-        catch (RaftUnavailableException e)
-        {
-            throw new CacheStoreUnavailableException($"the KV read of '{key}' failed: {e.Message}", e);
-        }
+        var value = await RetryAsync(() => meta.QueryAsync(sm => ((MetaStateMachine)sm).Kv.Get(key), linearizable: true, ct), "read", key, ct)
+            .ConfigureAwait(false);
+        return value is { } v ? new StoredValue(v.Value, v.Version) : null;
     }
 
     public async Task<long> WriteAsync(string key, string value, CancellationToken ct)
@@ -56,13 +53,33 @@ public sealed class MetaCacheStore : ICacheStore
 
     private async Task<KvResult> ProposeAsync(KvCommand command, string key, CancellationToken ct)
     {
-        try
+        var bytes = MetaStateMachine.KvCommand(command);
+        var result = await RetryAsync(() => meta.ProposeAsync(bytes, ct), "write", key, ct).ConfigureAwait(false);
+        return KvCommands.DecodeResult(result.Span);
+    }
+
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call, string what, string key, CancellationToken ct)
+    {
+        while (true)
         {
-            return KvCommands.DecodeResult((await meta.ProposeAsync(MetaStateMachine.KvCommand(command), ct).ConfigureAwait(false)).Span);
-        }
-        catch (RaftUnavailableException e)
-        {
-            throw new CacheStoreUnavailableException($"the KV write of '{key}' failed (outcome unknown): {e.Message}", e);
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (RaftUnavailableException e)
+            {
+                if (ct.IsCancellationRequested)
+                    throw new CacheStoreUnavailableException($"the KV {what} of '{key}' failed (a write's outcome is unknown): {e.Message}", e);
+                // a leader change under way: the next leader takes it
+                try
+                {
+                    await Task.Delay(100, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new CacheStoreUnavailableException($"the KV {what} of '{key}' found no leader in time: {e.Message}", e);
+                }
+            }
         }
     }
 }
