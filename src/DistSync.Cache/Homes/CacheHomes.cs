@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using DistSync.Cluster.Sharding;
 
 namespace DistSync.Cache.Homes;
@@ -16,13 +15,13 @@ public static class CacheHomes
     {
         ArgumentNullException.ThrowIfNull(system);
         IActorRef? region = null;
-        region = await ClusterSharding.Get(system).StartAsync(
+        region = await KeyHomes.StartRegionAsync(
+            system,
             TypeName,
             key => CacheHomeActor.PropsFor(key, store, settings, stats, () => region!),
-            KeyHomes.Settings(system),
             new CacheHomeMessageExtractor(settings.ShardCount),
-            new HashRingAllocationStrategy(settings.VirtualNodes),
-            CacheHomeHandOff.Instance).ConfigureAwait(false);
+            CacheHomeHandOff.Instance,
+            settings.VirtualNodes).ConfigureAwait(false);
         return region;
     }
 }

@@ -67,6 +67,22 @@ public static class KeyHomes
         ActorSystem system,
         int shardCount = KeyHomeMessageExtractor.DefaultShardCount,
         int virtualNodes = HashRing.DefaultVirtualNodes,
+        int maxRebalancePerRound = HashRingAllocationStrategy.DefaultMaxRebalancePerRound) =>
+        StartRegionAsync(system, TypeName, key => KeyHomeActor.PropsFor(key, shardCount), new KeyHomeMessageExtractor(shardCount),
+            KeyHomeHandOff.Instance, virtualNodes, maxRebalancePerRound);
+
+    /// <summary>
+    /// Starts a region of per-key home entities of type <paramref name="typeName"/> with the settings above (see the
+    /// class remarks) and the hash-ring allocation strategy: the one way every per-key home type (key-home, the
+    /// cache's home directory) is started, so they all place a key's shard on the same ring owner.
+    /// </summary>
+    public static Task<IActorRef> StartRegionAsync(
+        ActorSystem system,
+        string typeName,
+        Func<string, Props> entityProps,
+        IMessageExtractor extractor,
+        object handOffStopMessage,
+        int virtualNodes = HashRing.DefaultVirtualNodes,
         int maxRebalancePerRound = HashRingAllocationStrategy.DefaultMaxRebalancePerRound)
     {
         ArgumentNullException.ThrowIfNull(system);
@@ -75,15 +91,15 @@ public static class KeyHomes
             // Cannot be fixed here: the sharding replicator already read it. Say so rather than stall silently later.
             Akka.Event.Logging.GetLogger(system, typeof(KeyHomes)).Warning(
                 "KeyHomes.Config is not in this actor system's config: the sharding coordinator's DData quorum needs all " +
-                "nodes in clusters below 6 nodes, so one unreachable node stops new key-home allocations");
+                "nodes in clusters below 6 nodes, so one unreachable node stops new {0} allocations", typeName);
         }
         return ClusterSharding.Get(system).StartAsync(
-            TypeName,
-            key => KeyHomeActor.PropsFor(key, shardCount),
+            typeName,
+            entityProps,
             Settings(system),
-            new KeyHomeMessageExtractor(shardCount),
+            extractor,
             new HashRingAllocationStrategy(virtualNodes, maxRebalancePerRound),
-            KeyHomeHandOff.Instance);
+            handOffStopMessage);
     }
 
     /// <summary>The region started by <see cref="StartAsync"/> on this node.</summary>
