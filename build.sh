@@ -37,6 +37,19 @@ sum_trx() {
   echo "$passed $failed $total"
 }
 
+# Lists every failed test of a run with the first line of its message, so that the tail of a CI log names them.
+failed_trx() {
+  local dir=$1 file
+  for file in "$dir"/*.trx; do
+    [ -f "$file" ] || continue
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); want = 1 }
+      want && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print "FAILED " name ": " substr($0, 1, 400); want = 0 }
+      want && /<\/UnitTestResult>/ { print "FAILED " name; want = 0 }
+    ' "$file"
+  done
+}
+
 # Installs what the tests need when it is missing (redis-server for the Redis journal specs, sqlite3 for
 # inspecting journals, tmux for the two-terminal chat spec), so that a fresh machine needs nothing but this command.
 ensure_test_deps() {
@@ -66,6 +79,7 @@ cmd_test() {
     --blame-hang-timeout 10m "$@" || rc=$?
   read -r passed failed total < <(sum_trx "$results")
   if [ "$total" -eq 0 ] && [ "$rc" -ne 0 ]; then failed=1; fi
+  failed_trx "$results"
   echo "tests: $passed passed, $failed failed"
   if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
 }
