@@ -1,6 +1,6 @@
 // The dashboard's loop: every source is polled each second on its own, so a slow or failing endpoint
 // (a lock list waiting for a quorum) delays and marks only its own panels; the others keep updating.
-import { CHARTS, Series, parseProm } from './prom.js';
+import { CHARTS, Series, ownSeries, parseProm } from './prom.js';
 import { h, renderCache, renderLocks, renderMembers, renderQueues, renderRaft, renderTopics } from './panels.js';
 import { lineChart } from './svg.js';
 
@@ -115,8 +115,10 @@ poll('cache', ['cache'], () => getJson('/cache/stats'), (c) => renderCache(panel
 poll('topics', ['broadcast'], () => getJson('/broadcast/topics'), (t) => renderTopics(panel('broadcast'), t));
 
 poll('metrics', ['charts'], () => getJson('/metrics'), (text) => {
+  // Until /status names this node, its own series cannot be told apart: wait rather than chart a mix.
+  if (!state.status) return;
   const now = Date.now();
-  const samples = parseProm(text);
+  const samples = ownSeries(parseProm(text), state.status.nodeId);
   if (lastScrape) {
     const dt = (now - lastScrape.t) / 1000;
     for (const c of CHARTS) series.get(c.id).push(now, dt > 0 ? c.value(lastScrape.samples, samples, dt) : null);

@@ -18,7 +18,8 @@ const body = (panel) => panel.querySelector('.body');
 const table = (heads, rows, cls = '') =>
   h('table', { class: cls }, [h('thead', {}, [h('tr', {}, heads.map((t) => h('th', { text: t })))]), h('tbody', {}, rows)]);
 const td = (text, cls) => h('td', { text: text ?? '–', class: cls });
-const shortAddress = (a) => (a ?? '').replace(/^akka(\.tcp)?:\/\/[^@]*@/, '');
+// akka.tcp://dsync@host:port (or a test transport's longer scheme) shown as host:port; the whole in the tooltip.
+const shortAddress = (a) => (a ?? '').replace(/^[a-z.]+:\/\/[^@]*@/, '');
 
 /** Member ids in ordinal order: the colour key every panel shares. */
 export const memberIds = (status) => (status?.members ?? []).map((m) => m.nodeId ?? m.address).sort();
@@ -163,7 +164,7 @@ export function renderCache(panel, c) {
     h('div', { class: 'big', 'data-field': 'hitRate', text: lookups ? `${(100 * c.hitRate).toFixed(1)} %` : '–' }),
     h('div', { class: 'sub', text: `hit rate · ${c.hits} hits / ${c.misses} misses` }),
     bar, legend,
-    h('div', { class: 'kvs' }, [kv('lines', `${c.lines} / ${c.capacity}`), kv('bytes', fmt(c.bytes)), kv('evictions', String(c.evictions)),
+    h('div', { class: 'kvs' }, [kv('lines', `${c.lines} / ${c.capacity}`), kv('bytes', `${fmt(c.bytes)} B`), kv('evictions', String(c.evictions)),
       kv('invalidations', `${c.invalidationsSent} sent · ${c.invalidationsReceived} recv`), kv('policy', c.writePolicy)]));
 }
 

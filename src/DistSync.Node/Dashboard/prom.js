@@ -23,6 +23,17 @@ export function parseProm(text) {
   return out;
 }
 
+/**
+ * Drops the series another node labelled as its own (node="..."): nodes that share one process (the in-process
+ * test cluster) also share its meters, and this page charts the node it is served by.
+ */
+export function ownSeries(samples, nodeId) {
+  if (!nodeId) return samples;
+  const out = new Map();
+  for (const [name, list] of samples) out.set(name, list.filter((s) => s.labels.node === undefined || s.labels.node === nodeId));
+  return out;
+}
+
 /** Sum of every series of a metric, or null when the metric is absent. */
 export function sumOf(samples, name) {
   const list = samples.get(name);
