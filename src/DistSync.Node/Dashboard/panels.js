@@ -57,9 +57,9 @@ function ringPoints(members) {
   return ringCache.points;
 }
 
-/** Raft term and commit index of a group from /metrics, when the node exports them. */
-function groupMetric(samples, name, group) {
-  const hit = (samples?.get(name) ?? []).find((x) => x.labels.group === String(group));
+/** A per-group Raft metric from /metrics, when the node exports it; the group label may be its id or its name. */
+function groupMetric(samples, name, id, label) {
+  const hit = (samples?.get(name) ?? []).find((x) => x.labels.group === String(id) || x.labels.group === label);
   return hit ? hit.value : null;
 }
 
@@ -74,7 +74,8 @@ export function renderRaft(panel, { status, raft, queues, metrics }) {
   if (meta) {
     rows.push(h('tr', { 'data-group': 0 }, [
       td('0', 'num'), td('meta'), td(meta.leader ?? 'none', 'leader' + (meta.leader ? '' : ' bad')), td(meta.term, 'term num'),
-      td(meta.commitIndex, 'num'), h('td', {}, [dots(voters.length ? voters : ids, meta.leader)]),
+      td(meta.commitIndex, 'num'), td(groupMetric(metrics, 'dsync_raft_leader_changes_total', 0, 'meta'), 'num'),
+      h('td', {}, [dots(voters.length ? voters : ids, meta.leader)]),
     ]));
   }
   const partitions = [];
@@ -84,7 +85,8 @@ export function renderRaft(panel, { status, raft, queues, metrics }) {
       partitions.push({ name, turn: turnOf(xxh64(name)), replicas: p.replicas, leader: p.leader });
       rows.push(h('tr', { 'data-group': p.groupId }, [
         td(p.groupId, 'num'), td(name), td(p.leader ?? 'none', 'leader' + (p.leader ? '' : ' bad')),
-        td(groupMetric(metrics, 'dsync_raft_term', p.groupId), 'term num'), td(groupMetric(metrics, 'dsync_raft_commit_index', p.groupId), 'num'),
+        td(groupMetric(metrics, 'dsync_raft_term', p.groupId, name), 'term num'), td(groupMetric(metrics, 'dsync_raft_commit_index', p.groupId, name), 'num'),
+        td(groupMetric(metrics, 'dsync_raft_leader_changes_total', p.groupId, name), 'num'),
         h('td', {}, [dots(p.replicas, p.leader)]),
       ]));
     }
@@ -93,7 +95,7 @@ export function renderRaft(panel, { status, raft, queues, metrics }) {
   const statusOf = (id) => status?.members?.find((m) => m.nodeId === id)?.status ?? 'unknown';
   const ring = h('div', { class: 'ring-box' }, [ringChart(ringPoints(ringMembers), ringMembers, partitions, statusOf, (id) => colourOf(ids, id)),
     h('div', { class: 'legend' }, ringMembers.map((id) => h('span', { class: 'legend-item' }, [h('span', { class: 'swatch', style: `background:${colourOf(ids, id)}` }), id])))]);
-  const list = h('div', { class: 'scroll' }, [table(['group', 'name', 'leader', 'term', 'commit', 'replicas'], rows, 'groups')]);
+  const list = h('div', { class: 'scroll' }, [table(['group', 'name', 'leader', 'term', 'commit', 'changes', 'replicas'], rows, 'groups')]);
   body(panel).replaceChildren(h('div', { class: 'split' }, [list, ring]));
 }
 

@@ -137,7 +137,7 @@ export function waitForGraph(nodes, edges) {
   const byColumn = new Map();
   for (const n of nodes) byColumn.set(depth.get(n.id), [...(byColumn.get(depth.get(n.id)) ?? []), n.id]);
   const columns = byColumn.size;
-  const W = 440, NR = 25, H = Math.max(200, 62 * Math.max(0, ...[...byColumn.values()].map((c) => c.length)) + 10);
+  const W = 440, NR = 28, H = Math.max(200, 62 * Math.max(0, ...[...byColumn.values()].map((c) => c.length)) + 10);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'waitfor', role: 'img', 'aria-label': 'wait-for graph' });
   svg.appendChild(s('defs', {}, [s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
     [s('path', { d: 'M0,0L10,5L0,10z', class: 'arrowhead' })])]));
