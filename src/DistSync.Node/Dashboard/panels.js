@@ -57,6 +57,15 @@ function ringPoints(members) {
   return ringCache.points;
 }
 
+/** The fraction of the ring (of keys) a member owns: the arcs ending at its points. */
+function ringShare(points, id) {
+  let share = 0;
+  points.forEach((p, i) => {
+    if (p.owner === id) share += i === 0 ? p.turn + 1 - points[points.length - 1].turn : p.turn - points[i - 1].turn;
+  });
+  return share;
+}
+
 /** A per-group Raft metric from /metrics, when the node exports it; the group label may be its id or its name. */
 function groupMetric(samples, name, id, label) {
   const hit = (samples?.get(name) ?? []).find((x) => x.labels.group === String(id) || x.labels.group === label);
@@ -94,7 +103,8 @@ export function renderRaft(panel, { status, raft, queues, metrics }) {
   const ringMembers = voters.length ? voters : ids;
   const statusOf = (id) => status?.members?.find((m) => m.nodeId === id)?.status ?? 'unknown';
   const ring = h('div', { class: 'ring-box' }, [ringChart(ringPoints(ringMembers), ringMembers, partitions, statusOf, (id) => colourOf(ids, id)),
-    h('div', { class: 'legend' }, ringMembers.map((id) => h('span', { class: 'legend-item' }, [h('span', { class: 'swatch', style: `background:${colourOf(ids, id)}` }), id])))]);
+    h('div', { class: 'legend' }, ringMembers.map((id) => h('span', { class: 'legend-item', 'data-node': id }, [
+      h('span', { class: 'swatch', style: `background:${colourOf(ids, id)}` }), `${id} ${(100 * ringShare(ringPoints(ringMembers), id)).toFixed(0)} %`])))]);
   const list = h('div', { class: 'scroll' }, [table(['group', 'name', 'leader', 'term', 'commit', 'changes', 'replicas'], rows, 'groups')]);
   body(panel).replaceChildren(h('div', { class: 'split' }, [list, ring]));
 }

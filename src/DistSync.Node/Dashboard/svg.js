@@ -28,7 +28,7 @@ export function fmt(v, unit = '') {
 
 /** A line chart of a Series over the last windowMs up to now; "no data" when it has no point. */
 export function lineChart(series, { title, unit, windowMs, now, id }) {
-  const W = 300, H = 120, L = 34, R = 8, T = 26, B = 18;
+  const W = 300, H = 104, L = 34, R = 8, T = 22, B = 16;
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', 'data-chart': id, role: 'img', 'aria-label': title });
   svg.appendChild(s('text', { x: 4, y: 14, class: 'chart-title', text: title }));
   const pts = series.points.filter((p) => p.v !== null);
@@ -54,7 +54,10 @@ export function lineChart(series, { title, unit, windowMs, now, id }) {
     pen = true;
   }
   svg.appendChild(s('path', { d, class: 'line' }));
-  svg.appendChild(s('text', { x: W - R, y: 15, class: 'readout', 'text-anchor': 'end', text: fmt(series.last(), unit) }));
+  // The newest point as a dot: a series of one point (or one after a gap) is a bare M, which draws nothing.
+  const newest = pts[pts.length - 1];
+  svg.appendChild(s('circle', { cx: x(newest.t).toFixed(1), cy: y(newest.v).toFixed(1), r: 2.4, class: 'last-dot' }));
+  svg.appendChild(s('text', { x: W - R, y: 14, class: 'readout', 'text-anchor': 'end', text: fmt(series.last(), unit) }));
   return svg;
 }
 
@@ -137,7 +140,7 @@ export function waitForGraph(nodes, edges) {
   const byColumn = new Map();
   for (const n of nodes) byColumn.set(depth.get(n.id), [...(byColumn.get(depth.get(n.id)) ?? []), n.id]);
   const columns = byColumn.size;
-  const W = 440, NR = 28, H = Math.max(200, 62 * Math.max(0, ...[...byColumn.values()].map((c) => c.length)) + 10);
+  const W = 700, NR = 30, H = Math.max(200, 62 * Math.max(0, ...[...byColumn.values()].map((c) => c.length)) + 10);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'waitfor', role: 'img', 'aria-label': 'wait-for graph' });
   svg.appendChild(s('defs', {}, [s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
     [s('path', { d: 'M0,0L10,5L0,10z', class: 'arrowhead' })])]));
@@ -147,7 +150,9 @@ export function waitForGraph(nodes, edges) {
   }
   const at = new Map();
   for (const c of [...byColumn.keys()].sort((a, b) => a - b)) {
-    const x = columns === 1 ? W / 2 : 50 + (c * (W - 100)) / (columns - 1);
+    // Columns spread over the middle of the width, at most 220 apart, so a short chain does not stretch thin.
+    const gap = Math.min(220, (W - 100) / Math.max(1, columns - 1)), left = (W - gap * (columns - 1)) / 2;
+    const x = left + c * gap;
     // Each waiter sits level with the mean height of those it waits for, which keeps arrows from crossing.
     const level = (id) => {
       const ys = edges.filter((e) => e.from === id && at.has(e.to)).map((e) => at.get(e.to)[1]);
