@@ -57,6 +57,7 @@ ensure_test_deps() {
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
   command -v tmux >/dev/null 2>&1 || need+=(tmux)
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
   [ ${#need[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "test: ${need[*]} missing and no apt-get here; install them, then run again" >&2; exit 1

@@ -21,7 +21,7 @@ public static class SystemRoutes
 
         web.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
 
-        web.MapGet("/", () => Results.Content(Dashboard.Html, "text/html; charset=utf-8"));
+        DashboardRoutes.Map(web);
     }
 
     /// <summary>The node's view: Raft state of the meta group, and each member's reachability next to its Raft part.</summary>
