@@ -138,7 +138,8 @@ public sealed partial class DistSyncClient
     /// <summary>Sends a GET whose answer is a stream: this client's timeout bounds the wait for the headers only.</summary>
     private async Task<HttpResponseMessage> OpenStreamAsync(string path, long? lastEventId, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        // A stream is not failed over here: BroadcastSubscription moves between nodes and resumes after the last seq.
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, path));
         request.Headers.Accept.ParseAdd("text/event-stream");
         if (lastEventId is { } last) request.Headers.Add("Last-Event-ID", last.ToString(CultureInfo.InvariantCulture));
         var deadline = _timeout ?? _http.Timeout;
