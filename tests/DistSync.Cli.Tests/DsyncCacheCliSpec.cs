@@ -47,7 +47,7 @@ public class DsyncCacheCliSpec
     [InlineData("key", "invalidate", "")]
     public async Task Bad_input_is_a_usage_error_naming_it_before_any_request(string named, params string[] args)
     {
-        // Nothing listens on this port: a request would end in exit code 1, not 2.
+        // Nothing listens on this port: a request would end in exit code 5 (unavailable), not 2.
         var (code, output, err) = await Run(["cache", .. args, "--node", $"127.0.0.1:{ClosedLoopbackPort()}"]);
 
         Assert.Equal(2, code);
@@ -72,11 +72,11 @@ public class DsyncCacheCliSpec
     [InlineData("put", "k", "v")]
     [InlineData("invalidate", "k")]
     [InlineData("stats")]
-    public async Task An_unreachable_node_gives_one_clear_error_line_and_exit_code_1(params string[] args)
+    public async Task An_unreachable_node_gives_one_clear_error_line_and_exit_code_unavailable(params string[] args)
     {
         var (code, output, err) = await Run(["cache", .. args, "--node", $"127.0.0.1:{ClosedLoopbackPort()}", "--timeout", "5"]);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Unavailable, code);
         var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: cannot reach DistSync node at 127.0.0.1:", line);
         Assert.Equal("", output);
@@ -109,13 +109,13 @@ public class DsyncCacheCliSpec
     }
 
     [Fact]
-    public async Task Get_of_a_missing_key_is_exit_code_1_naming_it_as_kv_get_does()
+    public async Task Get_of_a_missing_key_is_exit_code_not_found_naming_it_as_kv_get_does()
     {
         await using var node = await CannedNode.StartAsync(("GET /cache/read/nope", 404, Problem(404, "not found", "no key 'nope'")));
 
         var (code, output, err) = await Run("cache", "get", "nope", "--node", node.Address);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.NotFound, code);
         Assert.Equal("", output);
         Assert.Equal("error: no key 'nope'", err.Trim());
     }
@@ -127,7 +127,7 @@ public class DsyncCacheCliSpec
 
         var (code, output, err) = await Run("cache", "get", "k", "--node", node.Address);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Failed, code);
         Assert.Equal("", output);
         Assert.Contains("does not serve this route", err);
     }
@@ -146,13 +146,13 @@ public class DsyncCacheCliSpec
     }
 
     [Fact]
-    public async Task A_put_with_a_stale_fence_is_exit_code_1_saying_stale_fence()
+    public async Task A_put_with_a_stale_fence_is_exit_code_conflict_saying_stale_fence()
     {
         await using var node = await CannedNode.StartAsync(("POST /cache/write", 409, Problem(409, "fencing token 3 of 'writer' is stale", "stale-fence")));
 
         var (code, output, err) = await Run("cache", "put", "k", "v", "--fence-resource", "writer", "--fence-token", "3", "--node", node.Address);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Conflict, code);
         Assert.Equal("", output);
         Assert.StartsWith("error: write to 'k' refused: stale-fence", err);
     }
