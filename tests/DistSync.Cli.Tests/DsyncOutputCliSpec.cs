@@ -111,4 +111,25 @@ public class DsyncOutputCliSpec
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("--node or --endpoints", err);
     }
+
+    [Fact]
+    public async Task Status_fields_this_cli_does_not_know_are_passed_on_in_json_and_a_members_role_and_kind_are_used_when_sent()
+    {
+        const string status = """
+            {"nodeId":"n1","role":"follower","term":4,"leader":"n2","commitIndex":9,"lastApplied":9,"zone":"eu-1",
+             "members":[{"nodeId":"n2","address":"dsync://dsync@h:2","status":"up","phi":0.5,"raft":"leader","role":"leader","kind":"learner","rack":"r7"}],
+             "groups":[]}
+            """;
+        await using var node = await CannedNode.StartAsync(("GET /status", 200, status));
+
+        var json = await Run("status", "-o", "json", "--node", node.Address);
+        var shown = await Run("cluster", "show", "--node", node.Address);
+
+        Assert.True(json.Code == 0, json.Err);
+        var root = JsonDocument.Parse(json.Out).RootElement;
+        Assert.Equal("eu-1", root.GetProperty("zone").GetString());
+        Assert.Equal("r7", root.GetProperty("members")[0].GetProperty("rack").GetString());
+        Assert.True(shown.Code == 0, shown.Err);
+        Assert.Matches(@"n2\W.*\Wleader\W+learner", shown.Out);
+    }
 }
