@@ -95,7 +95,7 @@ public sealed class DistSyncSession : IAsyncDisposable
                 // expires by its TTL instead
             }
         }
+        // _lost is not disposed: Lost stays readable after dispose, and a CancellationTokenSource without a timer holds nothing.
         _stop.Dispose();
-        _lost.Dispose();
     }
 }
