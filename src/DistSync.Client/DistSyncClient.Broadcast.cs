@@ -87,16 +87,25 @@ public sealed partial class DistSyncClient
     /// <exception cref="NodeUnreachableException">No answer, the stream broke off mid-way, or it brought nothing for
     /// <see cref="StreamIdleTimeout"/>.</exception>
     /// <exception cref="InvalidDataException">An event is not a broadcast message, or its <c>id</c> is not its seq.</exception>
-    public IAsyncEnumerable<BroadcastMessage> SubscribeAsync(string topic, long from = 1, CancellationToken ct = default)
+    public IAsyncEnumerable<BroadcastMessage> SubscribeAsync(string topic, long from = 1, CancellationToken ct = default) =>
+        SubscribeAsync(topic, from, sessionId: null, ct);
+
+    /// <summary>
+    /// As <see cref="SubscribeAsync(string, long, CancellationToken)"/>, tied to a session: the node ends the stream
+    /// when <paramref name="sessionId"/> ends, and answers 404 (a <see cref="DistSyncApiException"/>) for an unknown one.
+    /// </summary>
+    public IAsyncEnumerable<BroadcastMessage> SubscribeAsync(string topic, long from, string? sessionId, CancellationToken ct = default)
     {
         RequireTopic(topic);
         RequireFrom(from);
-        return StreamAsync(topic, from, ct);
+        RequireNullOrNonEmpty(sessionId, nameof(sessionId));
+        return StreamAsync(topic, from, sessionId, ct);
     }
 
-    private async IAsyncEnumerable<BroadcastMessage> StreamAsync(string topic, long from, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<BroadcastMessage> StreamAsync(string topic, long from, string? sessionId, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var response = await OpenStreamAsync(BroadcastPath("broadcast/subscribe", topic, from), from > 1 ? from - 1 : null, ct).ConfigureAwait(false);
+        var path = BroadcastPath("broadcast/subscribe", topic, from) + (sessionId is null ? "" : "&sessionId=" + Uri.EscapeDataString(sessionId));
+        using var response = await OpenStreamAsync(path, from > 1 ? from - 1 : null, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await BroadcastFailureAsync(response, topic, from, ct).ConfigureAwait(false);
         if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
             throw new InvalidDataException($"GET /broadcast/subscribe answered {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, not text/event-stream");

@@ -61,4 +61,32 @@ public class DsyncSessionTopCliSpec
         Assert.Contains("news", top.Out);
         Assert.DoesNotContain("unknown", top.Out);
     }
+
+    [Fact]
+    public async Task Subscribe_with_a_session_ends_with_exit_code_not_found_once_the_session_is_deleted()
+    {
+        // 1. a topic with one message, a session, and a subscription tied to it
+        await using var nodes = await LocalNodes.StartAsync(1);
+        await nodes.WaitForLeaderAsync();
+        var node = nodes.Address(0);
+        using var client = new DistSyncClient(node);
+        await client.PublishAsync("room", "hello");
+        var session = await client.CreateSessionAsync(TimeSpan.FromSeconds(60));
+        var run = Run("broadcast", "subscribe", "room", "--session", session.SessionId, "--node", node);
+
+        // 2. once the stream is open (the node counts it), the session is deleted
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((await client.TopicsAsync()).Single(t => t.Topic == "room").Subscribers == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the subscription did not open within 60 s");
+            await Task.Delay(50);
+        }
+        Assert.True(await client.DeleteSessionAsync(session.SessionId));
+
+        // 3. the subscription ends: what it printed, and not found
+        var (code, output, err) = await run.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal("[1] hello\n", output);
+        Assert.Equal(ExitCodes.NotFound, code);
+        Assert.Contains(session.SessionId, err);
+    }
 }

@@ -10,8 +10,11 @@ namespace DistSync.Cli.Commands;
 /// <summary><c>dsync broadcast publish|read|subscribe|topics</c>: topics in one total order, the same seqs on every node.</summary>
 public static class BroadcastCommands
 {
-    /// <summary>What <c>dsync broadcast subscribe</c> was asked to do; <see cref="From"/> null means the first retained message.</summary>
-    public sealed record SubscribeSettings(string Topic, long? From, bool Json);
+    /// <summary>
+    /// What <c>dsync broadcast subscribe</c> was asked to do; <see cref="From"/> null means the first retained message;
+    /// with <see cref="SessionId"/> the subscription ends when that session does.
+    /// </summary>
+    public sealed record SubscribeSettings(string Topic, long? From, bool Json, string? SessionId = null);
 
     public static Command Build(TextWriter output)
     {
@@ -34,7 +37,8 @@ public static class BroadcastCommands
         CancellationToken ct)
     {
         var subscription = new BroadcastSubscription(nodes, settings.Topic, onReconnect: r =>
-            error.WriteLine($"warning: stream from {r.Lost.Authority} lost ({r.Reason?.Message ?? "closed by the node"}); resuming at seq {r.ResumeFrom} on {r.Next.Authority}"));
+            error.WriteLine($"warning: stream from {r.Lost.Authority} lost ({r.Reason?.Message ?? "closed by the node"}); resuming at seq {r.ResumeFrom} on {r.Next.Authority}"),
+            sessionId: settings.SessionId);
         var from = settings.From ?? 1;
         while (true)
         {
@@ -119,14 +123,15 @@ public static class BroadcastCommands
         var topic = new Argument<string>("topic") { Description = "the topic" };
         var from = CliOptions.OptionalLong("--from", "first seq to print (default: the first retained message); retained ones come first, then live ones");
         var json = new Option<bool>("--json") { Description = "print each message as the API's JSON object, one per line (as -o json)" };
+        var session = new Option<string?>("--session") { Description = "end when this session ends (exit code 3 once the node no longer knows it)" };
         var subscribe = new Command("subscribe", "prints the topic's messages as they are committed, one line each: [seq] payload, until Ctrl-C; " +
                                                  "a lost stream resumes after the last printed seq")
         {
-            topic, from, json,
+            topic, from, json, session,
         };
         subscribe.SetAction(async (parse, ct) =>
         {
-            var settings = new SubscribeSettings(parse.GetValue(topic)!, parse.GetValue(from), CliOutput.IsJson(parse));
+            var settings = new SubscribeSettings(parse.GetValue(topic)!, parse.GetValue(from), CliOutput.IsJson(parse), parse.GetValue(session));
             if (string.IsNullOrWhiteSpace(settings.Topic)) throw new ArgumentException("the topic is empty");
             if (settings.From < 1) throw new ArgumentException($"--from: seqs start at 1, was {settings.From}");
             using var client = DsyncCli.ClientFor(parse);
