@@ -10,14 +10,13 @@ namespace DistSync.Cli.Commands;
 /// </summary>
 internal static class CliOptions
 {
-    /// <summary>A duration; a bare number is seconds (as <c>lock --wait 5</c>).</summary>
-    public static Option<TimeSpan> Duration(string name, string description, string defaultValue) =>
-        new(name)
-        {
-            Description = description,
-            DefaultValueFactory = _ => LockCommands.ParseDuration(defaultValue, name),
-            CustomParser = r => r.Tokens.Count == 0 ? LockCommands.ParseDuration(defaultValue, name) : ParseDuration(r, name, requireUnit: false) ?? default,
-        };
+    /// <summary>A duration with a default; a bare number is seconds (as <c>lock --wait 5</c>). Read it with <see cref="DurationOption.ValueOf"/>.</summary>
+    public static DurationOption Duration(string name, string description, string defaultValue)
+    {
+        var option = new DurationOption(name, description, defaultValue);
+        option.CustomParser = r => r.Tokens.Count == 0 ? null : ParseDuration(r, name, requireUnit: false);
+        return option;
+    }
 
     /// <summary>A duration that must carry its unit (the API field is in ms, a bare number would be misread either way).</summary>
     public static Option<TimeSpan?> OptionalDuration(string name, string description) =>

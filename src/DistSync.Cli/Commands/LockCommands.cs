@@ -106,7 +106,7 @@ public static class LockCommands
         };
         acquire.SetAction(async (parse, ct) =>
         {
-            var waitFor = parse.GetValue(wait);
+            var waitFor = wait.ValueOf(parse);
             using var client = DsyncCli.ClientFor(parse, longerBy: waitFor);
             var name = parse.GetValue(resource)!;
             var access = parse.GetValue(shared) ? LockAccess.Shared : LockAccess.Exclusive;
@@ -123,7 +123,7 @@ public static class LockCommands
                 }
             }
             if (parse.GetValue(txn) is not null) throw new ArgumentException("--txn needs --session (a held lock's session has no other transaction)");
-            return await HoldAsync(client, name, parse.GetValue(shared), waitFor, parse.GetValue(ttl), output, parse.InvocationConfiguration.Error, ct,
+            return await HoldAsync(client, name, parse.GetValue(shared), waitFor, ttl.ValueOf(parse), output, parse.InvocationConfiguration.Error, ct,
                 CliOutput.IsJson(parse)).ConfigureAwait(false);
         });
         return acquire;

@@ -72,7 +72,7 @@ public static class SessionCommands
         create.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
-            var created = await client.CreateSessionAsync(parse.GetValue(ttl), parse.GetValue(clientId), ct).ConfigureAwait(false);
+            var created = await client.CreateSessionAsync(ttl.ValueOf(parse), parse.GetValue(clientId), ct).ConfigureAwait(false);
             return await CliOutput.ResultAsync(parse, output, created, async o =>
             {
                 await o.WriteLineAsync(created.SessionId).ConfigureAwait(false);

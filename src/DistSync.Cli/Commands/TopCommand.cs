@@ -39,7 +39,7 @@ public static class TopCommand
                 return await CliOutput.ResultAsync(parse, output, frame, console => console.Write(Render(frame, DateTimeOffset.Now))).ConfigureAwait(false);
             }
             if (CliOutput.IsJson(parse)) throw new ArgumentException("top -o json needs --once (one frame per run)");
-            return await LiveAsync(client, CliOutput.ConsoleFor(output), parse.GetValue(interval), ct).ConfigureAwait(false);
+            return await LiveAsync(client, CliOutput.ConsoleFor(output), interval.ValueOf(parse), ct).ConfigureAwait(false);
         });
         return top;
     }
