@@ -26,12 +26,15 @@ public sealed class BroadcastSubscription
     private readonly string _topic;
     private readonly TimeSpan _retryDelay;
     private readonly Action<BroadcastReconnect>? _onReconnect;
+    private readonly string? _sessionId;
     private int _current;
 
     /// <param name="nodes">The nodes to use, the first one first.</param>
     /// <param name="retryDelay">The pause once every node failed in a row without a message (default 500 ms).</param>
     /// <param name="onReconnect">Told of each move to another node, before it is made (runs on the enumerating thread).</param>
-    public BroadcastSubscription(IReadOnlyList<DistSyncClient> nodes, string topic, TimeSpan? retryDelay = null, Action<BroadcastReconnect>? onReconnect = null)
+    /// <param name="sessionId">Ties the streams to this session: once it ends, the next stream is refused (404) and the enumeration ends with it.</param>
+    public BroadcastSubscription(IReadOnlyList<DistSyncClient> nodes, string topic, TimeSpan? retryDelay = null, Action<BroadcastReconnect>? onReconnect = null,
+        string? sessionId = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         if (nodes.Count == 0) throw new ArgumentException("no nodes given", nameof(nodes));
@@ -41,6 +44,7 @@ public sealed class BroadcastSubscription
         _topic = topic;
         _retryDelay = retryDelay ?? TimeSpan.FromMilliseconds(500);
         _onReconnect = onReconnect;
+        _sessionId = sessionId;
     }
 
     /// <summary>The seq last yielded (<c>from - 1</c> before the first).</summary>
@@ -73,7 +77,7 @@ public sealed class BroadcastSubscription
             var node = _nodes[_current];
             var yielded = false;
             Exception? reason = null;
-            var stream = node.SubscribeAsync(_topic, LastSeq + 1, ct).GetAsyncEnumerator(ct);
+            var stream = node.SubscribeAsync(_topic, LastSeq + 1, _sessionId, ct).GetAsyncEnumerator(ct);
             try
             {
                 while (reason is null)

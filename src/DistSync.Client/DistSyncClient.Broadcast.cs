@@ -87,16 +87,25 @@ public sealed partial class DistSyncClient
     /// <exception cref="NodeUnreachableException">No answer, the stream broke off mid-way, or it brought nothing for
     /// <see cref="StreamIdleTimeout"/>.</exception>
     /// <exception cref="InvalidDataException">An event is not a broadcast message, or its <c>id</c> is not its seq.</exception>
-    public IAsyncEnumerable<BroadcastMessage> SubscribeAsync(string topic, long from = 1, CancellationToken ct = default)
+    public IAsyncEnumerable<BroadcastMessage> SubscribeAsync(string topic, long from = 1, CancellationToken ct = default) =>
+        SubscribeAsync(topic, from, sessionId: null, ct);
+
+    /// <summary>
+    /// As <see cref="SubscribeAsync(string, long, CancellationToken)"/>, tied to a session: the node ends the stream
+    /// when <paramref name="sessionId"/> ends, and answers 404 (a <see cref="DistSyncApiException"/>) for an unknown one.
+    /// </summary>
+    public IAsyncEnumerable<BroadcastMessage> SubscribeAsync(string topic, long from, string? sessionId, CancellationToken ct = default)
     {
         RequireTopic(topic);
         RequireFrom(from);
-        return StreamAsync(topic, from, ct);
+        RequireNullOrNonEmpty(sessionId, nameof(sessionId));
+        return StreamAsync(topic, from, sessionId, ct);
     }
 
-    private async IAsyncEnumerable<BroadcastMessage> StreamAsync(string topic, long from, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<BroadcastMessage> StreamAsync(string topic, long from, string? sessionId, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var response = await OpenStreamAsync(BroadcastPath("broadcast/subscribe", topic, from), from > 1 ? from - 1 : null, ct).ConfigureAwait(false);
+        var path = BroadcastPath("broadcast/subscribe", topic, from) + (sessionId is null ? "" : "&sessionId=" + Uri.EscapeDataString(sessionId));
+        using var response = await OpenStreamAsync(path, from > 1 ? from - 1 : null, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await BroadcastFailureAsync(response, topic, from, ct).ConfigureAwait(false);
         if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
             throw new InvalidDataException($"GET /broadcast/subscribe answered {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, not text/event-stream");
@@ -138,7 +147,8 @@ public sealed partial class DistSyncClient
     /// <summary>Sends a GET whose answer is a stream: this client's timeout bounds the wait for the headers only.</summary>
     private async Task<HttpResponseMessage> OpenStreamAsync(string path, long? lastEventId, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        // A stream is not failed over here: BroadcastSubscription moves between nodes and resumes after the last seq.
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, path));
         request.Headers.Accept.ParseAdd("text/event-stream");
         if (lastEventId is { } last) request.Headers.Add("Last-Event-ID", last.ToString(CultureInfo.InvariantCulture));
         var deadline = _timeout ?? _http.Timeout;

@@ -5,13 +5,19 @@ using DistSync.Client.Contracts;
 namespace DistSync.Client;
 
 /// <summary>
-/// Typed client of one node's HTTP API (docs/API.md). Any node serves every route and forwards
-/// to the leader itself, so the client needs only one address. Thread-safe; reuse one instance.
+/// Typed client of the HTTP API (docs/API.md). Any node serves every route and forwards to the leader itself, so one
+/// address is enough; given several, a request that meets a node that is down (refused, reset, no answer in time) or
+/// a 503 is sent to the next one, and the client keeps using the last node that answered. Thread-safe; reuse one instance.
 /// </summary>
 public sealed partial class DistSyncClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
+
+    /// <summary>The nodes in the order given; requests start at <see cref="_current"/>, the last one that answered.</summary>
+    private readonly IReadOnlyList<Uri> _endpoints;
+
+    private int _current;
 
     /// <summary>
     /// The deadline this client puts on each request, which a long poll extends by its wait; null when the caller's
@@ -22,8 +28,28 @@ public sealed partial class DistSyncClient : IDisposable
     /// <param name="node"><c>host:port</c> or a full <c>http://</c> URL.</param>
     /// <param name="timeout">How long to wait for each answer (default 10 s); a long-polling consume waits its wait on top.</param>
     public DistSyncClient(string node, TimeSpan? timeout = null)
-        : this(new HttpClient { BaseAddress = ToBaseUri(node), Timeout = Timeout.InfiniteTimeSpan }, ownsHttp: true)
+        : this([node], timeout)
     {
+    }
+
+    /// <param name="endpoints">Nodes (<c>host:port</c> or URLs) to fail over between, in order of preference.</param>
+    /// <param name="timeout">How long to wait for each node's answer (default 10 s): a request that tries every node may take that long per node.</param>
+    public DistSyncClient(IEnumerable<string> endpoints, TimeSpan? timeout = null)
+        : this(endpoints, new SocketsHttpHandler(), timeout)
+    {
+    }
+
+    /// <param name="endpoints">Nodes to fail over between, in order of preference.</param>
+    /// <param name="handler">Sends the requests (a proxy, TLS settings, a test double); the client disposes it.</param>
+    /// <param name="timeout">How long to wait for each node's answer (default 10 s).</param>
+    public DistSyncClient(IEnumerable<string> endpoints, HttpMessageHandler handler, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(handler);
+        _endpoints = endpoints.Select(ToBaseUri).ToArray();
+        if (_endpoints.Count == 0) throw new ArgumentException("no node address given", nameof(endpoints));
+        _http = new HttpClient(handler) { BaseAddress = _endpoints[0], Timeout = Timeout.InfiniteTimeSpan };
+        _ownsHttp = true;
         _timeout = timeout ?? TimeSpan.FromSeconds(10);
     }
 
@@ -32,10 +58,15 @@ public sealed partial class DistSyncClient : IDisposable
     {
         _http = http ?? throw new ArgumentNullException(nameof(http));
         if (_http.BaseAddress is null) throw new ArgumentException("HttpClient.BaseAddress must be set", nameof(http));
+        _endpoints = [_http.BaseAddress];
         _ownsHttp = ownsHttp;
     }
 
-    public Uri BaseAddress => _http.BaseAddress!;
+    /// <summary>The node requests go to now: the last one that answered (the first given, before any request).</summary>
+    public Uri BaseAddress => _endpoints[Volatile.Read(ref _current)];
+
+    /// <summary>Every node this client may use, in the order given.</summary>
+    public IReadOnlyList<Uri> Endpoints => _endpoints;
 
     public static Uri ToBaseUri(string node)
     {
@@ -145,8 +176,63 @@ public sealed partial class DistSyncClient : IDisposable
         return await ReadJsonAsync<T>(response, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends the request to the current node and, while there are others not yet tried, to the next one when this
+    /// one is unreachable or answers 503. A 503 means no quorum or leader within the deadline, which the API calls
+    /// safe to retry; a timed-out write may have happened on the node that did not answer, as with one node.
+    /// </summary>
     /// <param name="longPoll">How long the node may hold the request by design (a consume's wait): added to the deadline.</param>
     internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct, TimeSpan longPoll = default)
+    {
+        using var _ = request;
+        var relative = request.RequestUri!;
+        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        var start = Volatile.Read(ref _current);
+        NodeUnreachableException? unreachable = null;
+        for (var attempt = 0; attempt < _endpoints.Count; attempt++)
+        {
+            var index = (start + attempt) % _endpoints.Count;
+            var last = attempt == _endpoints.Count - 1;
+            using var copy = Copy(request, new Uri(_endpoints[index], relative), body);
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendOnceAsync(copy, _endpoints[index], ct, longPoll).ConfigureAwait(false);
+            }
+            catch (NodeUnreachableException e) when (!last)
+            {
+                unreachable = e;
+                continue;
+            }
+            catch (NodeUnreachableException e) when (unreachable is not null)
+            {
+                throw new NodeUnreachableException("any of " + string.Join(", ", _endpoints.Select(x => x.Authority)), e.InnerException!);
+            }
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && !last)
+            {
+                response.Dispose();
+                continue;
+            }
+            Volatile.Write(ref _current, index);
+            return response;
+        }
+        throw new InvalidOperationException("unreachable: the last attempt returns or throws");
+    }
+
+    private static HttpRequestMessage Copy(HttpRequestMessage original, Uri uri, byte[]? body)
+    {
+        var copy = new HttpRequestMessage(original.Method, uri);
+        foreach (var header in original.Headers) copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        if (body is not null)
+        {
+            copy.Content = new ByteArrayContent(body);
+            foreach (var header in original.Content!.Headers.Where(h => h.Key != "Content-Length"))
+                copy.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+        return copy;
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, Uri node, CancellationToken ct, TimeSpan longPoll)
     {
         var deadline = _timeout is { } own ? own + longPoll : _http.Timeout;
         using var timer = _timeout is null || _timeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -157,15 +243,11 @@ public sealed partial class DistSyncClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new NodeUnreachableException(BaseAddress.Authority, e);
+            throw new NodeUnreachableException(node.Authority, e);
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new NodeUnreachableException(BaseAddress.Authority, new TimeoutException($"no answer within {deadline.TotalSeconds:0.#} s", e));
-        }
-        finally
-        {
-            request.Dispose();
+            throw new NodeUnreachableException(node.Authority, new TimeoutException($"no answer within {deadline.TotalSeconds:0.#} s", e));
         }
     }
 

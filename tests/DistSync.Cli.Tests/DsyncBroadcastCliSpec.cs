@@ -44,7 +44,7 @@ public class DsyncBroadcastCliSpec
     [InlineData("topic", "subscribe", "")]
     public async Task Bad_input_is_a_usage_error_naming_it_before_any_request(string named, params string[] args)
     {
-        // Nothing listens on this port: a request would end in exit code 1, not 2.
+        // Nothing listens on this port: a request would end in exit code 5 (unavailable), not 2.
         var (code, output, err) = await Run(["broadcast", .. args, "--node", $"127.0.0.1:{ClosedLoopbackPort()}"]);
 
         Assert.Equal(2, code);
@@ -56,11 +56,11 @@ public class DsyncBroadcastCliSpec
     [InlineData("publish", "t", "x")]
     [InlineData("read", "t")]
     [InlineData("topics")]
-    public async Task An_unreachable_node_gives_one_clear_error_line_and_exit_code_1(params string[] args)
+    public async Task An_unreachable_node_gives_one_clear_error_line_and_exit_code_unavailable(params string[] args)
     {
         var (code, output, err) = await Run(["broadcast", .. args, "--node", $"127.0.0.1:{ClosedLoopbackPort()}"]);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Unavailable, code);
         var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: cannot reach DistSync node at 127.0.0.1:", line);
         Assert.Equal("", output);
@@ -113,7 +113,7 @@ public class DsyncBroadcastCliSpec
     }
 
     [Fact]
-    public async Task Read_below_the_retained_range_is_exit_code_1_naming_the_first_retained_seq_but_the_default_start_follows_it()
+    public async Task Read_below_the_retained_range_is_exit_code_failed_naming_the_first_retained_seq_but_the_default_start_follows_it()
     {
         var log = new FakeBroadcast();
         for (var i = 1; i <= 5; i++) log.Publish("room", "m" + i);
@@ -123,7 +123,7 @@ public class DsyncBroadcastCliSpec
         var explicitFrom = await Run("broadcast", "read", "room", "--from", "2", "--node", node.Address);
         var byDefault = await Run("broadcast", "read", "room", "--node", node.Address);
 
-        Assert.Equal(1, explicitFrom.Code);
+        Assert.Equal(ExitCodes.Failed, explicitFrom.Code); // 410: neither missing nor a conflict
         Assert.Equal("", explicitFrom.Out);
         Assert.Equal("error: topic 'room': messages before seq 4 are no longer retained (asked from 2)", explicitFrom.Err.Trim());
         Assert.True(byDefault.Code == 0, byDefault.Err);
@@ -197,7 +197,7 @@ public class DsyncBroadcastCliSpec
     }
 
     [Fact]
-    public async Task Subscribe_from_a_trimmed_seq_is_exit_code_1()
+    public async Task Subscribe_from_a_trimmed_seq_is_exit_code_failed()
     {
         var log = new FakeBroadcast();
         for (var i = 1; i <= 4; i++) log.Publish("room", "m" + i);
@@ -206,7 +206,7 @@ public class DsyncBroadcastCliSpec
 
         var (code, output, err) = await Run("broadcast", "subscribe", "room", "--from", "1", "--node", node.Address);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Failed, code);
         Assert.Equal("", output);
         Assert.Contains("messages before seq 3 are no longer retained", err);
     }

@@ -52,14 +52,14 @@ public class DsyncBroadcastNodeCliSpec
     }
 
     [Fact]
-    public async Task Bad_input_the_node_refuses_is_exit_code_1_with_its_reason()
+    public async Task Bad_input_the_node_refuses_is_a_usage_error_with_its_reason()
     {
         await using var nodes = await LocalNodes.StartAsync(1);
         await nodes.WaitForLeaderAsync();
 
         var tooLong = await Run("broadcast", "publish", new string('t', 300), "x", "--node", nodes.Address(0));
 
-        Assert.Equal(1, tooLong.Code);
+        Assert.Equal(ExitCodes.Usage, tooLong.Code);
         Assert.Contains("'topic' is longer than", tooLong.Err);
     }
 }

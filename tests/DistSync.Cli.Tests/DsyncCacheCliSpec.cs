@@ -1,15 +1,10 @@
 using static DistSync.Cli.Tests.CliHarness;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using DistSync.Cli.Commands;
 using DistSync.Client;
 using DistSync.Client.Contracts;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace DistSync.Cli.Tests;
 
@@ -47,7 +42,7 @@ public class DsyncCacheCliSpec
     [InlineData("key", "invalidate", "")]
     public async Task Bad_input_is_a_usage_error_naming_it_before_any_request(string named, params string[] args)
     {
-        // Nothing listens on this port: a request would end in exit code 1, not 2.
+        // Nothing listens on this port: a request would end in exit code 5 (unavailable), not 2.
         var (code, output, err) = await Run(["cache", .. args, "--node", $"127.0.0.1:{ClosedLoopbackPort()}"]);
 
         Assert.Equal(2, code);
@@ -72,11 +67,11 @@ public class DsyncCacheCliSpec
     [InlineData("put", "k", "v")]
     [InlineData("invalidate", "k")]
     [InlineData("stats")]
-    public async Task An_unreachable_node_gives_one_clear_error_line_and_exit_code_1(params string[] args)
+    public async Task An_unreachable_node_gives_one_clear_error_line_and_exit_code_unavailable(params string[] args)
     {
         var (code, output, err) = await Run(["cache", .. args, "--node", $"127.0.0.1:{ClosedLoopbackPort()}", "--timeout", "5"]);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Unavailable, code);
         var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: cannot reach DistSync node at 127.0.0.1:", line);
         Assert.Equal("", output);
@@ -109,13 +104,13 @@ public class DsyncCacheCliSpec
     }
 
     [Fact]
-    public async Task Get_of_a_missing_key_is_exit_code_1_naming_it_as_kv_get_does()
+    public async Task Get_of_a_missing_key_is_exit_code_not_found_naming_it_as_kv_get_does()
     {
         await using var node = await CannedNode.StartAsync(("GET /cache/read/nope", 404, Problem(404, "not found", "no key 'nope'")));
 
         var (code, output, err) = await Run("cache", "get", "nope", "--node", node.Address);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.NotFound, code);
         Assert.Equal("", output);
         Assert.Equal("error: no key 'nope'", err.Trim());
     }
@@ -127,7 +122,7 @@ public class DsyncCacheCliSpec
 
         var (code, output, err) = await Run("cache", "get", "k", "--node", node.Address);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Failed, code);
         Assert.Equal("", output);
         Assert.Contains("does not serve this route", err);
     }
@@ -146,13 +141,13 @@ public class DsyncCacheCliSpec
     }
 
     [Fact]
-    public async Task A_put_with_a_stale_fence_is_exit_code_1_saying_stale_fence()
+    public async Task A_put_with_a_stale_fence_is_exit_code_conflict_saying_stale_fence()
     {
         await using var node = await CannedNode.StartAsync(("POST /cache/write", 409, Problem(409, "fencing token 3 of 'writer' is stale", "stale-fence")));
 
         var (code, output, err) = await Run("cache", "put", "k", "v", "--fence-resource", "writer", "--fence-token", "3", "--node", node.Address);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Conflict, code);
         Assert.Equal("", output);
         Assert.StartsWith("error: write to 'k' refused: stale-fence", err);
     }
@@ -213,52 +208,4 @@ public class DsyncCacheCliSpec
     [InlineData(double.NaN, "-")]
     public void The_hit_rate_fraction_is_shown_in_percent(double fraction, string text) =>
         Assert.Equal(text, CacheCommands.FormatHitRate(fraction));
-
-    /// <summary>Tests only: a loopback HTTP node answering "METHOD /raw/path" with a fixed status and JSON body (404 without a body otherwise).</summary>
-    private sealed class CannedNode : IAsyncDisposable
-    {
-        private readonly WebApplication _web;
-
-        private CannedNode(WebApplication web) => _web = web;
-
-        public ConcurrentQueue<(string Route, string Body)> RequestLog { get; } = new();
-
-        public IReadOnlyList<(string Route, string Body)> Requests => [.. RequestLog];
-
-        public string Address { get; private set; } = "";
-
-        public static async Task<CannedNode> StartAsync(params (string Route, int Status, string Json)[] answers)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var web = builder.Build();
-            var node = new CannedNode(web);
-            web.Run(async ctx =>
-            {
-                var route = $"{ctx.Request.Method} {ctx.Request.Path.ToUriComponent()}";
-                using var reader = new StreamReader(ctx.Request.Body);
-                node.RequestLog.Enqueue((route, await reader.ReadToEndAsync()));
-                var answer = answers.FirstOrDefault(a => a.Route == route);
-                if (answer.Route is null)
-                {
-                    ctx.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return;
-                }
-                ctx.Response.StatusCode = answer.Status;
-                ctx.Response.ContentType = answer.Status >= 400 ? "application/problem+json" : "application/json";
-                await ctx.Response.WriteAsync(answer.Json);
-            });
-            await web.StartAsync();
-            var bound = web.Urls.Single(); // the port Kestrel bound for port 0
-            node.Address = new Uri(bound).Authority;
-            return node;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _web.StopAsync();
-            await _web.DisposeAsync();
-        }
-    }
 }

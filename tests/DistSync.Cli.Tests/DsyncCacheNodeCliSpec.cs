@@ -50,7 +50,7 @@ public class DsyncCacheNodeCliSpec
         Assert.True(invalidated.Code == 0, invalidated.Err);
         Assert.StartsWith("invalidated 1 copy; ", invalidated.Out);
         var missing = await Run("cache", "get", "user/42", "--node", node);
-        Assert.Equal(1, missing.Code);
+        Assert.Equal(ExitCodes.NotFound, missing.Code);
         Assert.Equal("", missing.Out);
         Assert.Equal("error: no key 'user/42'", missing.Err.Trim());
         using var client = new DistSyncClient(node);
@@ -104,7 +104,7 @@ public class DsyncCacheNodeCliSpec
         var accepted = await Run(Fenced(newer));
         Assert.True(accepted.Code == 0, accepted.Err);
         var refused = await Run(Fenced(older));
-        Assert.Equal(1, refused.Code);
+        Assert.Equal(ExitCodes.Conflict, refused.Code);
         Assert.Equal("", refused.Out);
         Assert.Contains("stale-fence", refused.Err);
         Assert.Equal($"by {newer}", (await client.CacheReadAsync("ledger"))!.Value);

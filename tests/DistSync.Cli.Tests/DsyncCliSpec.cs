@@ -9,7 +9,7 @@ public class DsyncCliSpec
     [Theory]
     [InlineData("cluster", "show")]
     [InlineData("status")]
-    public async Task An_unreachable_node_gives_one_clear_error_line_and_exit_code_1(params string[] verb)
+    public async Task An_unreachable_node_gives_one_clear_error_line_and_exit_code_unavailable(params string[] verb)
     {
         var port = ClosedLoopbackPort();
         var output = new StringWriter();
@@ -17,7 +17,7 @@ public class DsyncCliSpec
 
         var code = await DsyncCli.RunAsync([.. verb, "--node", $"127.0.0.1:{port}", "--timeout", "5"], output, error);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Unavailable, code);
         var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var line = Assert.Single(lines);
         Assert.StartsWith("error: cannot reach DistSync node at 127.0.0.1:", line);

@@ -21,7 +21,7 @@ public class DsyncKvAndRaftCliSpec
         Assert.Equal(0, (await Run("kv", "get", "color", "--consistency", "local", "--node", node)).Code);
 
         var mismatch = await Run("kv", "put", "color", "red", "--expected-version", (version + 5).ToString(System.Globalization.CultureInfo.InvariantCulture), "--node", node);
-        Assert.Equal(1, mismatch.Code);
+        Assert.Equal(ExitCodes.Conflict, mismatch.Code);
         Assert.Contains("version-mismatch", mismatch.Err);
 
         var cas = await Run("kv", "put", "color", "red", "--expected-version", version.ToString(System.Globalization.CultureInfo.InvariantCulture), "--node", node);
@@ -29,7 +29,7 @@ public class DsyncKvAndRaftCliSpec
 
         Assert.Equal("deleted\n", (await Run("kv", "delete", "color", "--node", node)).Out.Replace("\r", ""));
         var missing = await Run("kv", "get", "color", "--node", node);
-        Assert.Equal(1, missing.Code);
+        Assert.Equal(ExitCodes.NotFound, missing.Code);
         Assert.Equal("error: no key 'color'", missing.Err.Trim());
     }
 
@@ -73,10 +73,10 @@ public class DsyncKvAndRaftCliSpec
         var transfer = await Run("raft", "transfer-leader", "n9", "--node", nodes.Address(0));
         var down = await Run("cluster", "down", "n9", "--node", nodes.Address(0));
 
-        Assert.Equal(1, transfer.Code);
+        Assert.Equal(ExitCodes.NotFound, transfer.Code);
         Assert.Contains("404", transfer.Err);
         Assert.Contains("n9", transfer.Err);
-        Assert.Equal(1, down.Code);
+        Assert.Equal(ExitCodes.NotFound, down.Code);
         Assert.Contains("n9", down.Err);
     }
 }

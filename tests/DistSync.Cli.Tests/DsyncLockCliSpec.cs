@@ -32,13 +32,13 @@ public class DsyncLockCliSpec
         // 3. another session's try-lock fails with conflict
         var other = await client.CreateSessionAsync(TimeSpan.FromSeconds(30));
         var refused = await Run("lock", "acquire", "build", "--session", other.SessionId, "--wait", "0", "--node", node);
-        Assert.Equal(1, refused.Code);
+        Assert.Equal(ExitCodes.Conflict, refused.Code);
         Assert.Contains("conflict", refused.Err);
 
         // 4. release; a second release is an error; the list is empty
         Assert.Equal(0, (await Run("lock", "release", "build", "--session", session.SessionId, "--node", node)).Code);
         var again = await Run("lock", "release", "build", "--session", session.SessionId, "--node", node);
-        Assert.Equal(1, again.Code);
+        Assert.Equal(ExitCodes.NotFound, again.Code);
         Assert.Contains("does not hold", again.Err);
         Assert.Equal("no locks held or awaited\n", (await Run("lock", "list", "--node", node)).Out);
     }

@@ -33,7 +33,7 @@ public class DsyncQueueCliSpec
     [InlineData("queue", "stats", "")]
     public async Task Bad_input_is_a_usage_error_naming_it_before_any_request(string named, params string[] args)
     {
-        // Nothing listens on this port: a request would end in exit code 1, not 2.
+        // Nothing listens on this port: a request would end in exit code 5 (unavailable), not 2.
         var (code, output, err) = await Run(["queue", .. args, "--node", $"127.0.0.1:{ClosedLoopbackPort()}"]);
 
         Assert.Equal(2, code);
@@ -62,11 +62,11 @@ public class DsyncQueueCliSpec
     [InlineData("nack", "q", "r-1", "--delay", "2s")]
     [InlineData("stats", "q")]
     [InlineData("list")]
-    public async Task An_unreachable_node_gives_one_clear_error_line_and_exit_code_1(params string[] args)
+    public async Task An_unreachable_node_gives_one_clear_error_line_and_exit_code_unavailable(params string[] args)
     {
         var (code, output, err) = await Run(["queue", .. args, "--node", $"127.0.0.1:{ClosedLoopbackPort()}", "--timeout", "5"]);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Unavailable, code);
         var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: cannot reach DistSync node at 127.0.0.1:", line);
         Assert.Equal("", output);

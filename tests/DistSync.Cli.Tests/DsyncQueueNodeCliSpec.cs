@@ -49,7 +49,7 @@ public class DsyncQueueNodeCliSpec
 
         // 4. the message is leased: nothing else is ready
         var empty = await Run("queue", "consume", "orders", "--node", node);
-        Assert.Equal(1, empty.Code);
+        Assert.Equal(ExitCodes.NotFound, empty.Code);
         Assert.Equal("", empty.Out);
         Assert.Contains("no message ready in 'orders'", empty.Err);
 
@@ -57,7 +57,7 @@ public class DsyncQueueNodeCliSpec
         var acked = await Run("queue", "ack", "orders", receipt, "--node", node);
         Assert.Equal((0, "acked 1\n"), (acked.Code, acked.Out));
         var again = await Run("queue", "ack", "orders", receipt, "--node", node);
-        Assert.Equal(1, again.Code);
+        Assert.Equal(ExitCodes.NotFound, again.Code);
         Assert.Equal("acked 0\n", again.Out);
         Assert.Contains($"unknown receipt {receipt}", again.Err);
     }
@@ -140,7 +140,7 @@ public class DsyncQueueNodeCliSpec
         var accepted = await Run(Fenced(newer));
         Assert.True(accepted.Code == 0, accepted.Err);
         var refused = await Run(Fenced(older));
-        Assert.Equal(1, refused.Code);
+        Assert.Equal(ExitCodes.Conflict, refused.Code);
         Assert.Contains("stale-fence", refused.Err);
         Assert.Equal("", refused.Out);
     }
@@ -153,7 +153,7 @@ public class DsyncQueueNodeCliSpec
 
         var (code, output, err) = await Run("queue", "stats", "nope", "--node", nodes.Address(0));
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.NotFound, code);
         Assert.Equal("", output);
         Assert.StartsWith("error: queue 'nope'", err);
     }

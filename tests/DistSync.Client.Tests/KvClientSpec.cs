@@ -36,6 +36,18 @@ public class KvClientSpec
     }
 
     [Fact]
+    public async Task A_409_version_mismatch_carries_the_keys_current_version()
+    {
+        using var client = ClientWith(new StubHandler(HttpStatusCode.Conflict,
+            """{"type":"about:blank","title":"conflict","status":409,"detail":"version-mismatch","currentVersion":9}""", "application/problem+json"));
+
+        var e = await Assert.ThrowsAsync<VersionMismatchException>(() => client.PutAsync("k", "v", expectedVersion: 4));
+
+        Assert.Equal(9, e.CurrentVersion);
+        Assert.Contains("current version 9", e.Message);
+    }
+
+    [Fact]
     public async Task A_503_on_put_is_an_api_exception_with_the_status()
     {
         using var client = ClientWith(new StubHandler(HttpStatusCode.ServiceUnavailable,

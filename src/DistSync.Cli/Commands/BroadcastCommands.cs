@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using DistSync.Client;
 using DistSync.Client.Contracts;
 using Spectre.Console;
@@ -11,8 +10,11 @@ namespace DistSync.Cli.Commands;
 /// <summary><c>dsync broadcast publish|read|subscribe|topics</c>: topics in one total order, the same seqs on every node.</summary>
 public static class BroadcastCommands
 {
-    /// <summary>What <c>dsync broadcast subscribe</c> was asked to do; <see cref="From"/> null means the first retained message.</summary>
-    public sealed record SubscribeSettings(string Topic, long? From, bool Json);
+    /// <summary>
+    /// What <c>dsync broadcast subscribe</c> was asked to do; <see cref="From"/> null means the first retained message;
+    /// with <see cref="SessionId"/> the subscription ends when that session does.
+    /// </summary>
+    public sealed record SubscribeSettings(string Topic, long? From, bool Json, string? SessionId = null);
 
     public static Command Build(TextWriter output)
     {
@@ -35,7 +37,8 @@ public static class BroadcastCommands
         CancellationToken ct)
     {
         var subscription = new BroadcastSubscription(nodes, settings.Topic, onReconnect: r =>
-            error.WriteLine($"warning: stream from {r.Lost.Authority} lost ({r.Reason?.Message ?? "closed by the node"}); resuming at seq {r.ResumeFrom} on {r.Next.Authority}"));
+            error.WriteLine($"warning: stream from {r.Lost.Authority} lost ({r.Reason?.Message ?? "closed by the node"}); resuming at seq {r.ResumeFrom} on {r.Next.Authority}"),
+            sessionId: settings.SessionId);
         var from = settings.From ?? 1;
         while (true)
         {
@@ -43,7 +46,7 @@ public static class BroadcastCommands
             {
                 await foreach (var message in subscription.FollowAsync(from, ct).ConfigureAwait(false))
                 {
-                    await output.WriteLineAsync(settings.Json ? JsonSerializer.Serialize(message, DistSyncJson.Options) : FormatLine(message)).ConfigureAwait(false);
+                    await output.WriteLineAsync(settings.Json ? CliOutput.Json(message) : FormatLine(message)).ConfigureAwait(false);
                     await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
@@ -69,7 +72,7 @@ public static class BroadcastCommands
         var topic = new Argument<string>("topic") { Description = "the topic (created by its first message)" };
         var payload = new Argument<string>("payload") { Description = "the message (text)" };
         var clientId = new Option<string?>("--client-id") { Description = "publisher id for dedupe: a repeat of (--client-id, --client-seq) stores nothing new" };
-        var clientSeq = new Option<long>("--client-seq") { Description = "the publisher's own counter, with --client-id (default 0)" };
+        var clientSeq = CliOptions.Long("--client-seq", "the publisher's own counter, with --client-id (default 0)", 0);
         var publish = new Command("publish", "publishes one message; prints the seq the topic gave it once it is committed (a deduped repeat prints the first seq)")
         {
             topic, payload, clientId, clientSeq,
@@ -79,8 +82,7 @@ public static class BroadcastCommands
             using var client = DsyncCli.ClientFor(parse);
             var published = await client.PublishAsync(parse.GetValue(topic)!, parse.GetValue(payload)!, parse.GetValue(clientId), parse.GetValue(clientSeq), ct)
                 .ConfigureAwait(false);
-            await output.WriteLineAsync($"seq: {Number(published.Seq)}").ConfigureAwait(false);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, published, o => o.WriteLineAsync($"seq: {Number(published.Seq)}")).ConfigureAwait(false);
         });
         return publish;
     }
@@ -88,11 +90,11 @@ public static class BroadcastCommands
     private static Command Read(TextWriter output)
     {
         var topic = new Argument<string>("topic") { Description = "the topic" };
-        var from = new Option<long?>("--from") { Description = "first seq to read (default: the first retained message)" };
-        var max = new Option<int>("--max") { Description = "most messages to read, 1..1000", DefaultValueFactory = _ => 100 };
-        var json = new Option<bool>("--json") { Description = "print each message as the API's JSON object, one per line" };
-        var read = new Command("read", "prints retained messages in seq order, one line each: [seq] payload; " +
-                                       "exit code 1 when --from is below the retained range (the error names the first retained seq)")
+        var from = CliOptions.OptionalLong("--from", "first seq to read (default: the first retained message)", min: 1);
+        var max = CliOptions.Int("--max", "most messages to read, 1..1000", 100, 1, DistSyncClient.MaxBroadcastRead);
+        var json = new Option<bool>("--json") { Description = "print each message as the API's JSON object, one per line (as -o json)" };
+        var read = new Command("read", "prints retained messages in seq order, one line each: [seq] payload, or with -o json one JSON object per line; " +
+                                       $"exit code {ExitCodes.Failed} when --from is below the retained range (the error names the first retained seq)")
         {
             topic, from, max, json,
         };
@@ -110,8 +112,8 @@ public static class BroadcastCommands
                 messages = await client.ReadAsync(name, gone.FirstSeq, parse.GetValue(max), ct).ConfigureAwait(false);
             }
             foreach (var m in messages)
-                await output.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(m, DistSyncJson.Options) : FormatLine(m)).ConfigureAwait(false);
-            return 0;
+                await output.WriteLineAsync(CliOutput.IsJson(parse) ? CliOutput.Json(m) : FormatLine(m)).ConfigureAwait(false);
+            return ExitCodes.Ok;
         });
         return read;
     }
@@ -119,16 +121,17 @@ public static class BroadcastCommands
     private static Command Subscribe(TextWriter output)
     {
         var topic = new Argument<string>("topic") { Description = "the topic" };
-        var from = new Option<long?>("--from") { Description = "first seq to print (default: the first retained message); retained ones come first, then live ones" };
-        var json = new Option<bool>("--json") { Description = "print each message as the API's JSON object, one per line" };
+        var from = CliOptions.OptionalLong("--from", "first seq to print (default: the first retained message); retained ones come first, then live ones");
+        var json = new Option<bool>("--json") { Description = "print each message as the API's JSON object, one per line (as -o json)" };
+        var session = new Option<string?>("--session") { Description = "end when this session ends (exit code 3 once the node no longer knows it)" };
         var subscribe = new Command("subscribe", "prints the topic's messages as they are committed, one line each: [seq] payload, until Ctrl-C; " +
                                                  "a lost stream resumes after the last printed seq")
         {
-            topic, from, json,
+            topic, from, json, session,
         };
         subscribe.SetAction(async (parse, ct) =>
         {
-            var settings = new SubscribeSettings(parse.GetValue(topic)!, parse.GetValue(from), parse.GetValue(json));
+            var settings = new SubscribeSettings(parse.GetValue(topic)!, parse.GetValue(from), CliOutput.IsJson(parse), parse.GetValue(session));
             if (string.IsNullOrWhiteSpace(settings.Topic)) throw new ArgumentException("the topic is empty");
             if (settings.From < 1) throw new ArgumentException($"--from: seqs start at 1, was {settings.From}");
             using var client = DsyncCli.ClientFor(parse);
@@ -139,27 +142,24 @@ public static class BroadcastCommands
 
     private static Command Topics(TextWriter output)
     {
-        var json = new Option<bool>("--json") { Description = "print the API's JSON array" };
+        var json = new Option<bool>("--json") { Description = "print the API's JSON array; as -o json" };
         var topics = new Command("topics", "every topic with its retained seqs and subscriber count") { json };
         topics.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
             var all = await client.TopicsAsync(ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
+            return await CliOutput.ResultAsync(parse, output, all, console =>
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(all, DistSyncJson.Options)).ConfigureAwait(false);
-                return 0;
-            }
-            if (all.Count == 0)
-            {
-                await output.WriteLineAsync("no topics").ConfigureAwait(false);
-                return 0;
-            }
-            var table = new Table().AddColumns("topic", "first seq", "last seq", "retained", "subscribers");
-            foreach (var t in all)
-                table.AddRow(Markup.Escape(t.Topic), Number(t.FirstSeq), Number(t.LastSeq), Number(Math.Max(0, t.LastSeq - t.FirstSeq + 1)), Number(t.Subscribers));
-            ClusterCommands.ConsoleFor(output).Write(table);
-            return 0;
+                if (all.Count == 0)
+                {
+                    console.WriteLine("no topics");
+                    return;
+                }
+                var table = new Table().AddColumns("topic", "first seq", "last seq", "retained", "subscribers");
+                foreach (var t in all)
+                    table.AddRow(Markup.Escape(t.Topic), Number(t.FirstSeq), Number(t.LastSeq), Number(Math.Max(0, t.LastSeq - t.FirstSeq + 1)), Number(t.Subscribers));
+                console.Write(table);
+            }).ConfigureAwait(false);
         });
         return topics;
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using DistSync.Client;
 using DistSync.Client.Contracts;
 using Spectre.Console;
@@ -23,26 +22,19 @@ public static class CacheCommands
     private static Command Get(TextWriter output)
     {
         var key = new Argument<string>("key") { Description = "the key" };
-        var json = new Option<bool>("--json") { Description = "print the API's JSON object (key, value, state, hit)" };
+        var json = new Option<bool>("--json") { Description = "print the API's JSON object (key, value, state, hit); as -o json" };
         var get = new Command("get", "reads through the node's cache; prints the value, then its line's state and whether it was a hit; " +
-                                     "exit code 1 when the key does not exist") { key, json };
+                                     $"exit code {ExitCodes.NotFound} when the key does not exist") { key, json };
         get.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
             var read = await client.CacheReadAsync(parse.GetValue(key)!, ct).ConfigureAwait(false);
-            if (read is null)
+            if (read is null) return await CliOutput.FailAsync(parse, ExitCodes.NotFound, $"no key '{parse.GetValue(key)}'").ConfigureAwait(false);
+            return await CliOutput.ResultAsync(parse, output, read, async o =>
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: no key '{parse.GetValue(key)}'").ConfigureAwait(false);
-                return 1;
-            }
-            if (parse.GetValue(json))
-            {
-                await output.WriteLineAsync(JsonSerializer.Serialize(read, DistSyncJson.Options)).ConfigureAwait(false);
-                return 0;
-            }
-            await output.WriteLineAsync(read.Value).ConfigureAwait(false);
-            await output.WriteLineAsync($"state: {read.State} ({(read.Hit ? "hit" : "miss")})").ConfigureAwait(false);
-            return 0;
+                await o.WriteLineAsync(read.Value).ConfigureAwait(false);
+                await o.WriteLineAsync($"state: {read.State} ({(read.Hit ? "hit" : "miss")})").ConfigureAwait(false);
+            }).ConfigureAwait(false);
         });
         return get;
     }
@@ -52,8 +44,9 @@ public static class CacheCommands
         var key = new Argument<string>("key") { Description = "the key" };
         var value = new Argument<string>("value") { Description = "the value (text)" };
         var fenceResource = new Option<string?>("--fence-resource") { Description = "only write while this lock's grant --fence-token is the latest" };
-        var fenceToken = new Option<long?>("--fence-token") { Description = "the fencing token of --fence-resource's grant" };
-        var put = new Command("put", "writes through the node's cache once every other copy is invalidated; prints the line's state (M)")
+        var fenceToken = CliOptions.OptionalLong("--fence-token", "the fencing token of --fence-resource's grant", min: 0);
+        var put = new Command("put", "writes through the node's cache once every other copy is invalidated; prints the line's state (M); " +
+                                     $"exit code {ExitCodes.Conflict} on a stale fence")
         {
             key, value, fenceResource, fenceToken,
         };
@@ -67,8 +60,7 @@ public static class CacheCommands
             };
             using var client = DsyncCli.ClientFor(parse);
             var written = await client.CacheWriteAsync(parse.GetValue(key)!, parse.GetValue(value)!, fence, ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"state: {written.State}").ConfigureAwait(false);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, written, o => o.WriteLineAsync($"state: {written.State}")).ConfigureAwait(false);
         });
         return put;
     }
@@ -81,24 +73,21 @@ public static class CacheCommands
         {
             using var client = DsyncCli.ClientFor(parse);
             var done = await client.CacheInvalidateAsync(parse.GetValue(key)!, ct).ConfigureAwait(false);
-            await output.WriteLineAsync(FormatInvalidated(done)).ConfigureAwait(false);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, done, o => o.WriteLineAsync(FormatInvalidated(done))).ConfigureAwait(false);
         });
         return invalidate;
     }
 
     private static Command Stats(TextWriter output)
     {
-        var json = new Option<bool>("--json") { Description = "print the API's JSON object" };
+        var json = new Option<bool>("--json") { Description = "print the API's JSON object; as -o json" };
         var stats = new Command("stats", "the node's cache: lines and bytes against their limits, hits, misses, hit rate, evictions, " +
                                          "invalidations, lines per MESI state, write policy") { json };
         stats.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
             var answer = await client.CacheStatsAsync(ct).ConfigureAwait(false);
-            if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(answer, DistSyncJson.Options)).ConfigureAwait(false);
-            else WriteStats(ClusterCommands.ConsoleFor(output), answer);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, answer, console => WriteStats(console, answer)).ConfigureAwait(false);
         });
         return stats;
     }

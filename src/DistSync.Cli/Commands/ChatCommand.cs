@@ -40,7 +40,7 @@ public static class ChatCommand
         var name = new Option<string>("--name") { Description = "your nick", Required = true };
         var nodes = new Option<string?>("--nodes")
         {
-            Description = "comma-separated host:port of the nodes to use, in order (default: --node); the chat moves to the next one when one dies",
+            Description = "comma-separated host:port of the nodes to use, in order (default: --endpoints or --node); the chat moves to the next one when one dies",
         };
         var chat = new Command("chat", "an interactive chat on a topic: shows the recent history, then live messages as '[seq] nick: text'; " +
                                        "each line typed is sent; /who lists who wrote in the last 5 minutes, /quit leaves")
@@ -51,10 +51,11 @@ public static class ChatCommand
         {
             var settings = new ChatSettings(parse.GetValue(topic)!, parse.GetValue(name)!, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(300));
             Validate(settings);
-            var addresses = parse.GetValue(nodes) is { } list
+            if (CliOutput.IsJson(parse)) throw new ArgumentException("chat is interactive: -o json is not supported (use 'broadcast subscribe -o json')");
+            IReadOnlyList<string> addresses = parse.GetValue(nodes) is { } list
                 ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                : [parse.GetValue(DsyncCli.NodeOption)!];
-            if (addresses.Length == 0) throw new ArgumentException("--nodes: no address given");
+                : DsyncCli.EndpointsFor(parse);
+            if (addresses.Count == 0) throw new ArgumentException("--nodes: no address given");
             var timeout = TimeSpan.FromSeconds(parse.GetValue(DsyncCli.TimeoutOption));
             var clients = addresses.Select(a => new DistSyncClient(a, timeout)).ToList();
             try

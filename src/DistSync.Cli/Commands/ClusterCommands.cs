@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using DistSync.Client;
+using DistSync.Client.Contracts;
 using Spectre.Console;
 
 namespace DistSync.Cli.Commands;
@@ -7,39 +9,38 @@ namespace DistSync.Cli.Commands;
 /// <summary><c>dsync cluster show|leave|down</c>: the members as the chosen node sees them, and membership changes.</summary>
 public static class ClusterCommands
 {
+    /// <summary>What <c>cluster show -o json</c> prints: the node's <c>/status</c> and its <c>/raft/status</c> (null when that failed).</summary>
+    public sealed record ClusterView(StatusResponse Status, RaftStatusResponse? Raft);
+
     public static Command Build(TextWriter output)
     {
         var cluster = new Command("cluster", "cluster membership");
-        var show = new Command("show", "members with address, status and failure-detector phi");
+        var show = new Command("show", "members with address, status, failure-detector phi, Raft role (leader/follower) and kind (voter/learner)");
         show.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
             var status = await client.GetStatusAsync(ct).ConfigureAwait(false);
-            var console = ConsoleFor(output);
-            var table = new Table().AddColumns("node", "address", "status", "phi", "raft");
-            foreach (var m in status.Members)
+            RaftStatusResponse? raft;
+            try
             {
-                var role = m.NodeId is null ? "" : m.NodeId == status.NodeId ? status.Role : m.Raft ?? "";
-                table.AddRow(
-                    Markup.Escape(m.NodeId ?? "?"),
-                    Markup.Escape(m.Address),
-                    m.Status == "up" ? "[green]up[/]" : $"[red]{Markup.Escape(m.Status)}[/]",
-                    m.Phi.ToString("0.00", CultureInfo.InvariantCulture),
-                    Markup.Escape(role));
+                raft = await client.GetRaftStatusAsync(ct).ConfigureAwait(false);
             }
-            console.Write(table);
-            console.WriteLine($"seen from {status.NodeId} (term {status.Term}, leader {status.Leader ?? "none"})");
-            return 0;
+            catch (Exception e) when (e is NodeUnreachableException or DistSyncApiException)
+            {
+                raft = null; // the kind column then comes from /status alone
+            }
+            return await CliOutput.ResultAsync(parse, output, new ClusterView(status, raft), console => WriteMembers(console, status, raft)).ConfigureAwait(false);
         });
         cluster.Subcommands.Add(show);
 
         var leave = new Command("leave", "the node given by --node leaves the cluster (removed from the meta group)");
         leave.SetAction(async (parse, ct) =>
         {
+            // Failing over would make whichever node answered leave: this verb names exactly one node.
+            if (DsyncCli.EndpointsFor(parse).Count != 1) throw new ArgumentException("cluster leave acts on the node it asks: give one --node, not several endpoints");
             using var client = DsyncCli.ClientFor(parse);
             var accepted = await client.LeaveAsync(ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"{accepted.NodeId} is leaving the cluster").ConfigureAwait(false);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, accepted, o => o.WriteLineAsync($"{accepted.NodeId} is leaving the cluster")).ConfigureAwait(false);
         });
         cluster.Subcommands.Add(leave);
 
@@ -49,19 +50,60 @@ public static class ClusterCommands
         {
             using var client = DsyncCli.ClientFor(parse);
             var accepted = await client.DownAsync(parse.GetValue(node)!, ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"{accepted.NodeId} removed from the cluster").ConfigureAwait(false);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, accepted, o => o.WriteLineAsync($"{accepted.NodeId} removed from the cluster")).ConfigureAwait(false);
         });
         cluster.Subcommands.Add(down);
         return cluster;
     }
 
-    /// <summary>Spectre console writing to the given writer (tests capture it; no colours when redirected).</summary>
-    internal static IAnsiConsole ConsoleFor(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>
+    /// The members table. <c>/status</c>'s per-member <c>raft</c> field mixes a role (leader) with kinds (voter,
+    /// learner), so role and kind are shown apart: the kind from the meta group's configuration in
+    /// <c>/raft/status</c>, the role from who leads (this node's own role for itself).
+    /// </summary>
+    internal static void WriteMembers(IAnsiConsole console, StatusResponse status, RaftStatusResponse? raft)
     {
-        Out = new AnsiConsoleOutput(output),
-        Ansi = output == Console.Out && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = output == Console.Out && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = InteractionSupport.No,
-    });
+        console.Write(MembersTable(status, raft));
+        console.WriteLine($"seen from {status.NodeId} (term {status.Term}, leader {status.Leader ?? "none"})");
+    }
+
+    internal static Table MembersTable(StatusResponse status, RaftStatusResponse? raft)
+    {
+        var meta = raft?.Groups.FirstOrDefault(g => g.GroupId == 0) ?? raft?.Groups.FirstOrDefault();
+        var table = new Table().AddColumns("node", "address", "status", "phi", "role", "kind");
+        foreach (var m in status.Members)
+        {
+            var (role, kind) = RoleAndKind(status, meta, m);
+            table.AddRow(
+                Markup.Escape(m.NodeId ?? "?"),
+                Markup.Escape(m.Address),
+                m.Status == "up" ? "[green]up[/]" : $"[red]{Markup.Escape(m.Status)}[/]",
+                FormatPhi(m.Phi),
+                Markup.Escape(role),
+                Markup.Escape(kind));
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// A member's Raft role (leader, follower; this node's own role for itself) and kind (voter, learner; "?" when
+    /// unknown), both "" for a node outside the meta group.
+    /// </summary>
+    internal static (string Role, string Kind) RoleAndKind(StatusResponse status, RaftGroupDetail? meta, MemberStatus m)
+    {
+        // A node that sends role and kind per member (planned for /status) is taken at its word.
+        if (Text(m, "role") is { } sentRole && Text(m, "kind") is { } sentKind) return (sentRole, sentKind);
+        var kind = meta?.Members.FirstOrDefault(x => x.NodeId == m.NodeId)?.Kind ?? (m.Raft is "voter" or "learner" ? m.Raft : null);
+        if (m.NodeId is null || (kind is null && m.Raft is null)) return ("", "");
+        var role = m.NodeId == status.NodeId ? status.Role : m.NodeId == status.Leader ? "leader" : "follower";
+        return (role, kind ?? "?");
+    }
+
+    private static string? Text(MemberStatus m, string field) =>
+        m.Extra is { } extra && extra.TryGetValue(field, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Phi with two decimals; the largest double (the API's stand-in for infinity) as <c>inf</c>.</summary>
+    public static string FormatPhi(double phi) => phi >= double.MaxValue ? "inf" : phi.ToString("0.00", CultureInfo.InvariantCulture);
+
+    internal static IAnsiConsole ConsoleFor(TextWriter output) => CliOutput.ConsoleFor(output);
 }

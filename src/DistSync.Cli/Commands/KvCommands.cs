@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DistSync.Client;
 using DistSync.Client.Contracts;
 
 namespace DistSync.Cli.Commands;
@@ -24,20 +25,18 @@ public static class KvCommands
             DefaultValueFactory = _ => "linearizable",
         };
         consistency.AcceptOnlyFromAmong("linearizable", "local");
-        var get = new Command("get", "prints the key's value and version; exit code 1 when the key does not exist") { key, consistency };
+        var get = new Command("get", $"prints the key's value and version; exit code {ExitCodes.NotFound} when the key does not exist") { key, consistency };
         get.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
             var mode = parse.GetValue(consistency) == "local" ? ReadConsistency.Local : ReadConsistency.Linearizable;
             var found = await client.GetAsync(parse.GetValue(key)!, mode, ct).ConfigureAwait(false);
-            if (found is null)
+            if (found is null) return await CliOutput.FailAsync(parse, ExitCodes.NotFound, $"no key '{parse.GetValue(key)}'").ConfigureAwait(false);
+            return await CliOutput.ResultAsync(parse, output, found, async o =>
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: no key '{parse.GetValue(key)}'").ConfigureAwait(false);
-                return 1;
-            }
-            await output.WriteLineAsync(found.Value).ConfigureAwait(false);
-            await output.WriteLineAsync($"version: {found.Version}").ConfigureAwait(false);
-            return 0;
+                await o.WriteLineAsync(found.Value).ConfigureAwait(false);
+                await o.WriteLineAsync($"version: {found.Version}").ConfigureAwait(false);
+            }).ConfigureAwait(false);
         });
         return get;
     }
@@ -46,17 +45,15 @@ public static class KvCommands
     {
         var key = new Argument<string>("key") { Description = "the key" };
         var value = new Argument<string>("value") { Description = "the value (text)" };
-        var expected = new Option<long?>("--expected-version")
-        {
-            Description = "compare-and-set: write only if the key's version is N (0 = only if the key does not exist)",
-        };
-        var put = new Command("put", "writes the value; prints the new version") { key, value, expected };
+        var expected = CliOptions.OptionalLong("--expected-version",
+            "compare-and-set: write only if the key's version is N (0 = only if the key does not exist)", min: 0);
+        var put = new Command("put", $"writes the value; prints the new version; exit code {ExitCodes.Conflict} when --expected-version does not match " +
+                                     "(the error says the key's current version)") { key, value, expected };
         put.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
             var written = await client.PutAsync(parse.GetValue(key)!, parse.GetValue(value)!, parse.GetValue(expected), ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"version: {written.Version}").ConfigureAwait(false);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, written, o => o.WriteLineAsync($"version: {written.Version}")).ConfigureAwait(false);
         });
         return put;
     }
@@ -69,8 +66,8 @@ public static class KvCommands
         {
             using var client = DsyncCli.ClientFor(parse);
             var deleted = await client.DeleteAsync(parse.GetValue(key)!, ct).ConfigureAwait(false);
-            await output.WriteLineAsync(deleted ? "deleted" : "not found (nothing deleted)").ConfigureAwait(false);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, new KvDeleteResponse(deleted),
+                o => o.WriteLineAsync(deleted ? "deleted" : "not found (nothing deleted)")).ConfigureAwait(false);
         });
         return delete;
     }

@@ -19,73 +19,60 @@ public static class LockCommands
     }
 
     /// <summary>
-    /// Creates a session, acquires <paramref name="resource"/>, prints the fencing token, keeps the session alive
-    /// (every ttl/3) until <paramref name="ct"/> fires (Ctrl-C), then releases and deletes the session. Returns the
-    /// exit code: 0 held and released, 1 not granted or the session was lost while holding.
+    /// Starts a kept-alive session (<see cref="DistSyncClient.StartSessionAsync"/>), acquires <paramref name="resource"/>,
+    /// prints the fencing token, holds until <paramref name="ct"/> fires (Ctrl-C), then releases and deletes the
+    /// session. With <paramref name="json"/> the grant and then the release are printed as one JSON object each.
+    /// Returns the exit code: 0 held and released, <see cref="ExitCodes.Conflict"/> not granted,
+    /// <see cref="ExitCodes.NotFound"/> the session was lost while holding, <see cref="ExitCodes.Failed"/> interrupted while waiting.
     /// </summary>
     public static async Task<int> HoldAsync(DistSyncClient client, string resource, bool shared, TimeSpan wait, TimeSpan ttl,
-        TextWriter output, TextWriter error, CancellationToken ct)
+        TextWriter output, TextWriter error, CancellationToken ct, bool json = false)
     {
-        var session = await client.CreateSessionAsync(ttl, "dsync-cli", CancellationToken.None).ConfigureAwait(false);
-        var code = 0;
+        await using var session = await client.StartSessionAsync(ttl, "dsync-cli", CancellationToken.None).ConfigureAwait(false);
+        AcquireResponse granted;
         try
         {
-            AcquireResponse granted;
-            try
-            {
-                granted = await client.AcquireAsync(resource, session.SessionId, shared ? LockAccess.Shared : LockAccess.Exclusive, wait, ct: ct).ConfigureAwait(false);
-            }
-            catch (LockNotGrantedException e)
-            {
-                await error.WriteLineAsync($"error: '{resource}' not granted: {e.Reason}{ReleasedNote(e)}").ConfigureAwait(false);
-                return 1;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                await error.WriteLineAsync("cancelled while waiting").ConfigureAwait(false);
-                return 1;
-            }
-
-            await output.WriteLineAsync($"fencing token: {granted.FencingToken}").ConfigureAwait(false);
-            await output.WriteLineAsync($"holding '{resource}' ({granted.Mode}) in session {session.SessionId}; Ctrl-C releases").ConfigureAwait(false);
-            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            var every = TimeSpan.FromMilliseconds(Math.Max(100, ttl.TotalMilliseconds / 3));
-            try
-            {
-                while (true)
-                {
-                    await Task.Delay(every, ct).ConfigureAwait(false);
-                    try
-                    {
-                        await client.KeepAliveAsync(session.SessionId, ct).ConfigureAwait(false);
-                    }
-                    catch (DistSyncApiException e) when (e is not SessionNotFoundException)
-                    {
-                        // A failover or a busy node: try again next period; the TTL covers a few misses.
-                        await error.WriteLineAsync($"warning: keepalive failed: {e.Message}").ConfigureAwait(false);
-                    }
-                    catch (NodeUnreachableException e)
-                    {
-                        await error.WriteLineAsync($"warning: keepalive failed: {e.Message}").ConfigureAwait(false);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                var released = await client.ReleaseAsync(resource, session.SessionId, CancellationToken.None).ConfigureAwait(false);
-                await output.WriteLineAsync(released ? $"released '{resource}'" : $"'{resource}' was no longer held").ConfigureAwait(false);
-            }
-            catch (SessionNotFoundException)
-            {
-                await error.WriteLineAsync($"error: session {session.SessionId} expired; '{resource}' is no longer held").ConfigureAwait(false);
-                code = 1;
-            }
+            granted = await client.AcquireAsync(resource, session.SessionId, shared ? LockAccess.Shared : LockAccess.Exclusive, wait, ct: ct).ConfigureAwait(false);
         }
-        finally
+        catch (LockNotGrantedException e)
         {
-            await client.DeleteSessionAsync(session.SessionId, CancellationToken.None).ConfigureAwait(false);
+            await error.WriteLineAsync($"error: '{resource}' not granted: {e.Reason}{ReleasedNote(e)}").ConfigureAwait(false);
+            return ExitCodes.Conflict;
         }
-        return code;
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("cancelled while waiting").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(CliOutput.Json(granted)).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteLineAsync($"fencing token: {granted.FencingToken}").ConfigureAwait(false);
+            await output.WriteLineAsync($"holding '{resource}' ({granted.Mode}) in session {session.SessionId} (TTL {HumanTime.Duration(session.Ttl)}, " +
+                                        "kept alive); Ctrl-C releases").ConfigureAwait(false);
+        }
+        await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Lost);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (session.Lost.IsCancellationRequested)
+        {
+            await error.WriteLineAsync($"error: session {session.SessionId} lost ({session.LostReason?.Message}); '{resource}' is no longer held").ConfigureAwait(false);
+            return ExitCodes.NotFound;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        var released = await client.ReleaseAsync(resource, session.SessionId, CancellationToken.None).ConfigureAwait(false);
+        if (json) await output.WriteLineAsync(CliOutput.Json(new ReleaseResponse(released))).ConfigureAwait(false);
+        else await output.WriteLineAsync(released ? $"released '{resource}'" : $"'{resource}' was no longer held").ConfigureAwait(false);
+        return ExitCodes.Ok;
     }
 
     /// <summary>Parses "500ms", "5s", "2m" or a plain number of seconds.</summary>
@@ -105,39 +92,39 @@ public static class LockCommands
     {
         var resource = new Argument<string>("resource") { Description = "the resource to lock" };
         var shared = new Option<bool>("--shared") { Description = "a shared (read) lock instead of exclusive" };
-        var wait = new Option<string>("--wait") { Description = "how long to wait for the lock (0 = try once)", DefaultValueFactory = _ => "5s" };
-        var ttl = new Option<string>("--ttl") { Description = "session TTL; the CLI keeps it alive while holding", DefaultValueFactory = _ => "10s" };
+        var wait = CliOptions.Duration("--wait", "how long to wait for the lock (0 = try once; a bare number is seconds)", "5s");
+        var ttl = CliOptions.Duration("--ttl", "session TTL; the CLI keeps the session alive (every TTL/3) while holding", "10s");
         var session = new Option<string?>("--session")
         {
             Description = "acquire for this existing session, print the token and exit (no hold, no keepalive)",
         };
-        var acquire = new Command("acquire", "acquires the lock, prints the fencing token and holds it until Ctrl-C, then releases")
+        var txn = new Option<string?>("--txn") { Description = "transaction id, with --session: a wait-for cycle among transactions aborts the youngest (409 deadlock)" };
+        var acquire = new Command("acquire", $"acquires the lock, prints the fencing token and holds it until Ctrl-C, then releases; " +
+                                             $"exit code {ExitCodes.Conflict} when not granted (timeout, deadlock, conflict)")
         {
-            resource, shared, wait, ttl, session,
+            resource, shared, wait, ttl, session, txn,
         };
         acquire.SetAction(async (parse, ct) =>
         {
-            var waitFor = ParseDuration(parse.GetValue(wait)!, "--wait");
-            var ttlOf = ParseDuration(parse.GetValue(ttl)!, "--ttl");
-            var timeout = TimeSpan.FromSeconds(parse.GetValue(DsyncCli.TimeoutOption));
-            using var client = new DistSyncClient(parse.GetValue(DsyncCli.NodeOption)!, waitFor + timeout);
+            var waitFor = wait.ValueOf(parse);
+            using var client = DsyncCli.ClientFor(parse, longerBy: waitFor);
             var name = parse.GetValue(resource)!;
-            var error = parse.InvocationConfiguration.Error;
+            var access = parse.GetValue(shared) ? LockAccess.Shared : LockAccess.Exclusive;
             if (parse.GetValue(session) is { Length: > 0 } sessionId)
             {
                 try
                 {
-                    var granted = await client.AcquireAsync(name, sessionId, parse.GetValue(shared) ? LockAccess.Shared : LockAccess.Exclusive, waitFor, ct: ct).ConfigureAwait(false);
-                    await output.WriteLineAsync($"fencing token: {granted.FencingToken}").ConfigureAwait(false);
-                    return 0;
+                    var granted = await client.AcquireAsync(name, sessionId, access, waitFor, parse.GetValue(txn), ct).ConfigureAwait(false);
+                    return await CliOutput.ResultAsync(parse, output, granted, o => o.WriteLineAsync($"fencing token: {granted.FencingToken}")).ConfigureAwait(false);
                 }
                 catch (LockNotGrantedException e)
                 {
-                    await error.WriteLineAsync($"error: '{name}' not granted: {e.Reason}{ReleasedNote(e)}").ConfigureAwait(false);
-                    return 1;
+                    return await CliOutput.FailAsync(parse, ExitCodes.Conflict, $"'{name}' not granted: {e.Reason}{ReleasedNote(e)}").ConfigureAwait(false);
                 }
             }
-            return await HoldAsync(client, name, parse.GetValue(shared), waitFor, ttlOf, output, error, ct).ConfigureAwait(false);
+            if (parse.GetValue(txn) is not null) throw new ArgumentException("--txn needs --session (a held lock's session has no other transaction)");
+            return await HoldAsync(client, name, parse.GetValue(shared), waitFor, ttl.ValueOf(parse), output, parse.InvocationConfiguration.Error, ct,
+                CliOutput.IsJson(parse)).ConfigureAwait(false);
         });
         return acquire;
     }
@@ -146,18 +133,14 @@ public static class LockCommands
     {
         var resource = new Argument<string>("resource") { Description = "the resource to release" };
         var session = new Option<string>("--session") { Description = "the session holding the lock", Required = true };
-        var release = new Command("release", "releases the session's hold; exit code 1 when it did not hold the lock") { resource, session };
+        var release = new Command("release", $"releases the session's hold; exit code {ExitCodes.NotFound} when it did not hold the lock") { resource, session };
         release.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
             var name = parse.GetValue(resource)!;
-            if (await client.ReleaseAsync(name, parse.GetValue(session)!, ct).ConfigureAwait(false))
-            {
-                await output.WriteLineAsync($"released '{name}'").ConfigureAwait(false);
-                return 0;
-            }
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"error: session {parse.GetValue(session)} does not hold '{name}'").ConfigureAwait(false);
-            return 1;
+            if (!await client.ReleaseAsync(name, parse.GetValue(session)!, ct).ConfigureAwait(false))
+                return await CliOutput.FailAsync(parse, ExitCodes.NotFound, $"session {parse.GetValue(session)} does not hold '{name}'").ConfigureAwait(false);
+            return await CliOutput.ResultAsync(parse, output, new ReleaseResponse(true), o => o.WriteLineAsync($"released '{name}'")).ConfigureAwait(false);
         });
         return release;
     }
@@ -165,12 +148,12 @@ public static class LockCommands
     private static Command Status(TextWriter output)
     {
         var resource = new Argument<string>("resource") { Description = "the resource" };
-        var status = new Command("status", "prints the resource's mode, holders and waiters (linearizable)") { resource };
+        var status = new Command("status", "prints the resource's mode, holders (token, how long held) and waiters (linearizable)") { resource };
         status.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
-            await WriteStatusAsync(output, await client.GetLockStatusAsync(parse.GetValue(resource)!, ct).ConfigureAwait(false)).ConfigureAwait(false);
-            return 0;
+            var answer = await client.GetLockStatusAsync(parse.GetValue(resource)!, ct).ConfigureAwait(false);
+            return await CliOutput.ResultAsync(parse, output, answer, o => WriteStatusAsync(o, answer, DateTimeOffset.Now)).ConfigureAwait(false);
         });
         return status;
     }
@@ -182,21 +165,29 @@ public static class LockCommands
         {
             using var client = DsyncCli.ClientFor(parse);
             var all = await client.ListLocksAsync(ct).ConfigureAwait(false);
-            if (all.Count == 0) await output.WriteLineAsync("no locks held or awaited").ConfigureAwait(false);
-            foreach (var s in all) await WriteStatusAsync(output, s).ConfigureAwait(false);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, all, async o =>
+            {
+                if (all.Count == 0) await o.WriteLineAsync("no locks held or awaited").ConfigureAwait(false);
+                var now = DateTimeOffset.Now;
+                foreach (var s in all) await WriteStatusAsync(o, s, now).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         });
         return list;
     }
 
-    private static async Task WriteStatusAsync(TextWriter output, LockStatusResponse status)
+    private static async Task WriteStatusAsync(TextWriter output, LockStatusResponse status, DateTimeOffset now)
     {
         await output.WriteLineAsync($"{status.Resource}: {status.Mode}").ConfigureAwait(false);
         foreach (var h in status.Holders)
-            await output.WriteLineAsync($"  holder {h.SessionId} {h.Mode} token {h.FencingToken} since {h.SinceMs} txn {h.TxnId}").ConfigureAwait(false);
+        {
+            await output.WriteLineAsync($"  holder {h.SessionId} {h.Mode} token {h.FencingToken} held {HumanTime.Ago(h.SinceMs, now)} " +
+                                        $"(since {HumanTime.Timestamp(h.SinceMs)}){Txn(h.TxnId)}").ConfigureAwait(false);
+        }
         foreach (var w in status.Waiters)
-            await output.WriteLineAsync($"  waiter {w.SessionId} {w.Mode} txn {w.TxnId}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  waiter {w.SessionId} {w.Mode}{Txn(w.TxnId)}").ConfigureAwait(false);
     }
+
+    private static string Txn(string? txnId) => string.IsNullOrEmpty(txnId) ? "" : $" txn {txnId}";
 
     /// <summary>A deadlock abort released the transaction's other holds: say which, the user no longer holds them.</summary>
     private static string ReleasedNote(LockNotGrantedException e) =>

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using DistSync.Client;
 using DistSync.Client.Contracts;
 using Spectre.Console;
@@ -32,7 +31,8 @@ public static class QueueCommands
     /// <summary>
     /// Consumes as <paramref name="settings"/> say and prints each message as one line (<see cref="FormatLine"/>, or
     /// the API's JSON object with <see cref="ConsumeSettings.Json"/>); with <see cref="ConsumeSettings.Ack"/> acks
-    /// each batch once printed. Once: exit code 0, or 1 when no message was ready or a receipt was no longer leased.
+    /// each batch once printed. Once: exit code 0, or <see cref="ExitCodes.NotFound"/> when no message was ready or a
+    /// receipt was no longer leased.
     /// Follow: long-polls until <paramref name="ct"/> fires (Ctrl-C), riding out 503s and an unreachable node, then 0;
     /// other errors (400, 404) end it by their exception, as in one-shot mode.
     /// </summary>
@@ -50,7 +50,7 @@ public static class QueueCommands
             {
                 if (settings.Follow) return 0;
                 await error.WriteLineAsync("cancelled while waiting").ConfigureAwait(false);
-                return 1;
+                return ExitCodes.Failed;
             }
             catch (Exception e) when (settings.Follow && IsWorthRetrying(e))
             {
@@ -60,7 +60,7 @@ public static class QueueCommands
             }
 
             foreach (var message in batch)
-                await output.WriteLineAsync(settings.Json ? JsonSerializer.Serialize(message, DistSyncJson.Options) : FormatLine(message)).ConfigureAwait(false);
+                await output.WriteLineAsync(settings.Json ? CliOutput.Json(message) : FormatLine(message)).ConfigureAwait(false);
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
             var allAcked = true;
@@ -82,7 +82,7 @@ public static class QueueCommands
             if (!settings.Follow)
             {
                 if (batch.Count == 0) await error.WriteLineAsync($"no message ready in '{settings.Queue}'").ConfigureAwait(false);
-                return batch.Count > 0 && allAcked ? 0 : 1;
+                return batch.Count > 0 && allAcked ? ExitCodes.Ok : ExitCodes.NotFound;
             }
             // Without a long poll an empty queue would be asked in a tight loop.
             if (batch.Count == 0 && (wait ?? TimeSpan.Zero) == TimeSpan.Zero && !await PauseAsync(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false)) return 0;
@@ -137,11 +137,11 @@ public static class QueueCommands
         var queue = new Argument<string>("queue") { Description = "the queue" };
         var payload = new Argument<string>("payload") { Description = "the message (text)" };
         var key = new Option<string?>("--key") { Description = "partition key: messages with one key are delivered in order" };
-        var priority = new Option<int?>("--priority") { Description = "0..9, higher is delivered first (default 0)" };
+        var priority = CliOptions.OptionalInt("--priority", "0..9, higher is delivered first (default 0)", 0, 9);
         var messageId = new Option<string?>("--message-id") { Description = "id for dedupe: a retry with the same id stores nothing new" };
         var fenceResource = new Option<string?>("--fence-resource") { Description = "only produce while this lock's grant --fence-token is the latest" };
-        var fenceToken = new Option<long?>("--fence-token") { Description = "the fencing token of --fence-resource's grant" };
-        var produce = new Command("produce", "produces one message; prints its id and partition once it is committed")
+        var fenceToken = CliOptions.OptionalLong("--fence-token", "the fencing token of --fence-resource's grant", min: 0);
+        var produce = new Command("produce", $"produces one message; prints its id and partition once it is committed; exit code {ExitCodes.Conflict} on a stale fence")
         {
             queue, payload, key, priority, messageId, fenceResource, fenceToken,
         };
@@ -156,9 +156,11 @@ public static class QueueCommands
             using var client = DsyncCli.ClientFor(parse);
             var produced = await client.ProduceAsync(parse.GetValue(queue)!, parse.GetValue(payload)!, parse.GetValue(key), parse.GetValue(priority),
                 parse.GetValue(messageId), fence, ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"message id: {produced.MessageId}").ConfigureAwait(false);
-            await output.WriteLineAsync($"partition: {produced.Partition}").ConfigureAwait(false);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, produced, async o =>
+            {
+                await o.WriteLineAsync($"message id: {produced.MessageId}").ConfigureAwait(false);
+                await o.WriteLineAsync($"partition: {produced.Partition}").ConfigureAwait(false);
+            }).ConfigureAwait(false);
         });
         return produce;
     }
@@ -166,16 +168,16 @@ public static class QueueCommands
     private static Command Consume(TextWriter output)
     {
         var queue = new Argument<string>("queue") { Description = "the queue (<queue>.dlq for its dead letters)" };
-        var max = new Option<int>("--max") { Description = "most messages per request, 1..1000", DefaultValueFactory = _ => 1 };
-        var visibility = new Option<string?>("--visibility") { Description = "lease time before an unacked message is delivered again (e.g. 30s; node default 30s)" };
-        var wait = new Option<string?>("--wait") { Description = "long-poll this long when no message is ready (e.g. 5s; default 0, with --follow 20s)" };
+        var max = CliOptions.Int("--max", "most messages per request, 1..1000", 1, 1, DistSyncClient.MaxConsumeBatch);
+        var visibility = CliOptions.OptionalDuration("--visibility", "lease time before an unacked message is delivered again (e.g. 30s; node default 30s)");
+        var wait = CliOptions.OptionalDuration("--wait", "long-poll this long when no message is ready (e.g. 5s; default 0, with --follow 20s)");
         var session = new Option<string?>("--session") { Description = "lease for this session: its messages return at once when it ends" };
         var follow = new Option<bool>("--follow", "-f") { Description = "keep consuming (long-poll) until Ctrl-C" };
         var ack = new Option<bool>("--ack") { Description = "ack each batch once printed" };
-        var json = new Option<bool>("--json") { Description = "print each message as the API's JSON object, one per line" };
+        var json = new Option<bool>("--json") { Description = "print each message as the API's JSON object, one per line (as -o json)" };
         var consume = new Command("consume",
             "leases messages and prints one line each: message id, delivery count, key, payload, receipt (tab-separated); " +
-            "exit code 1 when none was ready")
+            $"-o json: one JSON object per message and line; exit code {ExitCodes.NotFound} when none was ready")
         {
             queue, max, visibility, wait, session, follow, ack, json,
         };
@@ -184,12 +186,12 @@ public static class QueueCommands
             var settings = new ConsumeSettings(
                 parse.GetValue(queue)!,
                 parse.GetValue(max),
-                parse.GetValue(visibility) is { } v ? ParseDurationWithUnit(v, "--visibility") : null,
-                parse.GetValue(wait) is { } w ? ParseDurationWithUnit(w, "--wait") : null,
+                parse.GetValue(visibility),
+                parse.GetValue(wait),
                 parse.GetValue(session),
                 parse.GetValue(follow),
                 parse.GetValue(ack),
-                parse.GetValue(json));
+                parse.GetValue(json) || CliOutput.IsJson(parse));
             using var client = DsyncCli.ClientFor(parse);
             return await ConsumeAsync(client, settings, output, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
         });
@@ -200,14 +202,14 @@ public static class QueueCommands
     {
         var queue = new Argument<string>("queue") { Description = "the queue" };
         var receipts = new Argument<string[]>("receipt") { Description = "receipts of the deliveries to ack", Arity = ArgumentArity.OneOrMore };
-        var ack = new Command("ack", "deletes delivered messages; exit code 1 when a receipt named no current lease") { queue, receipts };
+        var ack = new Command("ack", $"deletes delivered messages; exit code {ExitCodes.NotFound} when a receipt named no current lease") { queue, receipts };
         ack.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
             var acked = await client.AckAsync(parse.GetValue(queue)!, parse.GetValue(receipts)!, ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"acked {acked.Acked}").ConfigureAwait(false);
             await WriteUnknownAsync(parse.InvocationConfiguration.Error, acked.Unknown, "already acked, or its lease expired").ConfigureAwait(false);
-            return acked.Unknown.Count == 0 ? 0 : 1;
+            return await CliOutput.ResultAsync(parse, output, acked, o => o.WriteLineAsync($"acked {acked.Acked}"),
+                acked.Unknown.Count == 0 ? ExitCodes.Ok : ExitCodes.NotFound).ConfigureAwait(false);
         });
         return ack;
     }
@@ -216,19 +218,19 @@ public static class QueueCommands
     {
         var queue = new Argument<string>("queue") { Description = "the queue" };
         var receipts = new Argument<string[]>("receipt") { Description = "receipts of the deliveries to return", Arity = ArgumentArity.OneOrMore };
-        var delay = new Option<string?>("--delay") { Description = "ready again after this long (e.g. 500ms, 10s; default 0)" };
-        var nack = new Command("nack", "returns delivered messages to the queue (or its .dlq after max deliveries); exit code 1 when a receipt named no current lease")
+        var delay = CliOptions.OptionalDuration("--delay", "ready again after this long (e.g. 500ms, 10s; default 0)");
+        var nack = new Command("nack", "returns delivered messages to the queue (or its .dlq after max deliveries); " +
+                                       $"exit code {ExitCodes.NotFound} when a receipt named no current lease")
         {
             queue, receipts, delay,
         };
         nack.SetAction(async (parse, ct) =>
         {
-            var delayOf = parse.GetValue(delay) is { } d ? ParseDurationWithUnit(d, "--delay") : (TimeSpan?)null;
             using var client = DsyncCli.ClientFor(parse);
-            var nacked = await client.NackAsync(parse.GetValue(queue)!, parse.GetValue(receipts)!, delayOf, ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"nacked {nacked.Nacked}, dead-lettered {nacked.DeadLettered}").ConfigureAwait(false);
+            var nacked = await client.NackAsync(parse.GetValue(queue)!, parse.GetValue(receipts)!, parse.GetValue(delay), ct).ConfigureAwait(false);
             await WriteUnknownAsync(parse.InvocationConfiguration.Error, nacked.Unknown, "already acked, or its lease expired").ConfigureAwait(false);
-            return nacked.Unknown.Count == 0 ? 0 : 1;
+            return await CliOutput.ResultAsync(parse, output, nacked, o => o.WriteLineAsync($"nacked {nacked.Nacked}, dead-lettered {nacked.DeadLettered}"),
+                nacked.Unknown.Count == 0 ? ExitCodes.Ok : ExitCodes.NotFound).ConfigureAwait(false);
         });
         return nack;
     }
@@ -236,14 +238,14 @@ public static class QueueCommands
     private static Command Stats(TextWriter output)
     {
         var queue = new Argument<string>("queue") { Description = "the queue" };
-        var stats = new Command("stats", "per partition: leader, replicas, ready, in-flight and dead-lettered counts, produce and ack rates") { queue };
-        stats.SetAction(async (parse, ct) =>
+        var statsCommand = new Command("stats", "per partition: leader, replicas, ready, in-flight and dead-lettered counts, produce and ack rates") { queue };
+        statsCommand.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
-            WriteStats(ConsoleFor(output), await client.GetQueueStatsAsync(parse.GetValue(queue)!, ct).ConfigureAwait(false));
-            return 0;
+            var stats = await client.GetQueueStatsAsync(parse.GetValue(queue)!, ct).ConfigureAwait(false);
+            return await CliOutput.ResultAsync(parse, output, stats, console => WriteStats(console, stats)).ConfigureAwait(false);
         });
-        return stats;
+        return statsCommand;
     }
 
     private static Command List(TextWriter output)
@@ -253,16 +255,18 @@ public static class QueueCommands
         {
             using var client = DsyncCli.ClientFor(parse);
             var queues = await client.ListQueuesAsync(ct).ConfigureAwait(false);
-            if (queues.Count == 0)
+            return await CliOutput.ResultAsync(parse, output, queues, console =>
             {
-                await output.WriteLineAsync("no queues").ConfigureAwait(false);
-                return 0;
-            }
-            var table = new Table().AddColumns("queue", "partitions", "ready", "inflight", "dlq");
-            foreach (var q in queues)
-                table.AddRow(Markup.Escape(q.Queue), Number(q.Partitions), Number(q.Ready), Number(q.Inflight), Number(q.DeadLettered));
-            ConsoleFor(output).Write(table);
-            return 0;
+                if (queues.Count == 0)
+                {
+                    console.WriteLine("no queues");
+                    return;
+                }
+                var table = new Table().AddColumns("queue", "partitions", "ready", "inflight", "dlq");
+                foreach (var q in queues)
+                    table.AddRow(Markup.Escape(q.Queue), Number(q.Partitions), Number(q.Ready), Number(q.Inflight), Number(q.DeadLettered));
+                console.Write(table);
+            }).ConfigureAwait(false);
         });
         return list;
     }
@@ -285,17 +289,6 @@ public static class QueueCommands
         }
         console.WriteLine($"queue {stats.Queue}: {stats.Partitions.Count} partition(s)");
         console.Write(table);
-    }
-
-    /// <summary>
-    /// As <see cref="ClusterCommands.ConsoleFor"/>, but a pipe or file gets whole rows: Spectre's default of 80 columns
-    /// would wrap the eight columns of stats mid-word for the reader (a script, a test) that cannot see them anyway.
-    /// </summary>
-    private static IAnsiConsole ConsoleFor(TextWriter output)
-    {
-        var console = ClusterCommands.ConsoleFor(output);
-        if (output != Console.Out || Console.IsOutputRedirected) console.Profile.Width = 240;
-        return console;
     }
 
     private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);

@@ -18,15 +18,17 @@ public static class RaftCommands
 
     private static Command Status(TextWriter output)
     {
-        var status = new Command("status", "role, term, commit/applied index and, from the leader, each follower's match index");
+        var status = new Command("status", "role, term, commit/applied index and, from the leader, each follower's match index " +
+                                           "(-o json: this node's GET /raft/status as it answers it)");
         status.SetAction(async (parse, ct) =>
         {
             using var client = DsyncCli.ClientFor(parse);
             var here = await client.GetRaftStatusAsync(ct).ConfigureAwait(false);
+            if (CliOutput.IsJson(parse)) return await CliOutput.ResultAsync(parse, output, here, _ => { }).ConfigureAwait(false);
             // Only the leader knows the followers' progress: ask it when this node is not the leader.
             var fromLeader = await LeaderViewAsync(here, parse, ct).ConfigureAwait(false);
-            Write(ClusterCommands.ConsoleFor(output), here, fromLeader);
-            return 0;
+            Write(CliOutput.ConsoleFor(output), here, fromLeader);
+            return ExitCodes.Ok;
         });
         return status;
     }
@@ -79,8 +81,7 @@ public static class RaftCommands
         {
             using var client = DsyncCli.ClientFor(parse);
             var accepted = await client.TransferLeaderAsync(parse.GetValue(node)!, ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"leader transfer to {accepted.NodeId} accepted").ConfigureAwait(false);
-            return 0;
+            return await CliOutput.ResultAsync(parse, output, accepted, o => o.WriteLineAsync($"leader transfer to {accepted.NodeId} accepted")).ConfigureAwait(false);
         });
         return transfer;
     }

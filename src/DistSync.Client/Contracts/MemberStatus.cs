@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace DistSync.Client.Contracts;
 
 /// <summary>One member as a node sees it: its address, reachability and the failure detector's current phi.</summary>
@@ -6,4 +9,12 @@ namespace DistSync.Client.Contracts;
 /// <param name="Phi">Suspicion level of the phi-accrual detector; 0 for the node itself; <see cref="double.MaxValue"/> for
 /// a member silent so long that phi is infinite.</param>
 /// <param name="Raft">Its part in the meta Raft group as this node knows it: <c>leader</c>, <c>voter</c>, <c>learner</c>, or null (not a member).</param>
-public sealed record MemberStatus(string? NodeId, string Address, string Status, double Phi, string? Raft = null);
+public sealed record MemberStatus(string? NodeId, string Address, string Status, double Phi, string? Raft = null)
+{
+    /// <summary>
+    /// Fields a newer node sends that this contract does not name, kept so that a reader passing the answer on
+    /// (<c>dsync status -o json</c>) does not drop them. Null when there are none.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; init; }
+}

@@ -11,4 +11,11 @@ public sealed record ProblemDetails(string? Type, string? Title, int Status, str
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Released { get; init; }
+
+    /// <summary>
+    /// Extension member of a 409 <c>version-mismatch</c>: the key's version when the compare-and-set was refused
+    /// (0 when the key did not exist). Absent (null) in every other answer, and from a node that predates it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? CurrentVersion { get; init; }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace DistSync.Client.Contracts;
 
 /// <summary>Body of <c>GET /status</c> (API.md, System routes).</summary>
@@ -9,4 +12,9 @@ public sealed record StatusResponse(
     long CommitIndex,
     long LastApplied,
     IReadOnlyList<MemberStatus> Members,
-    IReadOnlyList<GroupStatus> Groups);
+    IReadOnlyList<GroupStatus> Groups)
+{
+    /// <summary>Fields a newer node sends that this contract does not name (see <see cref="MemberStatus.Extra"/>).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; init; }
+}

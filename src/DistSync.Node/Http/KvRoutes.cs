@@ -76,7 +76,7 @@ public static class KvRoutes
 
     private static IResult Failure(KvResult result) => result.ResultCase switch
     {
-        KvResult.ResultOneofCase.VersionMismatch => Problems.Conflict("version-mismatch"),
+        KvResult.ResultOneofCase.VersionMismatch => Problems.VersionMismatch(result.VersionMismatch.CurrentVersion),
         KvResult.ResultOneofCase.Invalid => Problems.BadRequest(result.Invalid.Message),
         KvResult.ResultOneofCase.StaleSequence => Problems.Conflict(
             $"stale-sequence: this client's last applied sequence is {result.StaleSequence.LastSequence}"),
