@@ -62,6 +62,7 @@ public class DsyncCacheNodeCliSpec
     {
         await using var nodes = await LocalNodes.StartAsync(3);
         await nodes.WaitForLeaderAsync();
+        await nodes.WaitForCacheHomesAsync();
 
         // 1. written on n1
         var put = await Run("cache", "put", "color", "blue", "--node", nodes.Address(0));

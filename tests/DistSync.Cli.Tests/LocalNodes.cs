@@ -1,4 +1,5 @@
 using System.Net;
+using Akka.Actor;
 using System.Net.Sockets;
 using DistSync.Cluster.Logging;
 using DistSync.Hocon;
@@ -39,6 +40,25 @@ internal sealed class LocalNodes : IAsyncDisposable
     }
 
     public string Address(int index) => Nodes[index].HttpAddress.Authority;
+
+    /// <summary>
+    /// Waits until the cache's home directory has a shard region on every node. A key's home allocated while a region
+    /// was still missing moves once it registers, and that move recalls every copy, so a spec that pins hit/miss
+    /// states waits for this first.
+    /// </summary>
+    public async Task WaitForCacheHomesAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var region = Akka.Cluster.Sharding.ClusterSharding.Get(Nodes[0].System).ShardRegion(DistSync.Cache.Homes.CacheHomes.TypeName);
+        while (DateTime.UtcNow < deadline)
+        {
+            var stats = await region.Ask<Akka.Cluster.Sharding.ClusterShardingStats>(
+                new Akka.Cluster.Sharding.GetClusterShardingStats(TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(6));
+            if (stats.Regions.Count == Nodes.Count) return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("the cache-home region did not register on every node within 60 s");
+    }
 
     /// <summary>Waits (generously) until every node sees the same leader; returns its index.</summary>
     public async Task<int> WaitForLeaderAsync()

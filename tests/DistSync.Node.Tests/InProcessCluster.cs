@@ -112,6 +112,20 @@ internal sealed class InProcessCluster : IAsyncDisposable
         return Nodes.FindIndex(n => n.Settings.NodeId == leader[0]);
     }
 
+    /// <summary>
+    /// Waits until the cache's home directory has a shard region on every node: a home allocated while a region was
+    /// missing moves once it registers, recalling every copy, so specs that pin hit/miss states wait for this first.
+    /// </summary>
+    public async Task WaitForCacheHomesAsync(TimeSpan timeout)
+    {
+        var region = Akka.Cluster.Sharding.ClusterSharding.Get(Nodes[0].System).ShardRegion(DistSync.Cache.Homes.CacheHomes.TypeName);
+        await Eventually.Until(
+            () => region.Ask<Akka.Cluster.Sharding.ClusterShardingStats>(
+                new Akka.Cluster.Sharding.GetClusterShardingStats(TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(6)),
+            stats => stats.Regions.Count == Nodes.Count,
+            timeout, "a cache-home region on every node");
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var c in Clients) c.Dispose();

@@ -18,6 +18,7 @@ public class CacheRoutesSpec
     {
         await using var cluster = await InProcessCluster.StartAsync(3);
         await cluster.WaitForLeaderAsync(Patience);
+        await cluster.WaitForCacheHomesAsync(Patience);
         var (a, b) = (cluster.Clients[0], cluster.Clients[1]);
 
         // 1. n1 writes (M), n2 misses (n1 writes back, both S)
@@ -47,6 +48,7 @@ public class CacheRoutesSpec
     {
         await using var cluster = await InProcessCluster.StartAsync(3);
         await cluster.WaitForLeaderAsync(Patience);
+        await cluster.WaitForCacheHomesAsync(Patience);
         var clients = cluster.Clients;
         for (var i = 0; i < 12; i++)
         {
@@ -70,6 +72,7 @@ public class CacheRoutesSpec
     {
         await using var cluster = await InProcessCluster.StartAsync(3);
         await cluster.WaitForLeaderAsync(Patience);
+        await cluster.WaitForCacheHomesAsync(Patience);
         var (a, b) = (cluster.Clients[0], cluster.Clients[1]);
         var first = await a.CreateSessionAsync();
         var grant1 = await a.AcquireAsync("doc-lock", first.SessionId);
@@ -93,6 +96,7 @@ public class CacheRoutesSpec
     {
         await using var cluster = await InProcessCluster.StartAsync(1);
         await cluster.WaitForLeaderAsync(Patience);
+        await cluster.WaitForCacheHomesAsync(Patience);
         using var http = new HttpClient { BaseAddress = cluster.Nodes[0].HttpAddress };
 
         async Task<HttpStatusCode> Post(string body) =>
