@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# DistSync build entry point. Subcommands: build | test | cluster | bench | docker
+# DistSync build entry point. Subcommands: build | test | cluster | node | bench | docker
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -11,7 +11,8 @@ usage() {
 usage: ./build.sh <command> [args]
   build              build every project (Release)
   test               build and run every test project; ends with 'tests: N passed, N failed'
-  cluster            start three local nodes (see README)
+  cluster [opts]     start three local nodes and watch them (see README; --journal redis, DSYNC_PORT_BASE)
+  node <n> [--stop]  start or restart node n of the local cluster with its usual settings (--stop: stop it)
   bench <name> ...   run a benchmark: $(bench_names)
   docker             build the container image and check docker-compose.yml
 USAGE
@@ -89,6 +90,11 @@ cmd_cluster() {
   exec bash "$ROOT/scripts/cluster.sh" "$@"
 }
 
+cmd_node() {
+  if [ ! -f src/DistSync.Node/DistSync.Node.csproj ]; then not_yet node "the node host (issue #3) is not built yet"; fi
+  exec bash "$ROOT/scripts/cluster.sh" node "$@"
+}
+
 cmd_bench() {
   local name=${1:-}
   if [ -z "$name" ]; then echo "bench: name one of: $(bench_names)" >&2; exit 2; fi
@@ -119,6 +125,7 @@ case "${1:-}" in
   build) shift; cmd_build "$@";;
   test) shift; cmd_test "$@";;
   cluster) shift; cmd_cluster "$@";;
+  node) shift; cmd_node "$@";;
   bench) shift; cmd_bench "$@";;
   docker) shift; cmd_docker "$@";;
   -h|--help|help|"") usage;;
