@@ -179,6 +179,7 @@ public sealed class DistSyncNode : IAsyncDisposable
                 kestrel.Listen(ip, settings.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
             });
             builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+            builder.Services.AddDistSyncOpenApi();
             web = builder.Build();
             metrics = new PrometheusTextExporter();
 
@@ -208,6 +209,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             CacheRoutes.Map(web, settings, raft.Meta, cache, settings.KvLimits);
             BroadcastRoutes.Map(web, settings, raft.Meta, broadcastHub, broadcastSettings, broadcastMetrics);
             if (settings.FaultInjection) FaultRoutes.Map(web, settings, new NodeFaults(system), links, members);
+            web.MapOpenApi();
 
             await web.StartAsync().ConfigureAwait(false);
             var bound = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
