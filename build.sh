@@ -14,7 +14,7 @@ usage: ./build.sh <command> [args]
   cluster [opts]     start three local nodes and watch them (see README; --journal redis, DSYNC_PORT_BASE)
   node <n> [--stop]  start or restart node n of the local cluster with its usual settings (--stop: stop it)
   bench <name> ...   run a benchmark: $(bench_names)
-  docker             build the container image and check docker-compose.yml
+  docker             lint the Dockerfile, compose, Prometheus/Grafana and k8s files; build the image if an engine runs
 USAGE
 }
 
@@ -105,18 +105,14 @@ cmd_bench() {
 }
 
 cmd_docker() {
-  # Lint first: the compose file must parse and name the three nodes, redis and prometheus.
-  python3 - <<'PY'
-import sys, yaml
-doc = yaml.safe_load(open("docker-compose.yml"))
-missing = {"node1", "node2", "node3", "redis", "prometheus"} - set(doc.get("services", {}))
-if missing:
-    sys.exit(f"docker-compose.yml: missing services {sorted(missing)}")
-print("docker-compose.yml: ok (" + ", ".join(sorted(doc["services"])) + ")")
-PY
+  # Lint first (tests/DistSync.Ops.Tests/Deploy): the Dockerfile, docker-compose.yml, Prometheus, Grafana and
+  # deploy/k8s checked against each other and the node's HOCON, and `docker compose config` where the plugin exists.
+  dotnet build tests/DistSync.Ops.Tests/DistSync.Ops.Tests.csproj -c "$CONFIG" -nologo -v q
+  dotnet test tests/DistSync.Ops.Tests/DistSync.Ops.Tests.csproj -c "$CONFIG" --no-build -nologo \
+    --filter "FullyQualifiedName~DistSync.Ops.Tests.Deploy" "$@"
   if ! docker info >/dev/null 2>&1; then
-    echo "docker: no Docker engine reachable on this machine; image not built (the compose file was only linted)" >&2
-    exit 2
+    echo "docker: lint passed; no Docker engine reachable here, so the image was not built" >&2
+    return 0
   fi
   docker build -f docker/Dockerfile -t distsync:dev .
 }
