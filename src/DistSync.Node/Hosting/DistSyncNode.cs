@@ -159,7 +159,8 @@ public sealed class DistSyncNode : IAsyncDisposable
         try
         {
             var cluster = AkkaCluster.Get(system);
-            var advertisedHttp = $"{(settings.HttpHost == "0.0.0.0" ? "127.0.0.1" : settings.HttpHost)}:{settings.HttpPort}";
+            // A node bound to 0.0.0.0 in a container is reached by its public hostname (the service or pod DNS name).
+            var advertisedHttp = $"{(settings.HttpHost == "0.0.0.0" ? settings.PublicHostname ?? "127.0.0.1" : settings.HttpHost)}:{settings.HttpPort}";
             var self = new NodeInfo { NodeId = settings.NodeId, HttpEndpoint = advertisedHttp, RemoteAddress = NodeAddress.Format(cluster.SelfAddress) };
             var members = MemberDirectory.Start(system, self);
             DeadLetterCounter.Start(system);
