@@ -56,11 +56,19 @@ public class ClusterScriptSpec
             using (var client = new DistSyncClient($"127.0.0.1:{cluster.HttpPort(2)}", TimeSpan.FromSeconds(5)))
                 Assert.True((await client.GetHealthAsync()).Healthy, "the restarted n2 is not healthy");
 
-            // 3. kill -9 the (restarted) n2
+            // 3. ./build.sh node 3 --stop stops n3 on purpose, ./build.sh node 3 brings it back; the script keeps running
+            var (stopCode, stopOutput) = cluster.RunNodeCommand(3, "--stop");
+            Assert.True(stopCode == 0, $"node 3 --stop failed ({stopCode}):\n{stopOutput}");
+            await Eventually.Until(() => cluster.Output.Contains("n3 stopped on purpose", StringComparison.Ordinal), ScriptCluster.Patience, "the watcher saw n3 stopped on purpose");
+            var (startCode, startOutput) = cluster.RunNodeCommand(3);
+            Assert.True(startCode == 0, $"node 3 start failed ({startCode}):\n{startOutput}");
+            Assert.False(cluster.WaitForExit(TimeSpan.Zero), "the script exited after a deliberate stop and start:\n" + cluster.Output);
+
+            // 4. kill -9 the (restarted) n2
             var others = new[] { cluster.PidOf(1), cluster.PidOf(3) };
             Repo.KillHard(second);
 
-            // 4. the script says which node died, stops the other two and exits non-zero
+            // 5. the script says which node died, stops the other two and exits non-zero
             Assert.True(cluster.WaitForExit(ScriptCluster.Patience), "the script did not notice the killed node:\n" + cluster.Output);
             Assert.Equal(1, cluster.ExitCode);
             Assert.Contains($"node n2 (pid {second}) died", cluster.Output, StringComparison.Ordinal);
@@ -71,6 +79,18 @@ public class ClusterScriptSpec
             Console.Error.WriteLine(cluster.Output);
             throw;
         }
+    }
+
+    [Fact]
+    public void A_node_that_dies_during_start_up_fails_the_script_naming_it()
+    {
+        // a node that cannot run at all (its dll is missing) exits at once, before /health can pass
+        using var cluster = new ScriptCluster { NodeDll = Path.Combine(Path.GetTempPath(), "no-such-node", "DistSync.Node.dll") };
+        cluster.Start();
+        Assert.True(cluster.WaitForExit(ScriptCluster.Patience), "the script kept running although its nodes died:\n" + cluster.Output);
+        Assert.Equal(1, cluster.ExitCode);
+        Assert.Matches(@"cluster: node n[123] \(pid \d+\) died with exit code [1-9]", cluster.Output);
+        Assert.DoesNotContain("The cluster is running", cluster.Output, StringComparison.Ordinal);
     }
 
     [Fact]

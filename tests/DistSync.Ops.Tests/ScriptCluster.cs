@@ -21,6 +21,9 @@ internal sealed class ScriptCluster : IDisposable
         Data = Path.Combine(Path.GetTempPath(), "dsync-ops-" + Guid.NewGuid().ToString("N"));
     }
 
+    /// <summary>The node the script runs (DSYNC_NODE_DLL); by default the one built beside these tests.</summary>
+    public string NodeDll { get; init; } = typeof(NodeProgram).Assembly.Location;
+
     public int PortBase { get; }
     public string Data { get; }
     public int HttpPort(int node) => PortBase + node - 1;
@@ -88,7 +91,7 @@ internal sealed class ScriptCluster : IDisposable
         info.ArgumentList.Add("--data");
         info.ArgumentList.Add(Data);
         info.Environment["DSYNC_PORT_BASE"] = PortBase.ToString();
-        info.Environment["DSYNC_NODE_DLL"] = typeof(NodeProgram).Assembly.Location;
+        info.Environment["DSYNC_NODE_DLL"] = NodeDll;
         info.Environment["DSYNC_START_TIMEOUT"] = ((int)Patience.TotalSeconds).ToString();
         var process = new Process { StartInfo = info };
         void Append(string? line)
