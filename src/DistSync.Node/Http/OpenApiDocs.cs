@@ -43,7 +43,21 @@ public static class OpenApiDocs
         ["POST cache/write"] = "Write through the MESI cache",
         ["POST broadcast/publish"] = "Publish to a topic (total order)",
         ["GET broadcast/subscribe"] = "Subscribe to a topic as server-sent events",
+        ["GET "] = "The dashboard page",
         ["GET raft/status"] = "Raft groups hosted on this node",
+        ["POST raft/transfer-leader/{nodeId}"] = "Hand the meta group's leadership to a node",
+        ["POST cluster/leave"] = "This node leaves the cluster",
+        ["POST cluster/down/{nodeId}"] = "Remove a dead node from the meta group",
+        ["POST session/{id}/keepalive"] = "Extend a session's TTL",
+        ["DELETE session/{id}"] = "End a session: its locks are released, its waits cancelled",
+        ["GET lock/status/{resource}"] = "Holders and waiters of a lock",
+        ["GET lock/list"] = "Every held or awaited resource",
+        ["GET queue/stats/{queue}"] = "Counts of one queue",
+        ["GET queue/list"] = "Every queue",
+        ["DELETE cache/invalidate/{key}"] = "Invalidate every copy of a key and remove its value",
+        ["GET cache/stats"] = "This node's cache counters",
+        ["GET broadcast/read"] = "Read a topic's messages from a sequence number",
+        ["GET broadcast/topics"] = "Every topic",
     };
 
     public static IServiceCollection AddDistSyncOpenApi(this IServiceCollection services) =>
