@@ -122,7 +122,17 @@ launch_node() {
   echo "$pid" >"$(run_dir)/n$i.pid"
 }
 
-healthy() { curl -fsS -m 2 "http://127.0.0.1:$(http_port "$1")/health" >/dev/null 2>&1; }
+# /health answers 200 once the node sees a leader. Without curl (a bare CI image), bash's /dev/tcp asks it.
+healthy() {
+  local port line=""
+  port=$(http_port "$1")
+  if command -v curl >/dev/null 2>&1; then curl -fsS -m 2 "http://127.0.0.1:$port/health" >/dev/null 2>&1; return; fi
+  { exec 4<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
+  printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&4
+  read -r -t 2 line <&4 || true
+  exec 4>&-
+  [[ $line == *" 200 "* ]]
+}
 
 show_log() { echo "its log ($data/logs/n$1.log, last lines):" >&2; tail -n 20 "$data/logs/n$1.log" >&2 || true; }
 
