@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# DistSync build entry point. Subcommands: build | test | cluster | bench | docker
+# DistSync build entry point. Subcommands: build | test | cluster | node | bench | docker
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -11,9 +11,10 @@ usage() {
 usage: ./build.sh <command> [args]
   build              build every project (Release)
   test               build and run every test project; ends with 'tests: N passed, N failed'
-  cluster            start three local nodes (see README)
+  cluster [opts]     start three local nodes and watch them (see README; --journal redis, DSYNC_PORT_BASE)
+  node <n> [--stop]  start or restart node n of the local cluster with its usual settings (--stop: stop it)
   bench <name> ...   run a benchmark: $(bench_names)
-  docker             build the container image and check docker-compose.yml
+  docker             lint the Dockerfile, compose, Prometheus/Grafana and k8s files; build the image if an engine runs
 USAGE
 }
 
@@ -90,6 +91,11 @@ cmd_cluster() {
   exec bash "$ROOT/scripts/cluster.sh" "$@"
 }
 
+cmd_node() {
+  if [ ! -f src/DistSync.Node/DistSync.Node.csproj ]; then not_yet node "the node host (issue #3) is not built yet"; fi
+  exec bash "$ROOT/scripts/cluster.sh" node "$@"
+}
+
 cmd_bench() {
   local name=${1:-}
   if [ -z "$name" ]; then echo "bench: name one of: $(bench_names)" >&2; exit 2; fi
@@ -100,18 +106,14 @@ cmd_bench() {
 }
 
 cmd_docker() {
-  # Lint first: the compose file must parse and name the three nodes, redis and prometheus.
-  python3 - <<'PY'
-import sys, yaml
-doc = yaml.safe_load(open("docker-compose.yml"))
-missing = {"node1", "node2", "node3", "redis", "prometheus"} - set(doc.get("services", {}))
-if missing:
-    sys.exit(f"docker-compose.yml: missing services {sorted(missing)}")
-print("docker-compose.yml: ok (" + ", ".join(sorted(doc["services"])) + ")")
-PY
+  # Lint first (tests/DistSync.Ops.Tests/Deploy): the Dockerfile, docker-compose.yml, Prometheus, Grafana and
+  # deploy/k8s checked against each other and the node's HOCON, and `docker compose config` where the plugin exists.
+  dotnet build tests/DistSync.Ops.Tests/DistSync.Ops.Tests.csproj -c "$CONFIG" -nologo -v q
+  dotnet test tests/DistSync.Ops.Tests/DistSync.Ops.Tests.csproj -c "$CONFIG" --no-build -nologo \
+    --filter "FullyQualifiedName~DistSync.Ops.Tests.Deploy" "$@"
   if ! docker info >/dev/null 2>&1; then
-    echo "docker: no Docker engine reachable on this machine; image not built (the compose file was only linted)" >&2
-    exit 2
+    echo "docker: lint passed; no Docker engine reachable here, so the image was not built" >&2
+    return 0
   fi
   docker build -f docker/Dockerfile -t distsync:dev .
 }
@@ -120,6 +122,7 @@ case "${1:-}" in
   build) shift; cmd_build "$@";;
   test) shift; cmd_test "$@";;
   cluster) shift; cmd_cluster "$@";;
+  node) shift; cmd_node "$@";;
   bench) shift; cmd_bench "$@";;
   docker) shift; cmd_docker "$@";;
   -h|--help|help|"") usage;;

@@ -159,7 +159,8 @@ public sealed class DistSyncNode : IAsyncDisposable
         try
         {
             var cluster = AkkaCluster.Get(system);
-            var advertisedHttp = $"{(settings.HttpHost == "0.0.0.0" ? "127.0.0.1" : settings.HttpHost)}:{settings.HttpPort}";
+            // A node bound to 0.0.0.0 in a container is reached by its public hostname (the service or pod DNS name).
+            var advertisedHttp = $"{(settings.HttpHost == "0.0.0.0" ? settings.PublicHostname ?? "127.0.0.1" : settings.HttpHost)}:{settings.HttpPort}";
             var self = new NodeInfo { NodeId = settings.NodeId, HttpEndpoint = advertisedHttp, RemoteAddress = NodeAddress.Format(cluster.SelfAddress) };
             var members = MemberDirectory.Start(system, self);
             DeadLetterCounter.Start(system);
@@ -179,6 +180,7 @@ public sealed class DistSyncNode : IAsyncDisposable
                 kestrel.Listen(ip, settings.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
             });
             builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+            builder.Services.AddDistSyncOpenApi();
             web = builder.Build();
             metrics = new PrometheusTextExporter();
 
@@ -208,6 +210,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             CacheRoutes.Map(web, settings, raft.Meta, cache, settings.KvLimits);
             BroadcastRoutes.Map(web, settings, raft.Meta, broadcastHub, broadcastSettings, broadcastMetrics);
             if (settings.FaultInjection) FaultRoutes.Map(web, settings, new NodeFaults(system), links, members);
+            web.MapOpenApi();
 
             await web.StartAsync().ConfigureAwait(false);
             var bound = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
