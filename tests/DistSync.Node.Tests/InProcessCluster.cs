@@ -1,3 +1,4 @@
+using Akka.Actor;
 using DistSync.Client;
 using DistSync.Cluster.Logging;
 using DistSync.Hocon;
