@@ -55,6 +55,7 @@ failed_trx() {
 ensure_test_deps() {
   local need=() sudo=""
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
   command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
   command -v tmux >/dev/null 2>&1 || need+=(tmux)
   [ ${#need[@]} -eq 0 ] && return 0
