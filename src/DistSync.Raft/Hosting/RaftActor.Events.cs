@@ -43,7 +43,11 @@ internal sealed partial class RaftActor
         if (role == observedRole && node.Term == observedTerm) return;
         var (before, termBefore) = (observedRole, observedTerm);
         (observedRole, observedTerm) = (role, node.Term);
-        if (role == RaftRole.PreCandidate) preVoteRan = true;
+        if (role == RaftRole.PreCandidate)
+        {
+            preVoteRan = true;
+            timeoutNowReceived = false; // a transfer campaigns without a pre-vote: a TimeoutNow the core ignored is stale
+        }
         if (role == RaftRole.Leader && before != RaftRole.Leader)
         {
             var why = timeoutNowReceived ? "leader transfer" : preVoteRan ? "election timeout, pre-vote won" : "election timeout";
