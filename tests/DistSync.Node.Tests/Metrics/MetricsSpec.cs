@@ -36,6 +36,8 @@ public class MetricsSpec(ScrapedCluster node, Xunit.Abstractions.ITestOutputHelp
             Exposition.Value(node.After, name, labels) - Exposition.Value(node.Before, name, labels);
 
         Assert.Equal(1, Moved("dsync_locks_grants_total"));
+        Assert.Equal(1, node.HeldWhileLocked);
+        Assert.Equal(0, node.HeldAfterRelease);
         Assert.Equal(1, Moved("dsync_locks_wait_seconds_count"));
         Assert.Equal(1, Moved("dsync_queues_produced_total", ("queue", ScrapedCluster.Queue)));
         Assert.Equal(1, Moved("dsync_queues_acked_total", ("queue", ScrapedCluster.Queue)));

@@ -20,6 +20,11 @@ public sealed class ScrapedCluster : IAsyncLifetime
     internal IReadOnlyDictionary<string, Family> After { get; private set; } = null!;
     internal string AfterText { get; private set; } = "";
 
+    /// <summary>dsync_locks_held on node 1 while the lock was held, and after its release.</summary>
+    internal double HeldWhileLocked { get; private set; } = double.NaN;
+
+    internal double HeldAfterRelease { get; private set; } = double.NaN;
+
     public async Task InitializeAsync()
     {
         cluster = await InProcessCluster.StartAsync(3);
@@ -29,7 +34,9 @@ public sealed class ScrapedCluster : IAsyncLifetime
 
         var session = await client.CreateSessionAsync(TimeSpan.FromSeconds(30));
         await client.AcquireAsync(Resource, session.SessionId);
+        HeldWhileLocked = await LocksHeldOnceAppliedAsync(expected: 1);
         await client.ReleaseAsync(Resource, session.SessionId);
+        HeldAfterRelease = await LocksHeldOnceAppliedAsync(expected: 0);
 
         await client.ProduceAsync(Queue, "m1");
         var consumed = await Eventually.Until(() => client.ConsumeAsync(Queue, max: 1), got => got.Count == 1, Patience, "the produced message");
@@ -47,6 +54,22 @@ public sealed class ScrapedCluster : IAsyncLifetime
         AfterText = await Eventually.Until(ScrapeAsync, t => t.Contains($"dsync_queues_ready{{queue=\"{Queue}\"", StringComparison.Ordinal), Patience,
             "the queue's partition gauges on /metrics");
         After = Exposition.Parse(AfterText);
+    }
+
+    /// <summary>dsync_locks_held once node 1's replica shows <paramref name="expected"/> (it applies the grant a moment
+    /// after the leader answers), or the last value seen after a generous wait: the spec asserts on it.</summary>
+    private async Task<double> LocksHeldOnceAppliedAsync(double expected)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        double seen;
+        do
+        {
+            seen = Exposition.Value(Exposition.Parse(await ScrapeAsync()), "dsync_locks_held");
+            if (seen == expected) return seen;
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        return seen;
     }
 
     /// <summary>A fresh scrape of node 1.</summary>
