@@ -10,14 +10,16 @@ public sealed class HttpMetricsMiddleware(RequestDelegate next, HttpMetrics metr
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        var status = StatusCodes.Status500InternalServerError; // what the host answers when an exception escapes
         try
         {
             await next(context).ConfigureAwait(false);
+            status = context.Response.StatusCode;
         }
         finally
         {
             var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-            metrics.Observe(MethodOf(context.Request.Method), route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+            metrics.Observe(MethodOf(context.Request.Method), route, status, Stopwatch.GetElapsedTime(started));
         }
     }
 
