@@ -47,8 +47,23 @@ public sealed class NodeMetrics
         Raft.Observe(() => raft.Groups.Prepend(raft.Meta));
     }
 
-    /// <summary>Writes the whole exposition (the scrape callbacks run first).</summary>
-    public Task WriteAsync(Stream to, CancellationToken ct) => Registry.CollectAndExportAsTextAsync(to, ct);
+    // prometheus-net runs the scrape callbacks of concurrent scrapes concurrently (Prometheus and a dashboard both
+    // poll); ours keep a little state between scrapes, so one scrape at a time.
+    private readonly SemaphoreSlim scrape = new(1, 1);
+
+    /// <summary>Writes the whole exposition (the scrape callbacks run first). One scrape at a time.</summary>
+    public async Task WriteAsync(Stream to, CancellationToken ct)
+    {
+        await scrape.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await Registry.CollectAndExportAsTextAsync(to, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            scrape.Release();
+        }
+    }
 
     /// <summary>The exposition as text (specs, the bench).</summary>
     public async Task<string> RenderAsync(CancellationToken ct = default)

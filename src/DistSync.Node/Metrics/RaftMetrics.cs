@@ -26,6 +26,7 @@ public sealed class RaftMetrics : IRaftMetrics
     private readonly Gauge groups;
     private readonly ConcurrentDictionary<int, Series> byGroup = new();
     private Func<IEnumerable<IRaftGroup>> hosted = () => [];
+    private HashSet<int> hostedAtLastScrape = [];
 
     internal RaftMetrics(IMetricFactory factory)
     {
@@ -62,7 +63,8 @@ public sealed class RaftMetrics : IRaftMetrics
 
     public void Committed(int groupId, TimeSpan elapsed) => SeriesOf(groupId).Commit.Observe(elapsed.TotalSeconds);
 
-    /// <summary>Scrape: the gauges from each hosted group's status; a group no longer hosted loses its series.</summary>
+    /// <summary>Scrape: the gauges from each hosted group's status; a group no longer hosted loses its series.
+    /// Scrapes are serialized by <see cref="NodeMetrics.WriteAsync"/>, so the fields this touches need no lock.</summary>
     internal void Collect()
     {
         var seen = new HashSet<int>();
@@ -79,10 +81,12 @@ public sealed class RaftMetrics : IRaftMetrics
             s.IsLeader.Set(st.Role == "leader" ? 1 : 0);
         }
         groups.Set(seen.Count);
-        foreach (var id in byGroup.Keys)
+        // Only a group seen hosted before loses its series: one reporting before the host lists it keeps them.
+        foreach (var id in hostedAtLastScrape)
         {
             if (!seen.Contains(id) && byGroup.TryRemove(id, out var gone)) RemoveGroup(gone.Label);
         }
+        hostedAtLastScrape = seen;
     }
 
     private Series SeriesOf(int groupId) => byGroup.TryGetValue(groupId, out var s) ? s : byGroup.GetOrAdd(groupId, id => new Series(this, id));
