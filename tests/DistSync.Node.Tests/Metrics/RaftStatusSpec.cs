@@ -30,11 +30,18 @@ public class RaftStatusSpec(ScrapedCluster cluster)
         {
             var status = await cluster.Client(i).GetStatusAsync();
             Assert.Equal(3, status.Members.Count);
-            Assert.All(status.Members, m => Assert.Equal("voter", m.RaftKind));
-            var leaders = status.Members.Where(m => m.RaftRole == "leader").ToList();
+            Assert.All(status.Members, m => Assert.Equal("voter", m.Kind));
+            var leaders = status.Members.Where(m => m.Role == "leader").ToList();
             Assert.Equal($"n{leaderIndex + 1}", Assert.Single(leaders).NodeId);
-            Assert.Equal(2, status.Members.Count(m => m.RaftRole == "follower"));
+            Assert.Equal(2, status.Members.Count(m => m.Role == "follower"));
             Assert.Equal("leader", leaders[0].Raft); // the old mixed field is kept as it was
+        }
+        // the wire names `dsync cluster show` reads
+        using var json = System.Text.Json.JsonDocument.Parse(await cluster.GetStringAsync(leaderIndex, "/status"));
+        foreach (var member in json.RootElement.GetProperty("members").EnumerateArray())
+        {
+            Assert.Equal("voter", member.GetProperty("kind").GetString());
+            Assert.Contains(member.GetProperty("role").GetString(), new[] { "leader", "follower" });
         }
     }
 }

@@ -73,10 +73,13 @@ public sealed class ScrapedCluster : IAsyncLifetime
     }
 
     /// <summary>A fresh scrape of node 1.</summary>
-    internal async Task<string> ScrapeAsync()
+    internal Task<string> ScrapeAsync() => GetStringAsync(0, "/metrics");
+
+    /// <summary>The body of GET <paramref name="path"/> on node <paramref name="node"/>, as sent.</summary>
+    internal async Task<string> GetStringAsync(int node, string path)
     {
-        using var http = new HttpClient { BaseAddress = cluster.Nodes[0].HttpAddress };
-        return await http.GetStringAsync("/metrics");
+        using var http = new HttpClient { BaseAddress = cluster.Nodes[node].HttpAddress };
+        return await http.GetStringAsync(path);
     }
 
     internal DistSyncClient Client(int node) => cluster.Clients[node];
