@@ -18,7 +18,7 @@ usage: ./build.sh <command> [args]
 USAGE
 }
 
-bench_names() { echo "actors remote persistence raft-core raft-sim kv locks queues cache broadcast"; }
+bench_names() { echo "actors remote persistence raft-core raft-sim raft-host kv locks queues cache broadcast lin-check"; }
 
 not_yet() { echo "$1: not available yet — $2" >&2; exit 2; }
 
@@ -56,6 +56,7 @@ failed_trx() {
 ensure_test_deps() {
   local need=() sudo=""
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
   command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
   command -v tmux >/dev/null 2>&1 || need+=(tmux)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)

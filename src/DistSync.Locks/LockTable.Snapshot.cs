@@ -68,6 +68,7 @@ public sealed partial class LockTable
         foreach (var r in snapshot.Resources)
         {
             var res = new ResourceLock(r.Resource) { LastToken = r.LastToken };
+            if (r.Holders.Count > 0) HeldResourceCount++;
             if (!_resources.TryAdd(r.Resource, res))
             {
                 throw new InvalidDataException($"Snapshot lists resource \"{r.Resource}\" twice.");

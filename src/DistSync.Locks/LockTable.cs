@@ -55,6 +55,9 @@ public sealed partial class LockTable
     /// <summary>Queued acquires.</summary>
     public int WaitCount => _waits.Count;
 
+    /// <summary>Resources with at least one holder (kept as holds come and go: read after every entry for /metrics).</summary>
+    public int HeldResourceCount { get; private set; }
+
     /// <summary>The earliest wait deadline, or null when nobody waits.</summary>
     public long? NextWaitDeadlineMs => _deadlines.Count == 0 ? null : _deadlines.Min.DeadlineMs;
 
@@ -204,6 +207,7 @@ public sealed partial class LockTable
         _dirty.Clear();
         Graph.Clear();
         DeadlocksDetected = 0;
+        HeldResourceCount = 0;
     }
 
     private LockCommandResult JoinExistingWait(ApplyContext ctx, LockWaiter existing, LockMode mode, long waitMs, string txnId)
@@ -293,6 +297,7 @@ public sealed partial class LockTable
             return token;
         }
 
+        if (res.Holders.Count == 0) HeldResourceCount++;
         res.Holders.Add(sessionId, new LockHold(sessionId, mode, token, ctx.NowMs, txnId));
         res.ExclusiveHolders += mode == LockMode.Exclusive ? 1 : 0;
         EnsureTxn(txnId, ctx.Index);
@@ -347,6 +352,7 @@ public sealed partial class LockTable
     {
         var hold = res.Holders[sessionId];
         res.Holders.Remove(sessionId);
+        if (res.Holders.Count == 0) HeldResourceCount--;
         res.ExclusiveHolders -= hold.Mode == LockMode.Exclusive ? 1 : 0;
         var held = _heldBySession[sessionId];
         held.Remove(res.Name);

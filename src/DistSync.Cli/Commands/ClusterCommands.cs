@@ -91,16 +91,13 @@ public static class ClusterCommands
     /// </summary>
     internal static (string Role, string Kind) RoleAndKind(StatusResponse status, RaftGroupDetail? meta, MemberStatus m)
     {
-        // A node that sends role and kind per member (planned for /status) is taken at its word.
-        if (Text(m, "role") is { } sentRole && Text(m, "kind") is { } sentKind) return (sentRole, sentKind);
+        // A node that sends role and kind per member (/status since issue 15) is taken at its word.
+        if (m.Role is { } sentRole && m.Kind is { } sentKind) return (sentRole, sentKind);
         var kind = meta?.Members.FirstOrDefault(x => x.NodeId == m.NodeId)?.Kind ?? (m.Raft is "voter" or "learner" ? m.Raft : null);
         if (m.NodeId is null || (kind is null && m.Raft is null)) return ("", "");
         var role = m.NodeId == status.NodeId ? status.Role : m.NodeId == status.Leader ? "leader" : "follower";
         return (role, kind ?? "?");
     }
-
-    private static string? Text(MemberStatus m, string field) =>
-        m.Extra is { } extra && extra.TryGetValue(field, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>Phi with two decimals; the largest double (the API's stand-in for infinity) as <c>inf</c>.</summary>
     public static string FormatPhi(double phi) => phi >= double.MaxValue ? "inf" : phi.ToString("0.00", CultureInfo.InvariantCulture);

@@ -4,7 +4,8 @@ using DistSync.Cluster.Serialization;
 namespace DistSync.Cluster.Metrics;
 
 /// <summary>
-/// The Akka layer's counters on the Meter <c>DistSync.Cluster</c> (exported on <c>/metrics</c>): messages and bytes
+/// The Akka layer's counters on the Meter <c>DistSync.Cluster</c> (for in-process listeners such as dotnet-counters; the
+/// node's <c>/metrics</c> reads <see cref="WireMetrics"/> and <see cref="DeadLetters"/> on scrape): messages and bytes
 /// through the wire serializer, messages dropped because they could not be serialized or parsed, and dead letters
 /// (messages Akka could not deliver: to a stopped actor, to a gated or unreachable peer).
 /// </summary>

@@ -1,37 +1,42 @@
-using System.Diagnostics.Metrics;
 using DistSync.Broadcast;
+using Prometheus;
 
 namespace DistSync.Node.Broadcast;
 
-/// <summary>The broadcast service's instruments (Meter "DistSync.Broadcast", exported by /metrics): publishes this
-/// node's API answered, messages its SSE streams delivered, its live subscribers, and the delivery lag (leader's
-/// timestamp of the message to the moment this node wrote it to a subscriber).</summary>
+/// <summary>The broadcast service's series on this node's /metrics: publishes this node's API answered (per topic),
+/// messages its SSE streams delivered, its live subscribers, and the delivery lag (leader's timestamp of the message to
+/// the moment this node wrote it to a subscriber).</summary>
 public sealed class BroadcastMetrics : IDisposable
 {
-    public const string MeterName = "DistSync.Broadcast";
+    private readonly Counter published;
+    private readonly Counter delivered;
+    private readonly Histogram lag;
+    private readonly Gauge subscribers;
+    private readonly BroadcastHub hub;
 
-    private readonly Meter meter = new(MeterName);
-    private readonly Counter<long> published;
-    private readonly Counter<long> delivered;
-    private readonly Histogram<double> lag;
-    private readonly KeyValuePair<string, object?> node;
-
-    public BroadcastMetrics(string nodeId, BroadcastHub hub)
+    public BroadcastMetrics(IMetricFactory factory, CollectorRegistry registry, BroadcastHub hub)
     {
-        node = new KeyValuePair<string, object?>("node", nodeId);
-        published = meter.CreateCounter<long>("dsync.broadcast.published", description: "messages this node's API published (201, duplicates included)");
-        delivered = meter.CreateCounter<long>("dsync.broadcast.delivered", description: "messages this node's SSE subscriptions delivered");
-        lag = meter.CreateHistogram<double>("dsync.broadcast.delivery_lag", unit: "ms", description: "leader timestamp of a message to its delivery by this node");
-        meter.CreateObservableGauge("dsync.broadcast.subscribers", () => new Measurement<long>(hub.TotalSubscribers, node), description: "live subscriptions on this node");
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(registry);
+        this.hub = hub;
+        published = factory.CreateCounter("dsync_broadcast_published_total", "messages this node's API published (201, duplicates included)", ["topic"]);
+        delivered = factory.CreateCounter("dsync_broadcast_delivered_total", "messages this node's SSE subscriptions delivered", ["topic"]);
+        lag = factory.CreateHistogram("dsync_broadcast_delivery_lag_seconds", "leader timestamp of a message to its delivery by this node",
+            new HistogramConfiguration { Buckets = DistSync.Node.Metrics.MetricBuckets.Seconds });
+        subscribers = factory.CreateGauge("dsync_broadcast_subscribers", "live subscriptions on this node");
+        registry.AddBeforeCollectCallback(() => subscribers.Set(this.hub.TotalSubscribers));
     }
 
-    public void Published(string topic) => published.Add(1, node, new("topic", topic));
+    public void Published(string topic) => published.WithLabels(topic).Inc();
 
     public void Delivered(BroadcastMessage message)
     {
-        delivered.Add(1, node, new("topic", message.Topic));
-        lag.Record(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - message.TimestampMs), node);
+        delivered.WithLabels(message.Topic).Inc();
+        lag.Observe(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - message.TimestampMs) / 1000.0);
     }
 
-    public void Dispose() => meter.Dispose();
+    public void Dispose()
+    {
+        // the series live in the node's registry, which goes with the node
+    }
 }

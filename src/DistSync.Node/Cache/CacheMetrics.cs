@@ -1,43 +1,62 @@
-using System.Diagnostics.Metrics;
 using DistSync.Cache;
+using Prometheus;
 
 namespace DistSync.Node.Cache;
 
-/// <summary>The cache's instruments (Meter "DistSync.Cache", exported by /metrics), observed from the node's
-/// <see cref="CacheStats"/> and its lines' states.</summary>
+/// <summary>The cache's series on this node's /metrics, read on scrape from the node's <see cref="CacheStats"/> and
+/// its lines' states (nothing is recorded on the read path).</summary>
 public sealed class CacheMetrics : IDisposable
 {
-    public const string MeterName = "DistSync.Cache";
+    private readonly CacheFront front;
+    private readonly Counter hits, misses, evictions, invalidationsSent, invalidationsReceived, messagesSent, writeBacks, writeBackFailures, lostDirtyLines, refused;
+    private readonly Gauge hitRatio, bytes, lines;
 
-    private readonly Meter meter = new(MeterName);
-
-    public CacheMetrics(string nodeId, CacheFront front)
+    public CacheMetrics(IMetricFactory factory, CollectorRegistry registry, CacheFront front)
     {
-        var node = new KeyValuePair<string, object?>("node", nodeId);
-        var stats = front.Stats;
-        meter.CreateObservableCounter("dsync.cache.hits", () => new Measurement<long>(stats.Hits, node), description: "reads served from this node's lines (no message)");
-        meter.CreateObservableCounter("dsync.cache.misses", () => new Measurement<long>(stats.Misses, node), description: "reads that asked the key's home");
-        meter.CreateObservableCounter("dsync.cache.evictions", () => new Measurement<long>(stats.Evictions, node), description: "lines evicted (LRU by count or bytes)");
-        meter.CreateObservableCounter("dsync.cache.invalidations_sent", () => new Measurement<long>(stats.InvalidationsSent, node), description: "recalls to I sent by this node's homes");
-        meter.CreateObservableCounter("dsync.cache.invalidations_received", () => new Measurement<long>(stats.InvalidationsReceived, node), description: "recalls to I that found a copy here");
-        meter.CreateObservableCounter("dsync.cache.messages_sent", () => new Measurement<long>(stats.MessagesSent, node), description: "coherence protocol messages sent by this node's lines and homes");
-        meter.CreateObservableCounter("dsync.cache.write_backs", () => new Measurement<long>(stats.WriteBacks, node), description: "dirty values written back to the KV");
-        meter.CreateObservableCounter("dsync.cache.write_back_failures", () => new Measurement<long>(stats.WriteBackFailures, node), description: "write-backs that failed (the line stayed M)");
-        meter.CreateObservableCounter("dsync.cache.lost_dirty_lines", () => new Measurement<long>(stats.LostDirtyLines, node), description: "dirty lines dropped unwritten because their home became unreachable");
-        meter.CreateObservableCounter("dsync.cache.refused", () => new Measurement<long>(stats.Refused, node), description: "cache requests answered with an error");
-        meter.CreateObservableGauge("dsync.cache.bytes", () => new Measurement<long>(stats.Bytes, node), description: "value bytes held by this node's lines");
-        meter.CreateObservableGauge("dsync.cache.lines", () =>
-        {
-            var (_, m, e, s, i) = front.CountByState();
-            return new[]
-            {
-                new Measurement<long>(m, node, new("state", "M")),
-                new Measurement<long>(e, node, new("state", "E")),
-                new Measurement<long>(s, node, new("state", "S")),
-                new Measurement<long>(i, node, new("state", "I")),
-            };
-        }, description: "this node's lines by MESI state");
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(registry);
+        this.front = front;
+        hits = factory.CreateCounter("dsync_cache_hits_total", "reads served from this node's lines (no message)");
+        misses = factory.CreateCounter("dsync_cache_misses_total", "reads that asked the key's home");
+        hitRatio = factory.CreateGauge("dsync_cache_hit_ratio", "hits / (hits + misses) since the node started (0 before the first read)");
+        evictions = factory.CreateCounter("dsync_cache_evictions_total", "lines evicted (LRU by count or bytes)");
+        invalidationsSent = factory.CreateCounter("dsync_cache_invalidations_sent_total", "recalls to I sent by this node's homes");
+        invalidationsReceived = factory.CreateCounter("dsync_cache_invalidations_received_total", "recalls to I that found a copy here");
+        messagesSent = factory.CreateCounter("dsync_cache_messages_sent_total", "coherence protocol messages sent by this node's lines and homes");
+        writeBacks = factory.CreateCounter("dsync_cache_write_backs_total", "dirty values written back to the KV");
+        writeBackFailures = factory.CreateCounter("dsync_cache_write_back_failures_total", "write-backs that failed (the line stayed M)");
+        lostDirtyLines = factory.CreateCounter("dsync_cache_lost_dirty_lines_total", "dirty lines dropped unwritten because their home became unreachable");
+        refused = factory.CreateCounter("dsync_cache_refused_total", "cache requests answered with an error");
+        bytes = factory.CreateGauge("dsync_cache_bytes", "value bytes held by this node's lines");
+        lines = factory.CreateGauge("dsync_cache_lines", "this node's lines by MESI state", ["state"]);
+        registry.AddBeforeCollectCallback(Collect);
     }
 
-    public void Dispose() => meter.Dispose();
+    private void Collect()
+    {
+        var stats = front.Stats;
+        long h = stats.Hits, m = stats.Misses;
+        hits.IncTo(h);
+        misses.IncTo(m);
+        hitRatio.Set(h + m == 0 ? 0 : (double)h / (h + m));
+        evictions.IncTo(stats.Evictions);
+        invalidationsSent.IncTo(stats.InvalidationsSent);
+        invalidationsReceived.IncTo(stats.InvalidationsReceived);
+        messagesSent.IncTo(stats.MessagesSent);
+        writeBacks.IncTo(stats.WriteBacks);
+        writeBackFailures.IncTo(stats.WriteBackFailures);
+        lostDirtyLines.IncTo(stats.LostDirtyLines);
+        refused.IncTo(stats.Refused);
+        bytes.Set(stats.Bytes);
+        var (_, mLines, e, s, i) = front.CountByState();
+        lines.WithLabels("M").Set(mLines);
+        lines.WithLabels("E").Set(e);
+        lines.WithLabels("S").Set(s);
+        lines.WithLabels("I").Set(i);
+    }
+
+    public void Dispose()
+    {
+        // the series live in the node's registry, which goes with the node
+    }
 }

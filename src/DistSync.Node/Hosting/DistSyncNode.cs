@@ -13,6 +13,7 @@ using DistSync.Node.Locks;
 using DistSync.Node.Meta;
 using DistSync.Node.Metrics;
 using DistSync.Node.Queues;
+using DistSync.Persistence.Plugins;
 using DistSync.Queues;
 using DistSync.Cluster.Metrics;
 using DistSync.Cluster.Sharding;
@@ -43,7 +44,7 @@ public sealed class DistSyncNode : IAsyncDisposable
 
     private readonly WebApplication _web;
     private readonly IHost _akkaHost;
-    private readonly PrometheusTextExporter _metrics;
+    private readonly NodeMetrics _metrics;
     private readonly RaftHost _raft;
     private readonly LockMetrics _lockMetrics;
     private readonly QueueMetrics _queueMetrics;
@@ -52,7 +53,7 @@ public sealed class DistSyncNode : IAsyncDisposable
     private int _stopped;
 
     private DistSyncNode(NodeSettings settings, IHost akkaHost, ActorSystem system, MemberDirectory members, RaftHost raft, RaftLinkFaults links,
-        WebApplication web, PrometheusTextExporter metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics, QueueMetrics queueMetrics, QueueService queues,
+        WebApplication web, NodeMetrics metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics, QueueMetrics queueMetrics, QueueService queues,
         CacheFront cache, CacheMetrics cacheMetrics, MetaCacheStore cacheStore, BroadcastHub broadcastHub, BroadcastMetrics broadcastMetrics)
     {
         Broadcast = broadcastHub;
@@ -142,18 +143,18 @@ public sealed class DistSyncNode : IAsyncDisposable
             throw new NodeStartupException($"cannot bind the remoting port {settings.RemoteHost}:{settings.RemotePort}: {(e.InnerException ?? e).Message}", e);
         }
 
-        PrometheusTextExporter? metrics = null;
+        var metrics = new NodeMetrics();
         WebApplication? web = null;
         RaftHost? raft = null;
         var lockWaiters = new LockWaiters();
-        var lockMetrics = new LockMetrics(settings.NodeId);
+        var lockMetrics = new LockMetrics(metrics.Factory);
         var queueSettings = QueueSettings.From(config);
         var cacheSettings = CacheSettingsReader.From(config);
         var broadcastSettings = BroadcastSettings.From(config);
         var broadcastHub = new BroadcastHub(broadcastSettings.SubscriberBuffer);
-        var broadcastMetrics = new BroadcastMetrics(settings.NodeId, broadcastHub);
+        var broadcastMetrics = new BroadcastMetrics(metrics.Factory, metrics.Registry, broadcastHub);
         CacheMetrics? cacheMetrics = null;
-        var queueMetrics = new QueueMetrics(settings.NodeId);
+        var queueMetrics = new QueueMetrics(metrics.Factory);
         var catalog = new QueueCatalogView();
         var links = options.LinkFaults ?? new RaftLinkFaults();
         try
@@ -182,10 +183,9 @@ public sealed class DistSyncNode : IAsyncDisposable
             builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.ShutdownTimeout);
             builder.Services.AddDistSyncOpenApi();
             web = builder.Build();
-            metrics = new PrometheusTextExporter();
-
             raft = await StartRaftAsync(settings, config, system, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics, links, catalog,
-                broadcastSettings, broadcastHub).ConfigureAwait(false);
+                broadcastSettings, broadcastHub, metrics.Raft).ConfigureAwait(false);
+            metrics.Observe(members, JournalPluginMetrics.For(system), raft);
             var applied = new AsyncPulse();
             var queues = new QueueService(raft, catalog, new PartitionCaller(system, raft, settings.NodeId), queueSettings, queueMetrics, applied);
             var hostedRaft = raft;
@@ -194,13 +194,14 @@ public sealed class DistSyncNode : IAsyncDisposable
                 () => new ObservedPartitionStateMachine(new QueuePartitionStateMachine(queueSettings.Partition), applied), queueMetrics)), QueueReplicaManager.Name);
             var cacheStore = new MetaCacheStore(raft.Meta);
             var cache = await CacheNode.StartAsync(system, cacheStore, cacheSettings).ConfigureAwait(false);
-            cacheMetrics = new CacheMetrics(settings.NodeId, cache);
+            cacheMetrics = new CacheMetrics(metrics.Factory, metrics.Registry, cache);
             lockWaiters.SessionEnded += ended => queues.OnSessionEnded(ended.SessionId, logger);
             lockWaiters.SessionEnded += ended => broadcastHub.OnSessionEnded(ended.SessionId);
             ((ExtendedActorSystem)system).SystemActorOf(
                 Props.Create(() => new MembershipDowningActor(raft.Meta, members, settings.NodeId, TimeSpan.FromSeconds(1))), MembershipDowningActor.Name);
 
             web.UseMiddleware<RequestIdMiddleware>();
+            web.UseMiddleware<HttpMetricsMiddleware>(metrics.Http);
             SystemRoutes.Map(web, settings, members, raft.Meta, metrics);
             KvRoutes.Map(web, settings, raft.Meta, settings.KvLimits);
             ClusterRoutes.Map(web, settings, raft.Meta, members);
@@ -223,7 +224,6 @@ public sealed class DistSyncNode : IAsyncDisposable
         }
         catch (Exception e)
         {
-            metrics?.Dispose();
             lockMetrics.Dispose();
             queueMetrics.Dispose();
             cacheMetrics?.Dispose();
@@ -245,7 +245,7 @@ public sealed class DistSyncNode : IAsyncDisposable
     /// </summary>
     private static Task<RaftHost> StartRaftAsync(NodeSettings settings, IConfiguration config, ActorSystem system, string advertisedHttp,
         LockWaiters lockWaiters, LockMetrics lockMetrics, RaftLinkFaults links, QueueCatalogView catalog,
-        BroadcastSettings broadcast, BroadcastHub broadcastHub)
+        BroadcastSettings broadcast, BroadcastHub broadcastHub, IRaftMetrics raftMetrics)
     {
         var selfAddress = ((ExtendedActorSystem)system).Provider.DefaultAddress;
         var initial = settings.InitialMembers;
@@ -261,6 +261,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             Join = !founding && settings.Seeds.Count > 0,
             Seeds = [.. settings.Seeds.Select(s => SeedAddress(s, selfAddress.Protocol))],
             LinkFaults = links,
+            Metrics = raftMetrics,
             StateMachineFactory = () => new MetaStateMachine(kvLimits, sessionTimeoutMs, lockWaiters: lockWaiters, lockMetrics: lockMetrics,
                 broadcastOptions: broadcast.Options)
             {
@@ -284,7 +285,6 @@ public sealed class DistSyncNode : IAsyncDisposable
         await _raft.DisposeAsync().ConfigureAwait(false);
         await StopAkkaAsync(_akkaHost).ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
-        _metrics.Dispose();
         _lockMetrics.Dispose();
         _queueMetrics.Dispose();
         _cacheMetrics.Dispose();
@@ -318,7 +318,6 @@ public sealed class DistSyncNode : IAsyncDisposable
         await System.Terminate().ConfigureAwait(false);
         _akkaHost.Dispose();
         await _web.DisposeAsync().ConfigureAwait(false);
-        _metrics.Dispose();
         _lockMetrics.Dispose();
         _queueMetrics.Dispose();
         _cacheMetrics.Dispose();

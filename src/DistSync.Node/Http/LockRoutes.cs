@@ -96,6 +96,9 @@ public static class LockRoutes
     private sealed class Acquire(IRaftGroup meta, NodeSettings settings, LockWaiters waiters, LockMetrics metrics, Serilog.ILogger logger,
         string resource, string sessionId, LockMode mode, long waitMs, string txnId)
     {
+        // for dsync_locks_wait_seconds: the wait as the client sees it, proposal included
+        private readonly long arrived = System.Diagnostics.Stopwatch.GetTimestamp();
+
         public async Task<IResult> RunAsync(HttpContext ctx)
         {
             var aborted = ctx.RequestAborted;
@@ -170,7 +173,7 @@ public static class LockRoutes
                 {
                     if (h.SessionId == sessionId && (h.Mode == mode || h.Mode == LockMode.Exclusive))
                     {
-                        metrics.Granted();
+                        metrics.Granted(System.Diagnostics.Stopwatch.GetElapsedTime(arrived));
                         return LockAnswers.Json(new AcquireResponse(resource, LockAnswers.ModeName(h.Mode), h.FencingToken));
                     }
                 }
@@ -188,10 +191,10 @@ public static class LockRoutes
             switch (outcome)
             {
                 case LockGranted granted:
-                    metrics.Granted();
+                    metrics.Granted(System.Diagnostics.Stopwatch.GetElapsedTime(arrived));
                     return LockAnswers.Json(new AcquireResponse(granted.Resource, LockAnswers.ModeName(granted.Mode), granted.FencingToken));
                 case WaitOutcome { Kind: WaitOutcomeKind.Granted } o:
-                    metrics.Granted();
+                    metrics.Granted(System.Diagnostics.Stopwatch.GetElapsedTime(arrived));
                     return LockAnswers.Json(new AcquireResponse(o.Resource, LockAnswers.ModeName(o.Mode), o.FencingToken));
                 case WaitOutcome { Kind: WaitOutcomeKind.TimedOut }:
                     metrics.TimedOut();

@@ -178,7 +178,7 @@ public sealed class MetaStateMachine : IRaftStateMachine
     {
         var applied = Locks.Apply(entry.Index, entry.Term, entry.TimestampMs, command);
         _lockWaiters?.OnApplied(command, applied);
-        _lockMetrics?.DeadlocksDetected(Locks.DeadlocksDetected);
+        _lockMetrics?.TableChanged(Locks.DeadlocksDetected, Locks.Locks.HeldResourceCount, Locks.Locks.WaitCount);
         return LockResults.Encode(applied.Result);
     }
 
@@ -218,7 +218,7 @@ public sealed class MetaStateMachine : IRaftStateMachine
         CatalogChanged?.Invoke(Catalog);
         BroadcastRestored?.Invoke();
         LastAppliedIndex = parsed.LastAppliedIndex;
-        _lockMetrics?.DeadlocksDetected(Locks.DeadlocksDetected);
+        _lockMetrics?.TableChanged(Locks.DeadlocksDetected, Locks.Locks.HeldResourceCount, Locks.Locks.WaitCount);
         _lockWaiters?.OnRestored(Locks);
     }
 }

@@ -118,7 +118,7 @@ public sealed class QueueService(RaftHost raft, QueueCatalogView catalog, Partit
             if (nap > TimeSpan.Zero) await Task.WhenAny(pulse, Task.Delay(nap, ct)).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
         }
-        metrics.Delivered(deadLetter ? queueName + QueueNames.DeadLetterSuffix : queueName, got.Count);
+        metrics.Delivered(deadLetter ? queueName + QueueNames.DeadLetterSuffix : queueName, got.Count, got.Count(g => g.Item2.DeliveryCount > 1));
         return got;
     }
 

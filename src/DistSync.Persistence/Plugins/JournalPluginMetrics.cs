@@ -72,6 +72,12 @@ public sealed class JournalPluginMetrics
         }
     }
 
+    /// <summary>
+    /// Called after every committed batch with its atomic writes and its commit time (fsync included), on the writer's
+    /// thread: the node's /metrics observes its histograms here. Must not block or allocate; null: nobody listens.
+    /// </summary>
+    public Action<int, TimeSpan>? BatchCommitted { get; set; }
+
     internal void AttachQueue(Func<int> waiting) => _waiting = waiting;
 
     internal void CountRejection()
@@ -102,6 +108,7 @@ public sealed class JournalPluginMetrics
         Interlocked.Add(ref _atomicWrites, atomicWrites);
         Interlocked.Add(ref _events, events);
         RaiseTo(ref _largestBatch, atomicWrites);
+        BatchCommitted?.Invoke(atomicWrites, elapsed);
     }
 
     private static void RaiseTo(ref long target, long value)

@@ -4,8 +4,8 @@ using System.Diagnostics.Metrics;
 namespace DistSync.Persistence.Plugins;
 
 /// <summary>
-/// The journal plugin's instruments on the Meter "DistSync.Persistence", which the node's /metrics exporter renders
-/// (every Meter named DistSync*). Tagged with the actor system and plugin id, so several systems in one process (tests,
+/// The journal plugin's instruments on the Meter "DistSync.Persistence", for in-process listeners (dotnet-counters,
+/// specs); the node's /metrics reads <see cref="JournalPluginMetrics"/> instead, per actor system. Tagged with the actor system and plugin id, so several systems in one process (tests,
 /// benches) stay apart. The same figures are readable in code through <see cref="JournalPluginMetrics"/>.
 /// </summary>
 internal static class PersistenceInstruments

@@ -14,6 +14,7 @@ internal sealed partial class RaftActor
         var m = gm.Message;
         if (m is null) return;
         book.LearnSender(m.From, Sender);
+        NotePeerMessage(m);
         node.Step(m);
         BecomeRole();
         ScheduleFlush();
@@ -49,7 +50,8 @@ internal sealed partial class RaftActor
         var r = node.Propose(command, clientId, sequence, Stamp());
         if (r == ProposeResult.Accepted)
         {
-            pending[node.LastIndex] = new PendingProposal(node.Term, tcs);
+            pending[node.LastIndex] = new PendingProposal(node.Term, tcs, System.Diagnostics.Stopwatch.GetTimestamp());
+            Metrics?.Proposed(groupId);
             ScheduleFlush();
             return;
         }

@@ -59,6 +59,7 @@ internal sealed partial class RaftActor
             inFlight = rd;
             inFlightHardState = hs ?? deferredHardState; // a newer hard state supersedes the deferred one
             deferredHardState = null;
+            StartPersistTimer();
             logActor.Tell(new PersistBatch(rd.SnapshotChunks, rd.Snapshot, rd.Entries, inFlightHardState), Self);
             Become(Persisting);
             return;
@@ -96,6 +97,7 @@ internal sealed partial class RaftActor
     {
         var rd = inFlight!;
         inFlight = null;
+        RecordPersisted(rd);
         // durable now: the storage view may show it
         for (int i = 0; i < rd.SnapshotChunks.Count; i++) storage.WriteSnapshotChunk(rd.SnapshotChunks[i]);
         if (rd.Snapshot is { } snap)
@@ -112,7 +114,11 @@ internal sealed partial class RaftActor
         inFlightHardState = null;
         // After an install, a log snapshot right away lets the journal drop the chunk events and the install event
         // (taken only now, when the view holds the whole batch: the events it replaces are deleted).
-        if (rd.Snapshot is not null) logActor.Tell(new SaveLogState(storage.ToLogState()), Self);
+        if (rd.Snapshot is { } installed)
+        {
+            logActor.Tell(new SaveLogState(storage.ToLogState()), Self);
+            log.Info("Raft group {0}: snapshot installed at index {1} (term {2}) from the leader, in term {3}", groupId, installed.Metadata.Index, installed.Metadata.Term, node.Term);
+        }
         behaviourRole = node.Role;
         Become(RoleBehaviour());
         FinishReady(rd);
@@ -170,6 +176,7 @@ internal sealed partial class RaftActor
             if (e.Type == EntryType.ConfChange)
             {
                 LearnFromEntry(e);
+                LogMembershipChange(e);
                 outcome = Outcome(OutcomeCode.Ok, "");
                 if (context.Join && IsMember) Timers.Cancel("join");
             }
@@ -200,6 +207,7 @@ internal sealed partial class RaftActor
             }
             if (pending.Remove(e.Index, out var p))
             {
+                if (p.Term == e.Term) RecordCommitted(p.ProposedAt);
                 p.Completion.TrySetResult(p.Term == e.Term ? outcome : Outcome(OutcomeCode.Unavailable, "the entry was overwritten by a new leader"));
             }
         }
@@ -260,9 +268,11 @@ internal sealed partial class RaftActor
     {
         bool isLeader = node.Role == RaftRole.Leader;
         bool changed = node.Term != lastTerm || (wasLeader && !isLeader);
+        ObserveRole();
         if (node.Lead != lastLead)
         {
             lastLead = node.Lead;
+            OnLeaderChanged();
             PublishStatus();
         }
         wasLeader = isLeader;
@@ -321,6 +331,7 @@ internal sealed partial class RaftActor
         long compactTo = index - settings.SnapshotEveryEntries / 4;
         if (compactTo > storage.FirstIndex - 1) storage.Compact(compactTo);
         logActor.Tell(new SaveLogState(storage.ToLogState()), Self);
+        log.Info("Raft group {0}: snapshot taken at index {1} in term {2}; log compacted to {3}", groupId, index, node.Term, storage.FirstIndex - 1);
     }
 
     private void RestoreFromSnapshot(Snapshot snap)

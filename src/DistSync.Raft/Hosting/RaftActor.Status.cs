@@ -50,7 +50,7 @@ internal sealed partial class RaftActor
                     ProgressState.Probe => "probe",
                     ProgressState.Replicate => "replicate",
                     _ => "snapshot",
-                }, pr.RecentActive));
+                }, HeardRecently(id)));
             }
             followers.Sort((a, b) => string.CompareOrdinal(a.NodeId, b.NodeId));
         }

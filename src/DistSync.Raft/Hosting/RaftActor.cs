@@ -68,7 +68,8 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
     private long lastTerm;
     private ulong lastLead;
 
-    private readonly record struct PendingProposal(long Term, TaskCompletionSource<ProposalOutcome> Completion);
+    /// <param name="ProposedAt">Stopwatch timestamp of a client proposal (its commit latency is measured); 0 for admin changes.</param>
+    private readonly record struct PendingProposal(long Term, TaskCompletionSource<ProposalOutcome> Completion, long ProposedAt = 0);
 
     /// <summary>A proposal relayed to <paramref name="Leader"/> in <paramref name="Term"/>, awaiting its answer.</summary>
     private readonly record struct ForwardedProposal(long Term, ulong Leader, TaskCompletionSource<ProposalOutcome> Completion);
@@ -270,6 +271,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
         foreach (var e in storage.RetainedEntries()) LearnFromEntry(e);
         node = new RaftNode(settings.ToRaftConfig(selfId), storage, new Random(randomSeed));
         lastTerm = node.Term;
+        (observedRole, observedTerm) = (node.Role, node.Term);
         knownHardState = storage.HardState.Clone();
         behaviourRole = node.Role;
         Become(RoleBehaviour());

@@ -14,4 +14,5 @@ internal sealed record RaftActorContext(
     Func<IRaftStateMachine> StateMachineFactory,
     string? JournalPluginId,
     string? SnapshotPluginId,
-    RaftLinkFaults? LinkFaults);
+    RaftLinkFaults? LinkFaults,
+    IRaftMetrics? Metrics = null);

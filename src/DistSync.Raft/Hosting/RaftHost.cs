@@ -71,7 +71,7 @@ public sealed class RaftHost : IAsyncDisposable
         var router = ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new RaftRouter(settings.TickInterval)), RaftRouter.Name);
         var state = new RaftGroupState(MetaGroupId, options.NodeId);
         var context = new RaftActorContext(self, settings, options.InitialMembers, options.Join, options.Seeds, options.StateMachineFactory,
-            options.JournalPluginId, options.SnapshotPluginId, options.LinkFaults);
+            options.JournalPluginId, options.SnapshotPluginId, options.LinkFaults, options.Metrics);
         var props = Props.Create(() => new RaftActor(MetaGroupId, context, state, seed));
         var actor = await router.Ask<IActorRef>(new StartGroup(MetaGroupId, props), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         var meta = new RaftGroup(MetaGroupId, options.NodeId, actor, state, settings.TickInterval);

@@ -32,6 +32,9 @@ public sealed record RaftHostOptions
     /// <summary>Delays and seeded drops on Raft's send path (specs, admin fault routes); null: none.</summary>
     public RaftLinkFaults? LinkFaults { get; init; }
 
+    /// <summary>Receives proposal, leader-change, persist and commit figures of every group (the node's /metrics); null: none.</summary>
+    public IRaftMetrics? Metrics { get; init; }
+
     /// <summary>Overrides dsync.raft from configuration (tests).</summary>
     public RaftHostSettings? Settings { get; init; }
 
