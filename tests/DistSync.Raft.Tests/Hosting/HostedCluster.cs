@@ -79,6 +79,41 @@ internal sealed class HostedCluster : IAsyncDisposable
         return leader!;
     }
 
+    /// <summary>
+    /// Proposes <paramref name="text"/> (a unique item) through the current leader until it is applied once, for specs
+    /// whose subject is not elections: under CI load the fast settings' 300 ms election timeout can depose a leader
+    /// mid-proposal ("outcome unknown"). The outcome is then read linearizably from the next leader: its ReadIndex
+    /// commits an entry of its own term first, so an entry absent then can never commit later, and a re-proposal
+    /// cannot make a duplicate.
+    /// </summary>
+    public async Task ProposeThroughElectionsAsync(string text, CancellationToken ct)
+    {
+        while (true)
+        {
+            var leader = await AwaitLeaderAsync();
+            try
+            {
+                await leader.ProposeAsync(text, ct);
+                return;
+            }
+            catch (DistSync.Raft.Hosting.RaftUnavailableException)
+            {
+            }
+
+            while (true)
+            {
+                try
+                {
+                    if ((await (await AwaitLeaderAsync()).LinearizableItemsAsync(ct)).Contains(text)) return;
+                    break;
+                }
+                catch (DistSync.Raft.Hosting.RaftUnavailableException)
+                {
+                }
+            }
+        }
+    }
+
     /// <summary>Waits until every node of <paramref name="nodes"/> has applied exactly <paramref name="expected"/> (in order).</summary>
     public static async Task AwaitAppliedAsync(IEnumerable<HostedNode> nodes, IReadOnlyList<string> expected, TimeSpan? timeout = null)
     {

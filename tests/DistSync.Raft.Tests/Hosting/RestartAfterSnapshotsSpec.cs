@@ -22,7 +22,7 @@ public sealed class RestartAfterSnapshotsSpec
         var expected = new List<string>();
         for (int i = 1; i <= 170; i++)
         {
-            await leader.ProposeAsync("s" + i, Deadline);
+            await cluster.ProposeThroughElectionsAsync("s" + i, Deadline);
             expected.Add("s" + i);
         }
         await HostedCluster.AwaitAppliedAsync(cluster.Nodes, expected);
@@ -30,6 +30,7 @@ public sealed class RestartAfterSnapshotsSpec
             HostedCluster.Generous, "every node snapshotted three times and keeps a tail below its snapshot");
 
         // 2. restart one follower: it resumes at its snapshot and applies only what follows it
+        leader = await cluster.AwaitLeaderAsync();
         var follower = cluster.Nodes.First(n => n != leader);
         var restarted = await cluster.RestartAsync(follower);
         await HostedCluster.AwaitAppliedAsync(cluster.Nodes, expected);
@@ -38,7 +39,7 @@ public sealed class RestartAfterSnapshotsSpec
         // 3. more writes, then stop every node and start them all again on their data
         for (int i = 171; i <= 200; i++)
         {
-            await cluster.Nodes[0].ProposeAsync("s" + i, Deadline);
+            await cluster.ProposeThroughElectionsAsync("s" + i, Deadline);
             expected.Add("s" + i);
         }
         foreach (var n in cluster.Nodes.ToList()) await n.StopAsync();

@@ -58,7 +58,8 @@ public sealed class ThreeNodeRaftSpec
         // 1. three nodes, one leader, some committed writes
         await using var cluster = await HostedCluster.StartAsync(3, HostedNode.FastSettings());
         var leader = await cluster.AwaitLeaderAsync();
-        for (int i = 1; i <= 10; i++) await leader.ProposeAsync("a" + i, Deadline);
+        for (int i = 1; i <= 10; i++) await cluster.ProposeThroughElectionsAsync("a" + i, Deadline);
+        leader = await cluster.AwaitLeaderAsync();
         long oldTerm = leader.Status.Term;
 
         // 2. stop the leader's actor system
@@ -110,9 +111,10 @@ public sealed class ThreeNodeRaftSpec
         var expected = new List<string>();
         for (int i = 1; i <= 40; i++)
         {
-            await leader.ProposeAsync("b" + i, Deadline);
+            await cluster.ProposeThroughElectionsAsync("b" + i, Deadline);
             expected.Add("b" + i);
         }
+        leader = await cluster.AwaitLeaderAsync();
         var follower = cluster.Nodes.First(n => n != leader);
         await HostedCluster.AwaitAppliedAsync([follower], expected);
 
@@ -120,7 +122,7 @@ public sealed class ThreeNodeRaftSpec
         await follower.StopAsync();
         for (int i = 41; i <= 120; i++)
         {
-            await leader.ProposeAsync("b" + i, Deadline);
+            await cluster.ProposeThroughElectionsAsync("b" + i, Deadline);
             expected.Add("b" + i);
         }
 
