@@ -114,16 +114,25 @@ internal sealed class RabbitCluster : IDisposable
     }
 
     /// <summary>The last lines of every node's log file and its standard output, on standard error.</summary>
+    /// <summary>Nothing after a Ctrl-C: the nodes and their files are already gone, which is why the load failed.</summary>
     public void DumpLogs(int lastLines)
     {
-        for (var i = 0; i < Nodes; i++)
+        if (Volatile.Read(ref _shutdown) == 1) return;
+        try
         {
-            var log = Path.Combine(_dir, $"n{i + 1}", "log", NodeName(i) + ".log");
-            if (!File.Exists(log)) continue;
-            Console.Error.WriteLine($"--- {NodeName(i)} log, last lines:");
-            foreach (var line in File.ReadLines(log).TakeLast(lastLines)) Console.Error.WriteLine(line);
+            for (var i = 0; i < Nodes; i++)
+            {
+                var log = Path.Combine(_dir, $"n{i + 1}", "log", NodeName(i) + ".log");
+                if (!File.Exists(log)) continue;
+                Console.Error.WriteLine($"--- {NodeName(i)} log, last lines:");
+                foreach (var line in File.ReadLines(log).TakeLast(lastLines)) Console.Error.WriteLine(line);
+            }
+            _processes.DumpLogs(lastLines, withPath: false);
         }
-        _processes.DumpLogs(lastLines, withPath: false);
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"(RabbitMQ logs not readable: {e.Message})");
+        }
     }
 
     public void Dispose()
@@ -277,7 +286,12 @@ internal sealed class RabbitCluster : IDisposable
         }
         _processes.Dispose();
         KillEpmd();
-        BenchSupport.TryDelete(_dir);
+        // a killed node's VM (a grandchild of the start script) may still be writing for a moment after the script's exit
+        for (var attempt = 0; attempt < 10 && Directory.Exists(_dir); attempt++)
+        {
+            if (attempt > 0) Thread.Sleep(300);
+            BenchSupport.TryDelete(_dir);
+        }
     }
 
     /// <summary><c>epmd -kill</c> on our port; epmd is found beside PATH's, else in Erlang's usual place.</summary>
