@@ -323,6 +323,19 @@ internal static class BenchSupport
     public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
+    /// <summary>The 1, 5 and 15 minute load averages from <c>/proc/loadavg</c> (this machine is shared: figures need it beside them).</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
     public static void TryDelete(string dir)
     {
         try

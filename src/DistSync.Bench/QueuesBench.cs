@@ -51,7 +51,7 @@ public sealed class QueuesBench : IBenchmark
 
     public string Name => "queues";
 
-    public string Description => "3 node processes (sqlite, fsync): confirmed produce and end-to-end msg/s, p50/p99 at 1/16/64 clients; idle CPU with 32 partitions; RabbitMQ reference";
+    public string Description => "3 node processes (sqlite, fsync): confirmed produce and end-to-end msg/s, p50/p99 at 1/16/64 clients; idle CPU with 32 partitions; a same-run 3-node RabbitMQ quorum queue if installed";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -94,7 +94,7 @@ public sealed class QueuesBench : IBenchmark
 
         var work = Path.Combine(Path.GetTempPath(), "dsync-queuesbench-" + Guid.NewGuid().ToString("N")[..8]);
         Console.WriteLine($"queues benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds:0.#} s per run, " +
-                          $"{PayloadBytes}-byte payloads, data in {work}; load average {LoadAverage()}");
+                          $"{PayloadBytes}-byte payloads, data in {work}; load average {BenchSupport.LoadAverage()}");
         var produce = new List<ClosedLoopResult>();
         var endToEnd = new List<EndToEndResult>();
         if (!noLoad)
@@ -136,6 +136,7 @@ public sealed class QueuesBench : IBenchmark
                     PrintFirstError();
                 }
                 Console.WriteLine($"{"",8} (before the runs, {drained:N0} messages left by earlier runs were drained; N = producers = consumers)");
+                Console.WriteLine($"{"",8} load average after DistSync's runs: {BenchSupport.LoadAverage()}");
             }
             catch (Exception e) when (e is TimeoutException or HttpRequestException or JsonException or TaskCanceledException)
             {
@@ -299,7 +300,7 @@ public sealed class QueuesBench : IBenchmark
             var listed = (await http.ListAsync(0)).Where(s => !s.Queue.EndsWith(".dlq", StringComparison.Ordinal)).ToList();
             Console.WriteLine($"  /queue/list: {listed.Count} queues, {listed.Sum(s => s.Partitions)} partitions (each a Raft group of 3 replicas), plus the meta group");
             await Task.Delay(IdleSettle);
-            Console.WriteLine($"  load average before measuring: {LoadAverage()} (other work on this machine)");
+            Console.WriteLine($"  load average before measuring: {BenchSupport.LoadAverage()} (other work on this machine)");
             var pids = Enumerable.Range(0, 3).Select(cluster.ProcessId).ToArray();
             var before = pids.Select(CpuTicks).ToArray();
             var t0 = Stopwatch.GetTimestamp();
@@ -348,18 +349,6 @@ public sealed class QueuesBench : IBenchmark
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return 100;
-        }
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
         }
     }
 

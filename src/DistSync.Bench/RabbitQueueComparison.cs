@@ -26,7 +26,8 @@ internal static class RabbitQueueComparison
             await using var load = await RabbitQueueLoad.ConnectAsync(cluster.AmqpPorts);
             await load.DeclareQueueAsync(cluster.Size);
             var shape = cluster.Size == 3 ? "3-node cluster, quorum queue of 3 replicas" : "1 node only, quorum queue of 1 replica";
-            Console.WriteLine($"RabbitMQ {load.ServerVersion}: {shape}; running nodes {await cluster.RunningNodesAsync()}");
+            Console.WriteLine($"RabbitMQ {load.ServerVersion}: {shape}; running nodes {await cluster.RunningNodesAsync()}; " +
+                              $"load average {BenchSupport.LoadAverage()}");
             if (cluster.FallbackReason is { } why) Console.WriteLine($"  NOT like-for-like: {why}");
             Console.WriteLine($"  queue (name type leader members): {await cluster.DescribeQueueAsync("bench")}");
 
@@ -65,6 +66,7 @@ internal static class RabbitQueueComparison
             }
             Console.WriteLine($"{"",8} (before the runs, {drained:N0} messages left by earlier runs were purged; N = producers = consumers)");
 
+            Console.WriteLine($"{"",8} load average after RabbitMQ's runs: {BenchSupport.LoadAverage()}");
             PrintSideBySide(load.ServerVersion, shape, clientCounts, ourProduce, ourEndToEnd, produce, endToEnd);
             return true;
         }
