@@ -27,10 +27,12 @@ internal sealed class BenchProcesses : IDisposable
 
     public string LogFile(string name) => Path.Combine(_dir, name + ".log");
 
-    public void Start(string name, string file, IReadOnlyList<string> args, string workingDirectory)
+    /// <param name="environment">variables set for the child on top of this process's own (RabbitMQ nodes take their
+    /// ports and directories from the environment)</param>
+    public void Start(string name, string file, IReadOnlyList<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (Find(name) is not null) throw new InvalidOperationException($"a process named {name} was already started");
-        var child = new Child(name, file, args, workingDirectory);
+        var child = new Child(name, file, args, workingDirectory, environment);
         Launch(child);
         _children.Add(child);
     }
@@ -80,6 +82,10 @@ internal sealed class BenchProcesses : IDisposable
         var log = new StreamWriter(LogFile(child.Name), append: true) { AutoFlush = true };
         var info = new ProcessStartInfo(child.Executable) { WorkingDirectory = child.WorkingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in child.Args) info.ArgumentList.Add(a);
+        if (child.Environment is { } environment)
+        {
+            foreach (var (key, value) in environment) info.Environment[key] = value;
+        }
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Append(log, e.Data);
         process.ErrorDataReceived += (_, e) => Append(log, e.Data);
@@ -116,12 +122,13 @@ internal sealed class BenchProcesses : IDisposable
         lock (log) log.WriteLine(line);
     }
 
-    private sealed class Child(string name, string executable, IReadOnlyList<string> args, string workingDirectory)
+    private sealed class Child(string name, string executable, IReadOnlyList<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment)
     {
         public string Name { get; } = name;
         public string Executable { get; } = executable;
         public IReadOnlyList<string> Args { get; } = args;
         public string WorkingDirectory { get; } = workingDirectory;
+        public IReadOnlyDictionary<string, string>? Environment { get; } = environment;
         public Process Process { get; set; } = null!;
         public StreamWriter Log { get; set; } = null!;
     }

@@ -8,8 +8,8 @@ using DistSync.Client;
 namespace DistSync.Bench;
 
 /// <summary>
-/// What the multi-process benchmarks (kv, locks) share: the repository root, the node executable, free loopback ports,
-/// starting three DistSync nodes or three etcd members, percentiles and clean-up.
+/// What the multi-process benchmarks (kv, locks, queues) share: the repository root, the node executable, free loopback
+/// ports, starting three DistSync nodes or three etcd members, result records and their rows, percentiles and clean-up.
 /// </summary>
 internal static class BenchSupport
 {
@@ -253,6 +253,25 @@ internal static class BenchSupport
     }
 
     /// <summary>
+    /// The outcome of one end-to-end queue run (bench queues, for DistSync and RabbitMQ alike): messages acked within the
+    /// window (sent after it began), produced, failed requests, redeliveries seen, and latency percentiles in ms from
+    /// the producer's send to the consumer's ack.
+    /// </summary>
+    public sealed record EndToEndResult(int Clients, long Acked, long Produced, long Errors, long Redelivered, double Seconds, double P50, double P95, double P99)
+    {
+        public double AckedPerSecond => Acked / Seconds;
+
+        public double ProducedPerSecond => Produced / Seconds;
+    }
+
+    public static void PrintEndToEndHeader() =>
+        Console.WriteLine($"{"clients",8} {"acked/s",10} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"errors",7} {"produced/s",11} {"redeliv.",8}");
+
+    public static void PrintEndToEndRow(EndToEndResult r) =>
+        Console.WriteLine($"{r.Clients,8} {r.AckedPerSecond.ToString("N0", CultureInfo.CurrentCulture),10} {r.P50,8:0.00} {r.P95,8:0.00} {r.P99,8:0.00} {r.Errors,7} " +
+                          $"{r.ProducedPerSecond.ToString("N0", CultureInfo.CurrentCulture),11} {r.Redelivered,8}");
+
+    /// <summary>
     /// Runs <paramref name="clients"/> closed-loop workers for <paramref name="duration"/>: each repeats
     /// <paramref name="measured"/> (timed; the latency of each success is kept), then the untimed rest it returns (if any).
     /// Exceptions matching <paramref name="isError"/> count as errors; any other ends the run.
@@ -303,6 +322,19 @@ internal static class BenchSupport
     /// <summary>The nearest-rank percentile <paramref name="p"/> (0..1) of sorted values; NaN when there are none.</summary>
     public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    /// <summary>The 1, 5 and 15 minute load averages from <c>/proc/loadavg</c> (this machine is shared: figures need it beside them).</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 
     public static void TryDelete(string dir)
     {

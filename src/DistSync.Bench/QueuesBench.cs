@@ -7,11 +7,12 @@ using System.Text.Json;
 using DistSync.Client;
 using DistSync.Client.Contracts;
 using ClosedLoopResult = DistSync.Bench.BenchSupport.ClosedLoopResult;
+using EndToEndResult = DistSync.Bench.BenchSupport.EndToEndResult;
 
 namespace DistSync.Bench;
 
 /// <summary>
-/// <c>./build.sh bench queues [--seconds S] [--clients 1,16,64] [--quick] [--no-load] [--node-dll PATH] [--set key=value]...</c>
+/// <c>./build.sh bench queues [--seconds S] [--clients 1,16,64] [--quick] [--no-load | --load-only] [--no-rabbit] [--node-dll PATH] [--set key=value]...</c>
 /// <para>Starts three DistSync node processes (the shipped hocon/dsync.conf: SQLite journal with fsync) on free loopback
 /// ports, founding one meta group; one queue <c>bench</c> (created by its first produce: 8 partitions, each a Raft group
 /// of 3 replicas). Payloads are 16 bytes: the producer's send timestamp as 16 hex digits. Clients go round-robin over
@@ -23,8 +24,11 @@ namespace DistSync.Bench;
 /// before a run began are not counted in it. (c) idle CPU: on a fresh three-node cluster, 4 queues (32 partitions),
 /// 90 s to settle (past the JIT's tier-up), then each node process's utime+stime from <c>/proc/PID/stat</c> over 20 s, as % of one core. (d) rebalance
 /// stall: a 4th node joins under produce load (<see cref="QueueRebalanceStall"/>).</para>
-/// <para>RabbitMQ: no client path is built in (it could not be run here); the bench says whether
-/// <c>rabbitmq-server</c> is on PATH and prints issue 12's reference figures beside ours.</para>
+/// <para>RabbitMQ, in the same run after DistSync's load cluster has stopped (unless <c>--no-rabbit</c> or
+/// <c>--no-load</c>): when <c>rabbitmq-server</c> is installed, the bench starts its own 3-node RabbitMQ cluster on
+/// loopback, runs (a) and (b) against a 3-replica quorum queue through RabbitMQ.Client and prints both side by side
+/// (<see cref="RabbitQueueComparison"/>); when it is not, issue 12's reference figures (measured elsewhere) beside ours.
+/// <c>--load-only</c> stops after (a), (b) and RabbitMQ.</para>
 /// <para>The node executable: <c>--node-dll</c>, else <c>$DSYNC_NODE_DLL</c>, else built with <c>dotnet build
 /// src/DistSync.Node -c Release --artifacts-path $TMP/dsync-queuesbench-build</c>.</para>
 /// </summary>
@@ -47,13 +51,15 @@ public sealed class QueuesBench : IBenchmark
 
     public string Name => "queues";
 
-    public string Description => "3 node processes (sqlite, fsync): confirmed produce and end-to-end msg/s, p50/p99 at 1/16/64 clients; idle CPU with 32 partitions; RabbitMQ reference";
+    public string Description => "3 node processes (sqlite, fsync): confirmed produce and end-to-end msg/s, p50/p99 at 1/16/64 clients; idle CPU with 32 partitions; a same-run 3-node RabbitMQ quorum queue if installed";
 
     public async Task<int> RunAsync(string[] args)
     {
         var options = new BenchSupport.NodeBenchOptions();
         var sets = new List<string>();
         var noLoad = false;
+        var loadOnly = false;
+        var rabbitWanted = true;
         for (var i = 0; i < args.Length; i++)
         {
             if (options.TryApply(args, ref i)) continue;
@@ -64,15 +70,18 @@ public sealed class QueuesBench : IBenchmark
                 case "--quick": options.Seconds = 3; break;
                 // only the idle-CPU and rebalance phases (c, d)
                 case "--no-load": noLoad = true; break;
+                // only (a), (b) and the RabbitMQ comparison: the idle and rebalance phases take minutes
+                case "--load-only": loadOnly = true; break;
+                case "--no-rabbit": rabbitWanted = false; break;
                 default:
                     Console.Error.WriteLine($"queues: unknown or incomplete argument '{args[i]}'");
                     return 2;
             }
         }
         var (seconds, clientCounts) = (options.Seconds, options.ClientCounts);
-        if (seconds <= 0 || clientCounts.Any(c => c < 1))
+        if (seconds <= 0 || clientCounts.Any(c => c < 1) || (noLoad && loadOnly))
         {
-            Console.Error.WriteLine("queues: --seconds must be positive and every client count at least 1");
+            Console.Error.WriteLine("queues: --seconds must be positive, every client count at least 1, and --no-load and --load-only exclude each other");
             return 2;
         }
         var (root, nodeDll, exitCode) = await BenchSupport.RootAndNodeAsync("queues", options.NodeDll, alsoFromBinary: true, "dsync-queuesbench-build");
@@ -85,7 +94,7 @@ public sealed class QueuesBench : IBenchmark
 
         var work = Path.Combine(Path.GetTempPath(), "dsync-queuesbench-" + Guid.NewGuid().ToString("N")[..8]);
         Console.WriteLine($"queues benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {seconds:0.#} s per run, " +
-                          $"{PayloadBytes}-byte payloads, data in {work}; load average {LoadAverage()}");
+                          $"{PayloadBytes}-byte payloads, data in {work}; load average {BenchSupport.LoadAverage()}");
         var produce = new List<ClosedLoopResult>();
         var endToEnd = new List<EndToEndResult>();
         if (!noLoad)
@@ -117,17 +126,17 @@ public sealed class QueuesBench : IBenchmark
                 Console.WriteLine($"(b) end to end: N producers + N consumers (long-poll max {ConsumeMax}, waitMs {WaitMs}, one ack per batch); " +
                                   "msg/s acked; latency = produce sent -> ack 200");
                 var drained = 0L;
-                Console.WriteLine($"{"clients",8} {"acked/s",10} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"errors",7} {"produced/s",11} {"redeliv.",8}");
+                BenchSupport.PrintEndToEndHeader();
                 foreach (var c in clientCounts)
                 {
                     drained += await DrainAsync(http);
                     var row = await EndToEndRunAsync(http, c, TimeSpan.FromSeconds(seconds));
                     endToEnd.Add(row);
-                    Console.WriteLine($"{row.Clients,8} {N0(row.AckedPerSecond),10} {row.P50,8:0.00} {row.P95,8:0.00} {row.P99,8:0.00} {row.Errors,7} " +
-                                      $"{N0(row.ProducedPerSecond),11} {row.Redelivered,8}");
+                    BenchSupport.PrintEndToEndRow(row);
                     PrintFirstError();
                 }
                 Console.WriteLine($"{"",8} (before the runs, {drained:N0} messages left by earlier runs were drained; N = producers = consumers)");
+                Console.WriteLine($"{"",8} load average after DistSync's runs: {BenchSupport.LoadAverage()}");
             }
             catch (Exception e) when (e is TimeoutException or HttpRequestException or JsonException or TaskCanceledException)
             {
@@ -137,9 +146,16 @@ public sealed class QueuesBench : IBenchmark
             }
         }
 
-        if (!await IdleCpuAsync(nodeDll, root, Path.Combine(work, "idle"), sets)) return 1;
-        if (!await QueueRebalanceStall.RunAsync(nodeDll, root, Path.Combine(work, "rebalance"), sets)) return 1;
-        PrintRabbitReference(produce, endToEnd);
+        var rabbitBin = rabbitWanted && !noLoad ? RabbitCluster.FindBinDirectory() : null;
+        if (rabbitBin is not null)
+            await RabbitQueueComparison.RunAsync(rabbitBin, Path.Combine(work, "rabbitmq"), clientCounts, seconds, produce, endToEnd);
+
+        if (!loadOnly)
+        {
+            if (!await IdleCpuAsync(nodeDll, root, Path.Combine(work, "idle"), sets)) return 1;
+            if (!await QueueRebalanceStall.RunAsync(nodeDll, root, Path.Combine(work, "rebalance"), sets)) return 1;
+        }
+        if (rabbitBin is null) PrintRabbitReference(produce, endToEnd, rabbitWanted && !noLoad);
         BenchSupport.TryDelete(work);
         return 0;
     }
@@ -284,7 +300,7 @@ public sealed class QueuesBench : IBenchmark
             var listed = (await http.ListAsync(0)).Where(s => !s.Queue.EndsWith(".dlq", StringComparison.Ordinal)).ToList();
             Console.WriteLine($"  /queue/list: {listed.Count} queues, {listed.Sum(s => s.Partitions)} partitions (each a Raft group of 3 replicas), plus the meta group");
             await Task.Delay(IdleSettle);
-            Console.WriteLine($"  load average before measuring: {LoadAverage()} (other work on this machine)");
+            Console.WriteLine($"  load average before measuring: {BenchSupport.LoadAverage()} (other work on this machine)");
             var pids = Enumerable.Range(0, 3).Select(cluster.ProcessId).ToArray();
             var before = pids.Select(CpuTicks).ToArray();
             var t0 = Stopwatch.GetTimestamp();
@@ -336,24 +352,14 @@ public sealed class QueuesBench : IBenchmark
         }
     }
 
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
-
-    private static void PrintRabbitReference(List<ClosedLoopResult> produce, List<EndToEndResult> endToEnd)
+    /// <summary>When no same-run comparison ran: why, and issue 12's figures as a footnote.</summary>
+    private static void PrintRabbitReference(List<ClosedLoopResult> produce, List<EndToEndResult> endToEnd, bool wanted)
     {
         Console.WriteLine();
-        Console.WriteLine(BenchSupport.FindOnPath("rabbitmq-server") is { } rabbit
-            ? $"RabbitMQ comparison: skipped (rabbitmq-server is on PATH at {rabbit}, but this bench has no RabbitMQ client path yet)"
-            : "RabbitMQ comparison: skipped (no rabbitmq-server on PATH)");
+        Console.WriteLine(!wanted ? "RabbitMQ comparison: not run (--no-rabbit or --no-load)"
+            : BenchSupport.FindOnPath("rabbitmq-server") is { } rabbit
+                ? $"RabbitMQ comparison: skipped (rabbitmq-server is on PATH at {rabbit}, but its rabbitmqctl and real start script were not found beside it)"
+                : "RabbitMQ comparison: skipped (no rabbitmq-server on PATH; Debian package rabbitmq-server)");
         Console.WriteLine("reference figures from issue 12: RabbitMQ 3.10, 3-node quorum queue (measured elsewhere, not on this machine;");
         Console.WriteLine("the ratios compare our figures above with them and are indicative only)");
         Console.WriteLine($"{"clients",8} {"produce/s",10} {"ours/rmq",9} {"e2e/s",10} {"ours/rmq",9}");
@@ -383,13 +389,6 @@ public sealed class QueuesBench : IBenchmark
     private void PrintFirstError()
     {
         if (Interlocked.Exchange(ref _firstError, null) is { } error) Console.WriteLine($"{"",8} first error: {error}");
-    }
-
-    private sealed record EndToEndResult(int Clients, long Acked, long Produced, long Errors, long Redelivered, double Seconds, double P50, double P95, double P99)
-    {
-        public double AckedPerSecond => Acked / Seconds;
-
-        public double ProducedPerSecond => Produced / Seconds;
     }
 
     /// <summary>The /queue routes over plain HttpClient (one per node, DistSyncJson options); a non-success status throws.</summary>
