@@ -52,15 +52,16 @@ public class DsyncLockCliSpec
         var output = new StringWriter();
         using var stop = new CancellationTokenSource();
 
-        // 1. hold with a 1 s TTL: only keepalives keep it
-        var hold = LockCommands.HoldAsync(client, "deploy", shared: false, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), output, TextWriter.Null, stop.Token);
+        // 1. hold with a 3 s TTL: only keepalives keep it (1 s, the minimum, lost the session once on a CI machine
+        //    starved of CPU, where a keepalive every 333 ms came more than 667 ms late)
+        var hold = LockCommands.HoldAsync(client, "deploy", shared: false, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3), output, TextWriter.Null, stop.Token);
         var holder = await Until(async () => (await client.GetLockStatusAsync("deploy")).Holders.FirstOrDefault(), h => h is not null);
 
         // 2. still the same holder after several TTLs (the keepalives work)
         var laterHolder = holder;
         for (var i = 0; i < 6; i++)
         {
-            await Task.Delay(500); // spans 3 TTLs of log time; the assertion is on state, not on timing
+            await Task.Delay(1500); // spans 3 TTLs of log time; the assertion is on state, not on timing
             laterHolder = (await client.GetLockStatusAsync("deploy")).Holders.FirstOrDefault();
             Assert.Equal(holder, laterHolder);
         }

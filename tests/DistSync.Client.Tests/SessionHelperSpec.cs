@@ -10,11 +10,11 @@ public class SessionHelperSpec
     [Fact]
     public async Task A_started_session_outlives_three_ttls_by_its_keepalives_and_dispose_deletes_it_releasing_its_lock()
     {
-        // 1. a session with a 1 s TTL holds a lock
+        // 1. a session with a 3 s TTL holds a lock (not the 1 s minimum: a CPU-starved CI machine can delay a keepalive past it)
         await using var nodes = await LocalNodes.StartAsync(1);
         await nodes.WaitForLeaderAsync();
         using var client = new DistSyncClient(nodes.Address(0));
-        var session = await client.StartSessionAsync(TimeSpan.FromSeconds(1));
+        var session = await client.StartSessionAsync(TimeSpan.FromSeconds(3));
         var granted = await client.AcquireAsync("r", session.SessionId);
 
         // 2. ten keepalives at TTL/3 apart span more than three TTLs; the session and its hold are still there
@@ -35,7 +35,7 @@ public class SessionHelperSpec
         await using var nodes = await LocalNodes.StartAsync(1);
         await nodes.WaitForLeaderAsync();
         using var client = new DistSyncClient(nodes.Address(0));
-        await using var session = await client.StartSessionAsync(TimeSpan.FromSeconds(1));
+        await using var session = await client.StartSessionAsync(TimeSpan.FromSeconds(3));
 
         Assert.True(await client.DeleteSessionAsync(session.SessionId));
 
