@@ -33,9 +33,7 @@ public static class KvRoutes
             var command = MetaStateMachine.KvCommand(KvCommands.Put(key!, body.Value, body.ExpectedVersion));
             return await RaftRequest.RunAsync(ctx, settings, async ct =>
             {
-                var proposeAt = DistSync.Persistence.Diagnostics.HopTrace.Now();
                 var result = KvCommands.DecodeResult((await meta.ProposeAsync(command, ct, clientId, seq).ConfigureAwait(false)).Span);
-                DistSync.Persistence.Diagnostics.HopTrace.Record("kv.propose", proposeAt);
                 return result.ResultCase == KvResult.ResultOneofCase.Written
                     ? Results.Json(new KvPutResponse(key!, result.Written.Version), DistSyncJson.Options)
                     : Failure(result);

@@ -26,9 +26,7 @@ public static class QueueRoutes
 
         web.MapPost("/queue/produce", LockAnswers.Handler(async ctx =>
         {
-            var hopAt = DistSync.Persistence.Diagnostics.HopTrace.Now();
             var (body, problem) = await JsonBody.ReadAsync<ProduceRequest>(ctx, settings.MaxRequestBodyBytes).ConfigureAwait(false);
-            DistSync.Persistence.Diagnostics.HopTrace.Record("http.produce.body", hopAt);
             if (problem is not null) return problem;
             if (QueueNames.Validate(body!.Queue) is { } badQueue)
                 return Problems.BadRequest(body.Queue?.EndsWith(QueueNames.DeadLetterSuffix, StringComparison.Ordinal) == true
@@ -50,15 +48,11 @@ public static class QueueRoutes
             {
                 if (body.Fence is { } fence && !await Fences.IsCurrentGrantAsync(meta, fence, ct).ConfigureAwait(false))
                     return Fences.Stale(fence.Resource!, fence.FencingToken, "it is not a current grant of the resource in the lock service");
-                DistSync.Persistence.Diagnostics.HopTrace.Record("http.produce.toEnsure", hopAt);
                 var queue = await queues.EnsureQueueAsync(body.Queue!, ct).ConfigureAwait(false);
                 // no key: a client-chosen messageId routes by its hash, so a retry reaches the partition that dedupes it
                 int index = queues.PartitionFor(queue, !string.IsNullOrEmpty(body.Key) ? body.Key : body.MessageId);
                 var command = QueueCommands.Produce(messageId, payload, priority, body.Key ?? "", body.Fence?.Resource, body.Fence?.FencingToken ?? 0);
-                var proposeAt = DistSync.Persistence.Diagnostics.HopTrace.Now();
                 var result = await queues.ProposeAsync(queue.Partitions[index], command, ct).ConfigureAwait(false);
-                DistSync.Persistence.Diagnostics.HopTrace.Record("q.propose", proposeAt);
-                DistSync.Persistence.Diagnostics.HopTrace.Record("http.produce.handler", hopAt);
                 switch (result.ResultCase)
                 {
                     case QueueResult.ResultOneofCase.Produced:

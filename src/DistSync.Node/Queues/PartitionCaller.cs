@@ -27,9 +27,7 @@ public sealed class PartitionCaller(ActorSystem system, RaftHost raft, string se
             var call = new PartitionCall { GroupId = partition.GroupId, Command = command ?? ByteString.Empty, Stats = stats, TimeoutMs = 5_000 };
             if (raft.TryGetGroup(partition.GroupId) is not null)
             {
-                var hopAt = DistSync.Persistence.Diagnostics.HopTrace.Now();
                 var local = await QueueGateway.AnswerAsync(raft, call).ConfigureAwait(false);
-                DistSync.Persistence.Diagnostics.HopTrace.Record("q.caller.local", hopAt);
                 if (local.Code != "not-hosted") return Done(local);
             }
             else
@@ -42,9 +40,7 @@ public sealed class PartitionCaller(ActorSystem system, RaftHost raft, string se
                     try
                     {
                         var selection = system.ActorSelection(new RootActorPath(address) / "user" / QueueGateway.Name);
-                        var hopAt = DistSync.Persistence.Diagnostics.HopTrace.Now();
                         var answer = await selection.Ask<PartitionAnswer>(call, TimeSpan.FromMilliseconds(call.TimeoutMs + 1_000), ct).ConfigureAwait(false);
-                        DistSync.Persistence.Diagnostics.HopTrace.Record("q.caller.remote", hopAt);
                         if (answer.Code != "not-hosted") return Done(answer);
                         lastError = answer.Error;
                     }

@@ -15,12 +15,6 @@ internal sealed partial class RaftActor
         if (m is null) return;
         book.LearnSender(m.From, Sender);
         NotePeerMessage(m);
-        if (m.Type == MessageType.Append && m.Entries.Count > 0 && hopFollowerAppAt == 0) hopFollowerAppAt = DistSync.Persistence.Diagnostics.HopTrace.Now();
-        if (m.Type == MessageType.AppendResponse && hopAppSentAt != 0)
-        {
-            DistSync.Persistence.Diagnostics.HopTrace.Record($"ra.L.app2resp.{G}", hopAppSentAt);
-            hopAppSentAt = 0;
-        }
         node.Step(m);
         BecomeRole();
         ScheduleFlush();
@@ -57,7 +51,6 @@ internal sealed partial class RaftActor
         if (r == ProposeResult.Accepted)
         {
             pending[node.LastIndex] = new PendingProposal(node.Term, tcs, System.Diagnostics.Stopwatch.GetTimestamp());
-            if (hopProposedAt == 0) hopProposedAt = DistSync.Persistence.Diagnostics.HopTrace.Now();
             Metrics?.Proposed(groupId);
             ScheduleFlush();
             return;
@@ -74,9 +67,7 @@ internal sealed partial class RaftActor
             return;
         }
         if (track) forwarded.Add(new ForwardedProposal(node.Term, node.Lead, tcs));
-        var hopAt = DistSync.Persistence.Diagnostics.HopTrace.Now();
-        var g = G;
-        Relay(leader.Ask<ProposalOutcome>(request, forwardTimeout, ct), tcs, hopAt, g);
+        Relay(leader.Ask<ProposalOutcome>(request, forwardTimeout, ct), tcs);
     }
 
     private void ForwardAdminToLeader(LocalAdmin a)

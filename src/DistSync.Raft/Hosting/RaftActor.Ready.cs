@@ -50,14 +50,6 @@ internal sealed partial class RaftActor
         CheckLeadership();
         if (!node.HasReady()) return;
         var rd = node.GetReady();
-        if (node.Role == RaftRole.Leader && rd.Entries.Count > 0 && hopProposedAt != 0)
-        {
-            DistSync.Persistence.Diagnostics.HopTrace.Record($"ra.L.propose2ready.{G}", hopProposedAt);
-            hopProposedAt = 0;
-        }
-        if (node.Role == RaftRole.Leader && hopAppSentAt == 0)
-            foreach (var msg in rd.Messages)
-                if (msg.Type == MessageType.Append && msg.Entries.Count > 0) { hopAppSentAt = DistSync.Persistence.Diagnostics.HopTrace.Now(); break; }
         Send(rd.Messages);
         var hs = rd.HardState;
         bool commitOnly = hs is not null && hs.Term == knownHardState.Term && hs.Vote == knownHardState.Vote;
@@ -106,7 +98,6 @@ internal sealed partial class RaftActor
         var rd = inFlight!;
         inFlight = null;
         RecordPersisted(rd);
-        if (rd.Entries.Count > 0) DistSync.Persistence.Diagnostics.HopTrace.Record($"ra.persist.{(node.Role == RaftRole.Leader ? "L" : "F")}.{G}", persistStartedAt);
         // durable now: the storage view may show it
         for (int i = 0; i < rd.SnapshotChunks.Count; i++) storage.WriteSnapshotChunk(rd.SnapshotChunks[i]);
         if (rd.Snapshot is { } snap)
@@ -136,9 +127,6 @@ internal sealed partial class RaftActor
 
     private void FinishReady(Ready rd)
     {
-        if (hopFollowerAppAt != 0)
-            foreach (var msg in rd.MessagesAfterPersist)
-                if (msg.Type == MessageType.AppendResponse) { DistSync.Persistence.Diagnostics.HopTrace.Record($"ra.F.app2resp.{G}", hopFollowerAppAt); hopFollowerAppAt = 0; break; }
         Send(rd.MessagesAfterPersist);
         if (rd.CommittedEntries.Count > 0 && !Apply(rd.CommittedEntries)) return; // stopping: no Advance, nothing more
         for (int i = 0; i < rd.ReadStates.Count; i++) OnReadState(rd.ReadStates[i]);
@@ -200,9 +188,7 @@ internal sealed partial class RaftActor
             {
                 try
                 {
-                    var hopAt = DistSync.Persistence.Diagnostics.HopTrace.Now();
                     var result = stateMachine.Apply(new AppliedEntry(e.Index, e.Term, e.TimestampMs, e.ClientId, e.Sequence, e.Data.Memory));
-                    DistSync.Persistence.Diagnostics.HopTrace.Record($"ra.sm.apply.{G}", hopAt);
                     outcome = new ProposalOutcome { Code = OutcomeCode.Ok, Result = UnsafeByteOperations.UnsafeWrap(result) };
                 }
                 catch (Exception ex)
@@ -222,7 +208,6 @@ internal sealed partial class RaftActor
             if (pending.Remove(e.Index, out var p))
             {
                 if (p.Term == e.Term) RecordCommitted(p.ProposedAt);
-                if (p.Term == e.Term && DistSync.Persistence.Diagnostics.HopTrace.Enabled) DistSync.Persistence.Diagnostics.HopTrace.Record($"ra.L.propose2apply.{G}", p.ProposedAt);
                 p.Completion.TrySetResult(p.Term == e.Term ? outcome : Outcome(OutcomeCode.Unavailable, "the entry was overwritten by a new leader"));
             }
         }

@@ -24,10 +24,9 @@ internal sealed partial class RaftActor
 
     private static ProposalOutcome Outcome(OutcomeCode code, string error) => new() { Code = code, Error = error };
 
-    private static void Relay(Task<ProposalOutcome> ask, TaskCompletionSource<ProposalOutcome> tcs, long hopAt = 0, string g = "") =>
+    private static void Relay(Task<ProposalOutcome> ask, TaskCompletionSource<ProposalOutcome> tcs) =>
         ask.ContinueWith(t =>
         {
-            DistSync.Persistence.Diagnostics.HopTrace.Record($"ra.F.forward.{g}", hopAt);
             if (t.IsCompletedSuccessfully) tcs.TrySetResult(t.Result);
             else if (t.IsCanceled) tcs.TrySetCanceled();
             else tcs.TrySetResult(new ProposalOutcome { Code = OutcomeCode.Unavailable, Error = "the leader did not answer the forwarded request in time: " + t.Exception?.GetBaseException().Message });

@@ -67,8 +67,6 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
     private bool wasLeader;
     private long lastTerm;
     private ulong lastLead;
-    private long hopProposedAt, hopAppSentAt, hopFollowerAppAt;
-    private string G => groupId == 0 ? "meta" : "part";
 
     /// <param name="ProposedAt">Stopwatch timestamp of a client proposal (its commit latency is measured); 0 for admin changes.</param>
     private readonly record struct PendingProposal(long Term, TaskCompletionSource<ProposalOutcome> Completion, long ProposedAt = 0);
@@ -155,7 +153,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
     /// <summary>Follower: proposals and admin requests go to the known leader; a join request is passed on to it.</summary>
     private void Following()
     {
-        Receive<LocalPropose>(p => { DistSync.Persistence.Diagnostics.HopTrace.Record($"ra.mailbox.F.{G}", p.CreatedAt); ForwardToLeader(new ForwardProposal { GroupId = groupId, Command = p.Command, ClientId = p.ClientId, Sequence = p.Sequence }, p.Completion, p.Cancellation, track: true); });
+        Receive<LocalPropose>(p => ForwardToLeader(new ForwardProposal { GroupId = groupId, Command = p.Command, ClientId = p.ClientId, Sequence = p.Sequence }, p.Completion, p.Cancellation, track: true));
         Receive<LocalAdmin>(a => ForwardAdminToLeader(a));
         Receive<ForwardProposal>(_ => Sender.Tell(NotLeader(node.Lead), Self)); // one hop only: the sender thought we lead
         Receive<ForwardAdmin>(_ => Sender.Tell(NotLeader(node.Lead), Self));
@@ -180,7 +178,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
     /// <summary>Leader: proposes, changes membership, adds joiners as learners, expires sessions, promotes learners.</summary>
     private void Leading()
     {
-        Receive<LocalPropose>(p => { DistSync.Persistence.Diagnostics.HopTrace.Record($"ra.mailbox.L.{G}", p.CreatedAt); ProposeAsLeader(p.Command, p.ClientId, p.Sequence, p.Completion); });
+        Receive<LocalPropose>(p => ProposeAsLeader(p.Command, p.ClientId, p.Sequence, p.Completion));
         Receive<ForwardProposal>(fp => ProposeAsLeader(fp.Command, fp.ClientId, fp.Sequence, ReplyTo(Sender)));
         Receive<LocalAdmin>(a => AdminAsLeader(a.Kind, a.NodeId, a.Completion));
         Receive<ForwardAdmin>(fa => AdminAsLeader(fa.Kind, fa.NodeId, ReplyTo(Sender)));

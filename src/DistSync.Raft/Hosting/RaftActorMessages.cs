@@ -9,7 +9,7 @@ namespace DistSync.Raft.Hosting;
 // akka.actor.serialize-messages = on.
 
 /// <summary>A proposal from this node's <see cref="RaftGroup"/>: proposed if leader, else forwarded to the leader.</summary>
-internal sealed record LocalPropose(ByteString Command, ulong ClientId, ulong Sequence, TaskCompletionSource<ProposalOutcome> Completion, CancellationToken Cancellation, long CreatedAt = 0) : INoSerializationVerificationNeeded;
+internal sealed record LocalPropose(ByteString Command, ulong ClientId, ulong Sequence, TaskCompletionSource<ProposalOutcome> Completion, CancellationToken Cancellation) : INoSerializationVerificationNeeded;
 
 /// <summary>A query to run on the actor's thread, after a ReadIndex round when linearizable.</summary>
 internal sealed record LocalRead(Func<IRaftStateMachine, object?> Query, bool Linearizable, TaskCompletionSource<object?> Completion) : INoSerializationVerificationNeeded;

@@ -44,10 +44,8 @@ public sealed class RaftGroup : IRaftGroup
         {
             ThrowIfStopped();
             var tcs = new TaskCompletionSource<ProposalOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var hopAt = DistSync.Persistence.Diagnostics.HopTrace.Now();
-            actor.Tell(new LocalPropose(bytes, clientId, sequence, tcs, ct, hopAt));
+            actor.Tell(new LocalPropose(bytes, clientId, sequence, tcs, ct));
             var outcome = await Await(tcs.Task, ct, "the proposal").ConfigureAwait(false);
-            DistSync.Persistence.Diagnostics.HopTrace.Record($"rg.propose.{(GroupId == 0 ? "meta" : "part")}.{outcome.Code}", hopAt);
             switch (outcome.Code)
             {
                 case OutcomeCode.Ok:
