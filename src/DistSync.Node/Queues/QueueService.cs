@@ -13,8 +13,8 @@ namespace DistSync.Node.Queues;
 
 /// <summary>
 /// The queue operations behind the HTTP routes, on any node: finds (or creates, on first produce) the queue in the
-/// catalog, routes to a partition (by key on the partition hash, else one this node leads, else round robin), and runs the partition's command
-/// through <see cref="PartitionCaller"/>. Receipts name the partition group, the message and the lease:
+/// catalog, routes to a partition (by key on the partition hash, else one this node leads, else round robin), and runs
+/// the partition's command through <see cref="PartitionCaller"/>. Receipts name the partition group, the message and the lease:
 /// <c>{group}-{seq}-{lease}</c>, so a receipt from an older delivery is recognised as stale.
 /// </summary>
 public sealed class QueueService(RaftHost raft, QueueCatalogView catalog, PartitionCaller caller, QueueSettings settings, QueueMetrics metrics, AsyncPulse applied)
@@ -51,10 +51,10 @@ public sealed class QueueService(RaftHost raft, QueueCatalogView catalog, Partit
     /// <summary>
     /// The partition of a produce. A key (or a client-chosen messageId) hashes to a fixed partition: FIFO per key and
     /// dedupe need it. A produce with neither may go to any partition, so it goes to one whose leader is this node when
-    /// there is one (rotating among them): its proposal then skips the follower-to-leader hop, a remoting round trip
-    /// (about 2 ms of the 7 ms a keyless produce took at one client, measured with hop timestamps). The commit is the
-    /// same majority write in that partition's group. With clients spread over the nodes and leaders spread over the
-    /// nodes, the partitions still fill evenly; a node that leads none spreads over all, as before.
+    /// there is one (rotating among them): its proposal then skips the follower-to-leader forward, a remoting round
+    /// trip and an Ask. The commit is the same majority write in that partition's group. Partitions fill as unevenly as
+    /// leadership is spread (consumers lease from all of them, so that changes no outcome); a node that leads none
+    /// spreads over all.
     /// </summary>
     public int PartitionFor(QueueInfo queue, string? key)
     {
