@@ -13,8 +13,8 @@ namespace DistSync.Node.Queues;
 
 /// <summary>
 /// The queue operations behind the HTTP routes, on any node: finds (or creates, on first produce) the queue in the
-/// catalog, routes to a partition (by key on the partition hash, else round robin), and runs the partition's command
-/// through <see cref="PartitionCaller"/>. Receipts name the partition group, the message and the lease:
+/// catalog, routes to a partition (by key on the partition hash, else one this node leads, else round robin), and runs
+/// the partition's command through <see cref="PartitionCaller"/>. Receipts name the partition group, the message and the lease:
 /// <c>{group}-{seq}-{lease}</c>, so a receipt from an older delivery is recognised as stale.
 /// </summary>
 public sealed class QueueService(RaftHost raft, QueueCatalogView catalog, PartitionCaller caller, QueueSettings settings, QueueMetrics metrics, AsyncPulse applied)
@@ -48,10 +48,25 @@ public sealed class QueueService(RaftHost raft, QueueCatalogView catalog, Partit
         return result.Queue;
     }
 
-    public int PartitionFor(QueueInfo queue, string? key) =>
-        string.IsNullOrEmpty(key)
-            ? (int)((uint)Interlocked.Increment(ref spread) % (uint)queue.Partitions.Count)
-            : (int)(StableHash.Of(key) % (ulong)queue.Partitions.Count);
+    /// <summary>
+    /// The partition of a produce. A key (or a client-chosen messageId) hashes to a fixed partition: FIFO per key and
+    /// dedupe need it. A produce with neither may go to any partition, so it goes to one whose leader is this node when
+    /// there is one (rotating among them): its proposal then skips the follower-to-leader forward, a remoting round
+    /// trip and an Ask. The commit is the same majority write in that partition's group. Partitions fill as unevenly as
+    /// leadership is spread (consumers lease from all of them, so that changes no outcome); a node that leads none
+    /// spreads over all.
+    /// </summary>
+    public int PartitionFor(QueueInfo queue, string? key)
+    {
+        int n = queue.Partitions.Count;
+        if (!string.IsNullOrEmpty(key)) return (int)(StableHash.Of(key) % (ulong)n);
+        uint turn = (uint)Interlocked.Increment(ref spread);
+        Span<int> led = n <= 256 ? stackalloc int[n] : new int[n];
+        int count = 0;
+        for (int i = 0; i < n; i++)
+            if (raft.TryGetGroup(queue.Partitions[i].GroupId) is { Status.Role: "leader" }) led[count++] = i;
+        return count > 0 ? led[(int)(turn % (uint)count)] : (int)(turn % (uint)n);
+    }
 
     public async Task<QueueResult> ProposeAsync(PartitionInfo partition, QueueCommand command, CancellationToken ct)
     {
