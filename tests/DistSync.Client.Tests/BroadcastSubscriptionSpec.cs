@@ -86,15 +86,25 @@ public class BroadcastSubscriptionSpec
         var a = new ScriptedNode("a");
         using var clientA = a.Client();
         var subscription = new BroadcastSubscription([clientA], "room", TimeSpan.FromMilliseconds(50));
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(600));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
+        // cancelled once it has tried 5 times (a wall-clock window gave too few tries on a loaded CI machine)
+        var watcher = Task.Run(async () =>
+        {
+            while (a.Log.Count < 5) await Task.Delay(10);
+            clock.Stop();
+            await stop.CancelAsync();
+        });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (var _ in subscription.FollowAsync(1, stop.Token)) { }
         });
+        await watcher;
 
-        // about 600 / 50 tries: paused between them, not a tight loop
-        Assert.InRange(a.Log.Count, 3, 20);
+        // it kept retrying, and paused between tries: 4 pauses of at least 50 ms each, not a tight loop
+        Assert.True(a.Log.Count >= 5);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(4 * 50), $"5 tries in {clock.Elapsed.TotalMilliseconds} ms");
         Assert.All(a.Log, l => Assert.Equal("a from=1", l));
     }
 
