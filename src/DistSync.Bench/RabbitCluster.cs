@@ -290,7 +290,8 @@ internal sealed class RabbitCluster : IDisposable
         }
         _processes.Dispose();
         KillEpmd();
-        // a killed node's VM (a grandchild of the start script) may still be writing for a moment after the script's exit
+        // a killed node's VM (a grandchild of the start script, not tracked by us) may still be writing for a moment after
+        // the script's exit, so the delete is retried; synchronously, since this also runs from ProcessExit and Ctrl-C
         for (var attempt = 0; attempt < 10 && Directory.Exists(_dir); attempt++)
         {
             if (attempt > 0) Thread.Sleep(300);
