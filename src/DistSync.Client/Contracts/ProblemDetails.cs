@@ -18,4 +18,11 @@ public sealed record ProblemDetails(string? Type, string? Title, int Status, str
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? CurrentVersion { get; init; }
+
+    /// <summary>
+    /// Extension member of a 410 <c>compacted</c> from <c>GET /kv/watch</c>: the oldest version whose changes can still
+    /// be watched. Absent (null) in every other answer.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? OldestVersion { get; init; }
 }
