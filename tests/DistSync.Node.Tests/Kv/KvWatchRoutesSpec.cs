@@ -197,6 +197,31 @@ public class KvWatchRoutesSpec
         Assert.Empty(watch.Drain());
     }
 
+    [Fact]
+    public async Task A_watch_on_a_node_cut_off_from_the_leader_ends_and_resumes_on_another_node_without_a_gap()
+    {
+        // 1. short keep-alives; a watch that prefers a follower, with a second node to fall back on
+        await using var cluster = await InProcessCluster.StartAsync(3, extra: "kv.watch-keep-alive = 500ms");
+        var leader = await cluster.WaitForLeaderAsync(Patience);
+        var victim = (leader + 1) % 3;
+        var other = (leader + 2) % 3;
+        await using var watch = await KvWatchStream.OpenAsync([cluster.Nodes[victim].HttpAddress, cluster.Nodes[other].HttpAddress], "prefix=cut/", Patience);
+        var before = (await cluster.Clients[leader].PutAsync("cut/0", "v")).Version;
+        Assert.Equal(before, (await watch.TakeAsync(1, Patience))[0].Event.Version);
+
+        // 2. the victim is cut off; writes go on through the majority
+        await cluster.Faults.IsolateAsync(cluster.Nodes[victim]);
+        var versions = new List<long>();
+        for (var i = 1; i <= 10; i++) versions.Add((await PutWithRetryAsync(cluster.Clients[other], $"cut/{i}", "v")).Version);
+
+        // 3. the victim's stream ends with no-leader; the watch resumes on the other node and misses nothing
+        var events = await watch.TakeAsync(10, TimeSpan.FromSeconds(60));
+        Assert.Equal(versions, events.Select(e => e.Event.Version));
+        Assert.Contains(watch.Errors, e => e.Contains("no-leader"));
+        Assert.True(watch.Reconnects >= 1);
+        await cluster.Faults.HealAllAsync();
+    }
+
     private static async Task<KvPutResponse> PutWithRetryAsync(DistSyncClient client, string key, string value)
     {
         // a leadership hand-over can refuse a write for a moment (503): the spec is about the watch, not the write
