@@ -128,10 +128,7 @@ public static class BroadcastRoutes
     {
         var ct = ctx.RequestAborted;
         var response = ctx.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        SseStream.Begin(response);
         // registered before the catch-up read, so nothing applied in between is missed (overlap is skipped by seq)
         var subscriber = hub.Subscribe(topic, sessionId);
         try
@@ -154,20 +151,13 @@ public static class BroadcastRoutes
                     catchUp = false;
                     await response.Body.FlushAsync(ct).ConfigureAwait(false);
                 }
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                wait.CancelAfter(broadcast.KeepAlive);
-                bool more;
-                try
+                var waited = await SseStream.WaitAsync(subscriber.Reader, broadcast.KeepAlive, ct).ConfigureAwait(false);
+                if (waited == SseStream.Wait.Idle)
                 {
-                    more = await subscriber.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    await response.WriteAsync(": keep-alive\n\n", ct).ConfigureAwait(false);
-                    await response.Body.FlushAsync(ct).ConfigureAwait(false);
+                    await SseStream.KeepAliveAsync(response, ct).ConfigureAwait(false);
                     continue;
                 }
-                if (!more) return; // the session ended, or the node stops
+                if (waited == SseStream.Wait.Completed) return; // the session ended, or the node stops
                 while (subscriber.Reader.TryRead(out var delivery))
                 {
                     var message = delivery.Message;

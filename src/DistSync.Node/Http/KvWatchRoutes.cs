@@ -113,10 +113,7 @@ public static class KvWatchRoutes
     {
         var ct = ctx.RequestAborted;
         var response = ctx.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        SseStream.Begin(response);
         var fromVersion = position.Ordinal == int.MaxValue ? position.Version + 1 : position.Version;
         try
         {
@@ -148,14 +145,8 @@ public static class KvWatchRoutes
                     catchUp = read.More;
                     await response.Body.FlushAsync(ct).ConfigureAwait(false);
                 }
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                wait.CancelAfter(settings.KvWatchKeepAlive);
-                bool more;
-                try
-                {
-                    more = await watcher.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                var waited = await SseStream.WaitAsync(watcher.Reader, settings.KvWatchKeepAlive, ct).ConfigureAwait(false);
+                if (waited == SseStream.Wait.Idle)
                 {
                     // A replica without a leader applies nothing: after two idle intervals without one, end the stream
                     // so the client resumes (Last-Event-ID) on a node that still hears the leader, as etcd's
@@ -166,11 +157,10 @@ public static class KvWatchRoutes
                         await response.WriteAsync("event: error\ndata: {\"reason\":\"no-leader\"}\n\n", ct).ConfigureAwait(false);
                         return;
                     }
-                    await response.WriteAsync(": keep-alive\n\n", ct).ConfigureAwait(false);
-                    await response.Body.FlushAsync(ct).ConfigureAwait(false);
+                    await SseStream.KeepAliveAsync(response, ct).ConfigureAwait(false);
                     continue;
                 }
-                if (!more) return; // the node stops
+                if (waited == SseStream.Wait.Completed) return; // the node stops
                 while (watcher.Reader.TryRead(out var delivery))
                 {
                     var change = delivery.Change;
