@@ -21,7 +21,7 @@ public class MetaStateMachineSpec
         var result = KvCommands.DecodeResult(meta.Apply(Entry(5, MetaStateMachine.KvCommand(KvCommands.Put("a", "1")))).Span);
 
         Assert.Equal(5, result.Written.Version);
-        Assert.Equal(new KvValue("1", 5), meta.Kv.Get("a"));
+        Assert.Equal(new KvValue("1", 5, 5), meta.Kv.Get("a"));
         Assert.Equal(5, meta.LastAppliedIndex);
     }
 
