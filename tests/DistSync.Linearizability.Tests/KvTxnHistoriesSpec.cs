@@ -111,6 +111,16 @@ public class KvTxnHistoriesSpec
             CheckOutcome.Illegal
         },
         {
+            "a key created and overwritten by one txn keeps createVersion = version",
+            [Txn(1, If([], [KvTxnOp.Put("a", "1"), KvTxnOp.Put("a", "2")]), true, 4, [R.Put(4), R.Put(4)], 0, 1), Get(2, "a", "2", 4, 4, 2, 3)],
+            CheckOutcome.Ok
+        },
+        {
+            "an overwrite inside one txn moves createVersion",
+            [Put(1, "a", "0", 2, 0, 1), Txn(1, If([], [KvTxnOp.Put("a", "1"), KvTxnOp.Put("a", "2")]), true, 4, [R.Put(4), R.Put(4)], 2, 3), Get(2, "a", "2", 4, 4, 4, 5)],
+            CheckOutcome.Illegal
+        },
+        {
             "a value compare on a missing key is false even for !=",
             [Txn(1, If([KvCompare.Value("a", "x", KvCompareOp.NotEqual)], [KvTxnOp.Put("a", "y")]), true, 3, [R.Put(3)], 0, 1)],
             CheckOutcome.Illegal

@@ -183,9 +183,13 @@ internal sealed class KvStoreDraft
     {
         var prev = this[key];
         var floor = version == 0 ? unknownFloor : 0;
+
+        // A second put of one transaction: an unknown version's floor only grows between entries, so equal floors mean this entry.
+        var sameEntry = prev.Presence == KvPresence.Present && prev.Version == version && prev.VersionFloor == floor;
         this[key] = prev.Presence switch
         {
             KvPresence.Absent => new KvEntryState(KvPresence.Present, value, version, floor, version, floor, KvCreateRelation.SameAsVersion),
+            KvPresence.Present when sameEntry => prev with { Value = value },
             KvPresence.Present when prev.Create == KvCreateRelation.SameAsVersion =>
                 new KvEntryState(KvPresence.Present, value, version, floor, prev.Version, prev.VersionFloor, KvCreateRelation.Earlier),
             KvPresence.Present => new KvEntryState(KvPresence.Present, value, version, floor, prev.CreateVersion, prev.CreateFloor, KvCreateRelation.Earlier),
