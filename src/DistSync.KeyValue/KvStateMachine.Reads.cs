@@ -46,6 +46,12 @@ public sealed partial class KvStateMachine
         return new KvChangeRead(false, _history.CompactedThrough + 1, reached, more);
     }
 
+    /// <summary>True when changes after <paramref name="after"/> may have been compacted: a watch cannot resume there.</summary>
+    public bool IsCompacted(KvPosition after) => _history.IsCompacted(after);
+
+    /// <summary>The oldest version whose changes a watch can still start from.</summary>
+    public long OldestWatchableVersion => _history.CompactedThrough + 1;
+
     /// <summary>The sorted keys from <paramref name="start"/> (inclusive) and strictly after <paramref name="after"/>.</summary>
     private IEnumerable<string> KeysFrom(string? start, string? after)
     {
