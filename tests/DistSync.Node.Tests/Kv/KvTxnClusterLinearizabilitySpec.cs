@@ -106,20 +106,22 @@ public class KvTxnClusterLinearizabilitySpec
         for (var c = random.Next(3); c > 0; c--)
         {
             var k = Key();
-            compares.Add(random.Next(4) switch
+            compares.Add(random.Next(5) switch
             {
                 0 => KvCompare.Version(k, seen.GetValueOrDefault(k)),
+                4 => KvCompare.Version(k, seen.GetValueOrDefault(k) + random.Next(-1, 2), (KvCompareOp)random.Next(4)),
                 1 => KvCompare.Value(k, Value(), (KvCompareOp)random.Next(4)),
                 2 => KvCompare.CreateVersion(k, seen.GetValueOrDefault(k), (KvCompareOp)random.Next(4)),
                 _ => KvCompare.Exists(k, random.Next(2) == 0),
             });
         }
 
-        List<Model.KvTxnOp> Branch(int n) => Enumerable.Range(0, n).Select(_ => random.Next(7) switch
+        // Deletes are frequent enough that compares often meet missing keys.
+        List<Model.KvTxnOp> Branch(int n) => Enumerable.Range(0, n).Select(_ => random.Next(8) switch
         {
             < 3 => Model.KvTxnOp.Put(Key(), Value()),
             < 5 => Model.KvTxnOp.Get(Key()),
-            5 => Model.KvTxnOp.Delete(Key()),
+            < 7 => Model.KvTxnOp.Delete(Key()),
             _ => Model.KvTxnOp.DeletePrefix("t/p/"),
         }).ToList();
 
