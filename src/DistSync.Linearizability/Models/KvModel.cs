@@ -9,6 +9,8 @@ namespace DistSync.Linearizability.Models;
 /// every earlier version of the key, and a compare-and-set must succeed exactly when the expected version is the
 /// current one. With it off, versions are ignored: a compare-and-set on an existing key may succeed or fail
 /// (only "expected 0 = must not exist" is checked), and the values are what is checked.
+/// Transactions and ranges touch several keys: check them with <see cref="KvTxnModel"/>, which judges these
+/// single-key operations the same way (versions checked) and keeps connected keys in one state.
 /// A timed-out write is applied with an unknown version, pinned later by a get that reports it. Known leniency:
 /// while a version is unknown, a failed compare-and-set is always accepted.
 /// </remarks>
@@ -29,6 +31,8 @@ public sealed class KvModel : IModel<KvKeyState, KvInput, KvOutput>
         KvOperationKind.Get => StepGet(state, output),
         KvOperationKind.Put => StepPut(state, input, output),
         KvOperationKind.Delete => StepDelete(state, output),
+        KvOperationKind.Txn or KvOperationKind.Range or KvOperationKind.DeleteRange =>
+            throw new ArgumentException($"KvModel checks one key at a time; check {input.Kind} with KvTxnModel.", nameof(input)),
         _ => throw new ArgumentOutOfRangeException(nameof(input), input.Kind, "Unknown key-value operation."),
     };
 
