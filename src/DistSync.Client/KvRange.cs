@@ -54,12 +54,13 @@ public sealed record KvRange
         if (PrefixValue is not null) Append(b, "prefix", PrefixValue);
         else if (KeyValue is not null)
         {
-            // GET /kv and DELETE /kv have no key=; one key's range is [key, key + "\0").
+            // GET /kv and DELETE /kv have no key=. Keys hold no control characters (the node refuses them), so no key
+            // lies between k and k + " " other than k itself: [k, k + " ") is the one key.
             if (allowKey) Append(b, "key", KeyValue);
             else
             {
                 Append(b, "from", KeyValue);
-                Append(b, "to", KeyValue + "\0");
+                Append(b, "to", KeyValue + " ");
             }
         }
         else

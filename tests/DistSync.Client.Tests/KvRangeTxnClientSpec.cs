@@ -45,6 +45,17 @@ public class KvRangeTxnClientSpec
     }
 
     [Fact]
+    public async Task A_one_key_range_is_the_key_up_to_the_key_and_a_space_as_no_key_holds_a_control_character()
+    {
+        var handler = new StubHandler(HttpStatusCode.OK, """{"kvs":[],"more":false,"revision":1}""");
+        using var client = ClientWith(handler);
+
+        await client.RangeAsync(KvRange.Key("a/b"));
+
+        Assert.Equal("/kv?from=a%2Fb&to=a%2Fb%20", handler.LastRequest!.RequestUri!.PathAndQuery);
+    }
+
+    [Fact]
     public async Task Count_asks_for_the_count_only_and_returns_it()
     {
         var handler = new StubHandler(HttpStatusCode.OK, """{"kvs":[],"more":false,"revision":12,"count":42}""");
