@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using DistSync.Client.Contracts;
 
@@ -78,7 +77,7 @@ public sealed class KvWatch : IAsyncEnumerable<KvWatchEvent>
                     // As an EventSource does: the same URL again, with the last id in the header.
                     response = await _client.OpenWatchAsync(uri, Range, from, _prevValue, LastEventId, ct).ConfigureAwait(false);
                 }
-                catch (Exception e) when (IsTransient(e, ct))
+                catch (Exception e) when (TransientFailure.Is(e, ct))
                 {
                     reason = e;
                 }
@@ -95,7 +94,7 @@ public sealed class KvWatch : IAsyncEnumerable<KvWatchEvent>
                                 {
                                     if (!await events.MoveNextAsync().ConfigureAwait(false)) break;
                                 }
-                                catch (Exception e) when (IsTransient(e, ct))
+                                catch (Exception e) when (TransientFailure.Is(e, ct))
                                 {
                                     reason = e;
                                     break;
@@ -150,14 +149,4 @@ public sealed class KvWatch : IAsyncEnumerable<KvWatchEvent>
             if (endpoints[i] == uri) return i;
         return -1;
     }
-
-    /// <summary>What another node (or a later try) may cure: no answer, a broken stream, a timeout, a 5xx.</summary>
-    private static bool IsTransient(Exception e, CancellationToken ct) => e switch
-    {
-        KvCompactedException => false,
-        NodeUnreachableException or IOException or HttpRequestException => true,
-        DistSyncApiException api => api.StatusCode >= HttpStatusCode.InternalServerError,
-        OperationCanceledException => !ct.IsCancellationRequested,
-        _ => false,
-    };
 }

@@ -65,6 +65,7 @@ public class RecipeNodeSpec
         });
 
         var lead = await election.CampaignAsync(s1, "a").WaitAsync(Patience);
+        await Eventually.Until(() => Task.FromResult(Snapshot(leaders)), l => l.Length == 1, Patience, "the first leader observed");
         using var giveUp = new CancellationTokenSource();
         var waiting = election.CampaignAsync(s2, "b", giveUp.Token);
         await Eventually.Until(() => client.CountAsync(election.Prefix), n => n == 2, Patience, "the waiting candidate's key");

@@ -47,11 +47,9 @@ public sealed class DistSyncBarrier
         ArgumentNullException.ThrowIfNull(session);
         var mine = ParticipantsPrefix + session.SessionId;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Lost);
-        var entered = false;
         try
         {
             await RecipeRetry.RunAsync(c => _client.PutAsync(mine, "", ct: c, sessionId: session.SessionId), linked.Token).ConfigureAwait(false);
-            entered = true;
             await foreach (var keys in KvPrefixMirror.FollowAsync(_client, Prefix, linked.Token).ConfigureAwait(false))
             {
                 if (keys.ContainsKey(ReadyKey)) return;
@@ -73,9 +71,10 @@ public sealed class DistSyncBarrier
         {
             throw new SessionLostException(session.SessionId, "while waiting at the barrier", session.LostReason);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested && entered)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            await RecipeRetry.RunAsync(c => _client.DeleteAsync(mine, c), CancellationToken.None).ConfigureAwait(false);
+            // Leave: a cancel during the put may come after it committed, and the key is this session's own.
+            await RecipeRetry.CleanupAsync(c => _client.DeleteAsync(mine, c)).ConfigureAwait(false);
             throw;
         }
     }

@@ -69,10 +69,12 @@ public sealed class DistSyncElection
         {
             throw new SessionLostException(session.SessionId, "while campaigning", session.LostReason);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested && createVersion > 0)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Withdraw, or the key would stand in the queue (and block the ones behind it) until the session ends.
-            await TryDeleteAsync(key, createVersion, CancellationToken.None).ConfigureAwait(false);
+            // Withdraw, or the key would stand in the queue (and block the ones behind it) until the session ends. A
+            // cancel during the create may come after it committed: the key is this session's own, so delete it plainly.
+            if (createVersion > 0) await RecipeRetry.CleanupAsync(c => TryDeleteAsync(key, createVersion, c)).ConfigureAwait(false);
+            else await RecipeRetry.CleanupAsync(c => _client.DeleteAsync(key, c)).ConfigureAwait(false);
             throw;
         }
     }

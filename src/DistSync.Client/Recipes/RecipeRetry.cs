@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace DistSync.Client.Recipes;
 
 /// <summary>
@@ -20,19 +18,29 @@ internal static class RecipeRetry
             {
                 return await request(ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsTransient(e, ct))
+            catch (Exception e) when (TransientFailure.Is(e, ct))
             {
                 await Task.Delay(Pause, ct).ConfigureAwait(false);
             }
         }
     }
 
-    public static bool IsTransient(Exception e, CancellationToken ct) => e switch
+    /// <summary>How long a cancelled recipe keeps trying to take its key back before leaving it to the session's end.</summary>
+    private static readonly TimeSpan CleanupPatience = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Best effort after a cancel: retries <paramref name="cleanup"/> for a while (not under the caller's cancelled
+    /// token), then gives up quietly; the key is ephemeral, so the session's end removes it anyway.
+    /// </summary>
+    public static async Task CleanupAsync<T>(Func<CancellationToken, Task<T>> cleanup)
     {
-        KvCompactedException => false,
-        NodeUnreachableException => true,
-        DistSyncApiException api => api.StatusCode >= HttpStatusCode.InternalServerError,
-        OperationCanceledException => !ct.IsCancellationRequested,
-        _ => false,
-    };
+        using var patience = new CancellationTokenSource(CleanupPatience);
+        try
+        {
+            await RunAsync(cleanup, patience.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (patience.IsCancellationRequested)
+        {
+        }
+    }
 }
