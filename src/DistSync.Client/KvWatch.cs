@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using DistSync.Client.Contracts;
 
@@ -106,6 +107,12 @@ public sealed class KvWatch : IAsyncEnumerable<KvWatchEvent>
                                     from ??= created.FromVersion;
                                     _started.TrySetResult(created);
                                     continue;
+                                }
+                                if (item.Data.ErrorReason is { } why)
+                                {
+                                    // The node gives up on this stream (no-leader: its replica applies nothing): resume elsewhere.
+                                    reason = new DistSyncApiException(HttpStatusCode.ServiceUnavailable, null, $"{uri.Authority} ended the watch stream: {why}");
+                                    break;
                                 }
                                 if (item.Data.CompactedOldest is { } oldest)
                                     throw new KvCompactedException(Range, last is { } l ? l.Version : from, oldest, problem: null);

@@ -4,8 +4,11 @@ using DistSync.Client.Contracts;
 
 namespace DistSync.Client;
 
-/// <summary>What one SSE event of <c>GET /kv/watch</c> says: the watch's creation, a change, or its end by compaction.</summary>
-internal readonly record struct KvWatchFrame(KvWatchCreated? Created, KvWatchEvent? Change, long? CompactedOldest)
+/// <summary>
+/// What one SSE event of <c>GET /kv/watch</c> says: the watch's creation, a change, its end by compaction, or the
+/// node's end of the stream for a reason another node may not have (<c>event: error</c>, e.g. <c>no-leader</c>).
+/// </summary>
+internal readonly record struct KvWatchFrame(KvWatchCreated? Created, KvWatchEvent? Change, long? CompactedOldest, string? ErrorReason = null)
 {
     public static KvWatchFrame Parse(string eventType, ReadOnlySpan<byte> data)
     {
@@ -24,6 +27,12 @@ internal readonly record struct KvWatchFrame(KvWatchCreated? Created, KvWatchEve
                 case "compacted":
                     return new(null, null, JsonSerializer.Deserialize<KvCompactedResponse>(data, DistSyncJson.Options)?.OldestVersion
                                            ?? throw new InvalidDataException("a 'compacted' event without an oldestVersion"));
+                case "error":
+                    using (var doc = JsonDocument.Parse(data.ToArray()))
+                    {
+                        var reason = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("reason", out var r) ? r.ToString() : "";
+                        return new(null, null, null, reason.Length > 0 ? reason : "unknown");
+                    }
                 default:
                     return default; // an event type this client does not know: skipped
             }

@@ -98,6 +98,26 @@ public class KvWatchClientSpec
     }
 
     [Fact]
+    public async Task A_node_that_ends_the_stream_with_a_no_leader_error_is_left_for_the_next_after_the_last_event()
+    {
+        var handler = new RouteHandler(seen => seen.Host == "a"
+            ? RouteHandler.Sse(Created(7, 8) + Put(8, 0, "k", "1") + "event: error\ndata: {\"reason\":\"no-leader\"}\n\n" + Put(9, 0, "k", "never sent after an error"))
+            : RouteHandler.Sse(Created(9, 8) + Put(9, 0, "k", "2")));
+        using var client = new DistSyncClient(["a:1", "b:1"], handler);
+        var reconnects = new List<KvWatchReconnect>();
+        var watch = client.WatchAsync("k");
+        watch.OnReconnect = reconnects.Add;
+
+        var seen = await TakeAsync(watch, 2);
+
+        Assert.Equal(["1", "2"], seen.Select(e => e.Value));
+        Assert.Equal("8.0", handler.Requests[1].LastEventId);
+        var reason = Assert.IsType<DistSyncApiException>(Assert.Single(reconnects).Reason);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, reason.StatusCode);
+        Assert.Contains("no-leader", reason.Message);
+    }
+
+    [Fact]
     public async Task A_node_that_is_down_or_answers_503_is_skipped_for_the_next()
     {
         var handler = new RouteHandler(seen => seen.Host switch
