@@ -20,6 +20,7 @@ public sealed class DistSyncLeadership
         Key = key.Key;
         Value = key.Value;
         CreateVersion = key.CreateVersion;
+        // Not disposed: Lost must stay readable for the handle's life, and the link holds only two registrations.
         Lost = CancellationTokenSource.CreateLinkedTokenSource(session.Lost, _resigned.Token).Token;
     }
 
