@@ -45,7 +45,7 @@ public static class DsyncCli
 
     public static RootCommand Build(TextWriter output)
     {
-        var root = new RootCommand("dsync — operate a DistSync cluster: sessions, locks, queues, cache, key-value, broadcast, cluster and Raft. " +
+        var root = new RootCommand("dsync — operate a DistSync cluster: sessions, locks, queues, cache, key-value, elections, broadcast, cluster and Raft. " +
                                    "Exit codes: see the end of this help or 'dsync help exit-codes'.");
         root.Options.Add(NodeOption);
         root.Options.Add(EndpointsOption);
@@ -57,6 +57,7 @@ public static class DsyncCli
         root.Subcommands.Add(RaftCommands.Build(output));
         root.Subcommands.Add(SessionCommands.Build(output));
         root.Subcommands.Add(KvCommands.Build(output));
+        root.Subcommands.Add(ElectCommand.Build(output));
         root.Subcommands.Add(LockCommands.Build(output));
         root.Subcommands.Add(QueueCommands.Build(output));
         root.Subcommands.Add(CacheCommands.Build(output));

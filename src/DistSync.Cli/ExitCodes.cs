@@ -21,7 +21,7 @@ public static class ExitCodes
     /// <summary>The thing asked about is not there: key, session, receipt, queue, member; a lock not held; no message ready.</summary>
     public const int NotFound = 3;
 
-    /// <summary>409: version-mismatch, lock not granted (timeout, deadlock, conflict), stale-fence, stale-sequence.</summary>
+    /// <summary>409: version-mismatch, lock not granted (timeout, deadlock, conflict), stale-fence, stale-sequence; a <c>kv txn</c> whose compares failed.</summary>
     public const int Conflict = 4;
 
     /// <summary>No node answered (refused, reset, timed out), or 503: no quorum or leader within the deadline; safe to retry.</summary>
@@ -34,7 +34,7 @@ public static class ExitCodes
         $"  {Failed}  other error: the node answered another error (e.g. 500, 410) or an unreadable answer; or interrupted while waiting",
         $"  {Usage}  usage error: bad option or argument, or a request the node refused as invalid (400, 413)",
         $"  {NotFound}  not found: no such key, session, receipt, queue or member; lock not held; no message ready",
-        $"  {Conflict}  conflict (409): version-mismatch, lock timeout / deadlock / conflict, stale-fence, stale-sequence",
+        $"  {Conflict}  conflict (409): version-mismatch, lock timeout / deadlock / conflict, stale-fence, stale-sequence; kv txn compares failed",
         $"  {Unavailable}  unavailable: no node reachable (refused, timed out), or 503 (no quorum / no leader in time; safe to retry)");
 
     /// <summary>The exit code of a failure the verbs let through; null for an exception that is a bug, not an outcome.</summary>

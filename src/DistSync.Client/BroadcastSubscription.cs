@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using DistSync.Client.Contracts;
 
@@ -88,7 +87,7 @@ public sealed class BroadcastSubscription
                         if (!await stream.MoveNextAsync().ConfigureAwait(false)) break;
                         message = stream.Current;
                     }
-                    catch (Exception e) when (IsTransient(e, ct))
+                    catch (Exception e) when (TransientFailure.Is(e, ct))
                     {
                         reason = e;
                         break;
@@ -102,7 +101,7 @@ public sealed class BroadcastSubscription
                         {
                             gap = await ReadGapAsync(node, LastSeq + 1, message.Seq - 1, ct).ConfigureAwait(false);
                         }
-                        catch (Exception e) when (IsTransient(e, ct))
+                        catch (Exception e) when (TransientFailure.Is(e, ct))
                         {
                             reason = e;
                             break;
@@ -158,13 +157,4 @@ public sealed class BroadcastSubscription
         }
         return filled;
     }
-
-    /// <summary>What another node (or a later try) may cure: no answer, a broken stream, a timeout, a 5xx.</summary>
-    private static bool IsTransient(Exception e, CancellationToken ct) => e switch
-    {
-        NodeUnreachableException or IOException or HttpRequestException => true,
-        DistSyncApiException api => api.StatusCode >= HttpStatusCode.InternalServerError,
-        OperationCanceledException => !ct.IsCancellationRequested,
-        _ => false,
-    };
 }

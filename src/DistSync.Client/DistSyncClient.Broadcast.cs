@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DistSync.Client.Contracts;
@@ -105,66 +104,19 @@ public sealed partial class DistSyncClient
     private async IAsyncEnumerable<BroadcastMessage> StreamAsync(string topic, long from, string? sessionId, [EnumeratorCancellation] CancellationToken ct)
     {
         var path = BroadcastPath("broadcast/subscribe", topic, from) + (sessionId is null ? "" : "&sessionId=" + Uri.EscapeDataString(sessionId));
-        using var response = await OpenStreamAsync(path, from > 1 ? from - 1 : null, ct).ConfigureAwait(false);
+        // A stream is not failed over here: BroadcastSubscription moves between nodes and resumes after the last seq.
+        var node = BaseAddress;
+        using var response = await OpenStreamAsync(node, path, from > 1 ? (from - 1).ToString(CultureInfo.InvariantCulture) : null, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await BroadcastFailureAsync(response, topic, from, ct).ConfigureAwait(false);
-        if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
-            throw new InvalidDataException($"GET /broadcast/subscribe answered {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, not text/event-stream");
-
-        Stream stream;
-        try
-        {
-            stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), StreamIdleTimeout);
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException)
-        {
-            throw new NodeUnreachableException(BaseAddress.Authority, e);
-        }
-        await using var _ = stream.ConfigureAwait(false);
-        var events = SseParser.Create(stream, ParseEvent).EnumerateAsync(ct).GetAsyncEnumerator(ct);
-        await using var __ = events.ConfigureAwait(false);
         var expected = from;
-        while (true)
+        await foreach (var item in ReadEventsAsync(response, node, "GET /broadcast/subscribe", ParseEvent, ct).ConfigureAwait(false))
         {
-            // A yield may not sit in a try with a catch, so the stream is advanced here and yielded below.
-            try
-            {
-                if (!await events.MoveNextAsync().ConfigureAwait(false)) yield break;
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException)
-            {
-                throw new NodeUnreachableException(BaseAddress.Authority, e);
-            }
-            var item = events.Current;
             if (item.Data.GoneFirstSeq is { } firstSeq) throw new BroadcastGoneException(topic, expected, firstSeq, problem: null);
             if (item.Data.Message is not { } message) continue;
             if (item.EventId is { Length: > 0 } id && (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq != message.Seq))
                 throw new InvalidDataException($"an event's id '{id}' is not its message's seq {message.Seq}");
             expected = message.Seq + 1;
             yield return message;
-        }
-    }
-
-    /// <summary>Sends a GET whose answer is a stream: this client's timeout bounds the wait for the headers only.</summary>
-    private async Task<HttpResponseMessage> OpenStreamAsync(string path, long? lastEventId, CancellationToken ct)
-    {
-        // A stream is not failed over here: BroadcastSubscription moves between nodes and resumes after the last seq.
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, path));
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        if (lastEventId is { } last) request.Headers.Add("Last-Event-ID", last.ToString(CultureInfo.InvariantCulture));
-        var deadline = _timeout ?? _http.Timeout;
-        using var timer = _timeout is null || _timeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timer?.CancelAfter(deadline);
-        try
-        {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timer?.Token ?? ct).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new NodeUnreachableException(BaseAddress.Authority, e);
-        }
-        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw new NodeUnreachableException(BaseAddress.Authority, new TimeoutException($"no answer within {deadline.TotalSeconds:0.#} s", e));
         }
     }
 
@@ -228,53 +180,5 @@ public sealed partial class DistSyncClient
     private static void RequireFrom(long from)
     {
         if (from < 1) throw new ArgumentOutOfRangeException(nameof(from), $"seqs start at 1, from was {from}");
-    }
-
-    /// <summary>
-    /// A read-only view of a response stream whose reads fail with <see cref="TimeoutException"/> when no byte came
-    /// for the idle time (a comment counts: it is what keeps an idle stream alive).
-    /// </summary>
-    private sealed class IdleTimeoutStream(Stream inner, TimeSpan idle) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (idle == Timeout.InfiniteTimeSpan) return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timer.CancelAfter(idle);
-            try
-            {
-                return await inner.ReadAsync(buffer, timer.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"the stream brought nothing for {idle.TotalSeconds:0.#} s (not even a keep-alive)", e);
-            }
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync().ConfigureAwait(false);
-            await base.DisposeAsync().ConfigureAwait(false);
-        }
     }
 }

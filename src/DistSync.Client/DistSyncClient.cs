@@ -92,20 +92,26 @@ public sealed partial class DistSyncClient : IDisposable
     /// <summary>
     /// <c>PUT /kv/{key}</c>. With <paramref name="expectedVersion"/> it is a compare-and-set (0 = the key must not
     /// exist) and a mismatch throws <see cref="VersionMismatchException"/>. A 503 (no quorum in time) throws
-    /// <see cref="DistSyncApiException"/>: the write may or may not have happened.
+    /// <see cref="DistSyncApiException"/>: the write may or may not have happened. With <paramref name="sessionId"/>
+    /// the key is ephemeral: bound to that live session and deleted when it ends (docs/KV.md); an unknown session
+    /// throws <see cref="SessionNotFoundException"/>. A put without it detaches the key from any session.
     /// </summary>
-    public async Task<KvPutResponse> PutAsync(string key, string value, long? expectedVersion = null, CancellationToken ct = default)
+    public async Task<KvPutResponse> PutAsync(string key, string value, long? expectedVersion = null, CancellationToken ct = default, string? sessionId = null)
     {
         ArgumentNullException.ThrowIfNull(value);
+        RequireNullOrNonEmpty(sessionId, nameof(sessionId));
         var request = new HttpRequestMessage(HttpMethod.Put, KvPath(key))
         {
-            Content = JsonContent.Create(new KvPutRequest(value, expectedVersion), options: DistSyncJson.Options),
+            Content = JsonContent.Create(new KvPutRequest(value, expectedVersion, sessionId), options: DistSyncJson.Options),
         };
         using var response = await SendAsync(request, ct).ConfigureAwait(false);
-        if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        if (response.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
         {
             var problem = await ReadJsonOrDefaultAsync<ProblemDetails>(response, ct).ConfigureAwait(false);
             if (problem?.Detail == "version-mismatch") throw new VersionMismatchException(key, expectedVersion ?? -1, problem);
+            if (sessionId is not null && response.StatusCode == System.Net.HttpStatusCode.NotFound && problem?.Title == "not found")
+                throw new SessionNotFoundException(sessionId, problem);
+            throw Failure(response, problem);
         }
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
         return await ReadJsonAsync<KvPutResponse>(response, ct).ConfigureAwait(false);
