@@ -49,7 +49,8 @@ internal static class KvPhases
         Console.WriteLine();
         Console.WriteLine($"{name} range: GET {RangeKeys:N0} keys of {RangeValueBytes} bytes under one prefix, linearizable, one page " +
                           "(DistSync GET /kv?prefix=&limit=1000; etcd /v3/kv/range with range_end); clients round-robin over the nodes");
-        await RangeRunAsync(target, 16, shape.WarmUp, new PhaseErrors());
+        var warmErrors = new PhaseErrors();
+        SkipUnlessAnySucceeded(await RangeRunAsync(target, 16, shape.WarmUp, warmErrors), warmErrors);
         BenchSupport.PrintHeader("ranges/s", 10);
         foreach (var c in shape.ClientCounts)
         {
@@ -82,7 +83,8 @@ internal static class KvPhases
         Console.WriteLine();
         Console.WriteLine($"{name} txn: each client compare-and-swaps its own key (compare its version == the last one it wrote, put on success, " +
                           "get on failure); clients round-robin over the nodes");
-        await TxnRunAsync(target, 16, shape.WarmUp, "warm", new PhaseErrors());
+        var warmErrors = new PhaseErrors();
+        SkipUnlessAnySucceeded(await TxnRunAsync(target, 16, shape.WarmUp, "warm", warmErrors), warmErrors);
         BenchSupport.PrintHeader("txn/s", 10);
         foreach (var c in shape.ClientCounts)
         {
@@ -92,6 +94,12 @@ internal static class KvPhases
             BenchSupport.PrintRow(row, 10);
             errors.Print();
         }
+    }
+
+    /// <summary>Ends a phase whose warm-up had no success: the measured runs would only spin on the same failure.</summary>
+    private static void SkipUnlessAnySucceeded(ClosedLoopResult warmUp, PhaseErrors errors)
+    {
+        if (warmUp.Ops == 0) throw new InvalidDataException($"no request of the warm-up succeeded ({warmUp.Errors:N0} failed; {errors.First()})");
     }
 
     /// <summary>Puts the <see cref="RangeKeys"/> keys of the range phase, 16 at a time over the nodes.</summary>
@@ -215,6 +223,12 @@ internal static class KvPhases
         }
         if (await Task.WhenAny(allCreated.Task, Task.Delay(TimeSpan.FromSeconds(60))) != allCreated.Task)
             errors.Add("watch setup", $"only {Volatile.Read(ref created)} of {watchers} watches were created within 60 s");
+        if (Volatile.Read(ref created) == 0)
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(streams);
+            throw new InvalidDataException($"no watch could be created ({errors.First()})");
+        }
 
         var buffer = new ResponseBuffer();
         var interval = TimeSpan.FromSeconds(1 / shape.WatchRate);

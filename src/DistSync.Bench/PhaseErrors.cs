@@ -20,6 +20,16 @@ internal sealed class PhaseErrors
     /// <summary>Counts <paramref name="e"/> by its kind: <see cref="InvalidDataException"/> is a wrong answer, anything else its type.</summary>
     public void Add(Exception e) => Add(e is InvalidDataException ? "wrong answer" : e.GetType().Name, e.Message);
 
+    /// <summary>"kind: first message" of the first kind seen, or "no error".</summary>
+    public string First()
+    {
+        lock (_kinds)
+        {
+            foreach (var (kind, (_, first)) in _kinds) return $"{kind}: {first}";
+            return "no error";
+        }
+    }
+
     public long Count(string kind)
     {
         lock (_kinds) return _kinds.TryGetValue(kind, out var seen) ? seen.Count : 0;
