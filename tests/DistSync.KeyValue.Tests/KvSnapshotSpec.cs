@@ -33,7 +33,7 @@ public class KvSnapshotSpec
 
         Assert.Equal(original.Snapshot(), replica.Snapshot());
         Assert.Equal(3, replica.LastAppliedIndex);
-        Assert.Equal(new KvValue("2", 2), replica.Get("b"));
+        Assert.Equal(new KvValue("2", 2, 2), replica.Get("b"));
         Assert.Null(replica.Get("a"));
         // The same next entries give the same results on both.
         foreach (var kv in new[] { original, replica })

@@ -18,7 +18,7 @@ public class KvStateMachineSpec
         var result = Apply(KvCommands.Put("a", "1"));
 
         Assert.Equal(7, result.Written.Version);
-        Assert.Equal(new KvValue("1", 7), _kv.Get("a"));
+        Assert.Equal(new KvValue("1", 7, 7), _kv.Get("a"));
         Assert.Null(_kv.Get("b"));
     }
 
@@ -30,7 +30,7 @@ public class KvStateMachineSpec
         var second = Apply(KvCommands.Put("a", "2"));
 
         Assert.Equal(3, second.Written.Version);
-        Assert.Equal(new KvValue("2", 3), _kv.Get("a"));
+        Assert.Equal(new KvValue("2", 3, 1), _kv.Get("a"));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class KvStateMachineSpec
         var bytes = _kv.Apply(new AppliedEntry(9, 2, 1_000, 0, 0, KvCommands.Encode(KvCommands.Put("a", "z"))));
 
         Assert.Equal(9, KvCommands.DecodeResult(bytes.Span).Written.Version);
-        Assert.Equal(new KvValue("z", 9), _kv.Get("a"));
+        Assert.Equal(new KvValue("z", 9, 9), _kv.Get("a"));
     }
 
     [Fact]

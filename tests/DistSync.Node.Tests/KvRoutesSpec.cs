@@ -28,7 +28,7 @@ public class KvRoutesSpec
         foreach (var client in cluster.Clients)
         {
             var got = await client.GetAsync("greeting");
-            Assert.Equal(new KvGetResponse("greeting", "hello", put.Version), got);
+            Assert.Equal(new KvGetResponse("greeting", "hello", put.Version, put.Version), got);
         }
 
         // 4. a local read may lag but catches up on every node

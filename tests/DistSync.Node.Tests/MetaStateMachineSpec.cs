@@ -21,7 +21,7 @@ public class MetaStateMachineSpec
         var result = KvCommands.DecodeResult(meta.Apply(Entry(5, MetaStateMachine.KvCommand(KvCommands.Put("a", "1")))).Span);
 
         Assert.Equal(5, result.Written.Version);
-        Assert.Equal(new KvValue("1", 5), meta.Kv.Get("a"));
+        Assert.Equal(new KvValue("1", 5, 5), meta.Kv.Get("a"));
         Assert.Equal(5, meta.LastAppliedIndex);
     }
 
@@ -97,5 +97,44 @@ public class MetaStateMachineSpec
         Assert.Equal(1, KvCommand.PutFieldNumber);
         Assert.Equal(2, KvCommand.DeleteFieldNumber);
         Assert.Equal(3, Put.ExpectedVersionFieldNumber);
+    }
+
+    [Fact]
+    public void Ending_a_session_deletes_its_ephemeral_keys_in_the_same_entry_and_raises_their_changes()
+    {
+        var meta = new MetaStateMachine();
+        var created = (DistSync.Locks.SessionCreated)DistSync.Locks.LockResults.Decode(
+            meta.Apply(Entry(1, MetaStateMachine.LockCommand(DistSync.Locks.LockCommands.CreateSession(10_000)))).Span);
+        var bound = KvCommands.DecodeResult(meta.Apply(Entry(2, MetaStateMachine.KvCommand(KvCommands.Put("eph", "1", sessionId: created.SessionId)))).Span);
+        Assert.Equal(KvResult.ResultOneofCase.Written, bound.ResultCase);
+        var refused = KvCommands.DecodeResult(meta.Apply(Entry(3, MetaStateMachine.KvCommand(KvCommands.Put("x", "1", sessionId: "unknown")))).Span);
+        Assert.Equal("unknown", refused.UnknownSession.SessionId);
+        var changes = new List<KvChange>();
+        meta.KvChanged = changes.Add;
+
+        meta.Apply(Entry(4, MetaStateMachine.LockCommand(DistSync.Locks.LockCommands.DeleteSession(created.SessionId))));
+
+        Assert.Null(meta.Kv.Get("eph"));
+        Assert.Equal((4L, KvChangeType.Delete, "eph"), (changes.Single().Version, changes.Single().Type, changes.Single().Key));
+    }
+
+    [Fact]
+    public void After_a_restore_the_store_still_raises_changes_and_checks_sessions_against_the_restored_locks()
+    {
+        var source = new MetaStateMachine();
+        var created = (DistSync.Locks.SessionCreated)DistSync.Locks.LockResults.Decode(
+            source.Apply(Entry(1, MetaStateMachine.LockCommand(DistSync.Locks.LockCommands.CreateSession(10_000)))).Span);
+        var replica = new MetaStateMachine();
+        var changes = new List<KvChange>();
+        var restored = 0;
+        replica.KvChanged = changes.Add;
+        replica.KvRestored = () => restored++;
+
+        replica.Restore(source.Snapshot());
+        var put = KvCommands.DecodeResult(replica.Apply(Entry(2, MetaStateMachine.KvCommand(KvCommands.Put("eph", "1", sessionId: created.SessionId)))).Span);
+
+        Assert.Equal(1, restored);
+        Assert.Equal(KvResult.ResultOneofCase.Written, put.ResultCase);
+        Assert.Equal("eph", changes.Single().Key);
     }
 }

@@ -34,7 +34,8 @@ public class OpenApiSpec
             var acquire = doc.RootElement.GetProperty("paths").GetProperty("/lock/acquire").GetProperty("post");
             Assert.Equal("Locks", acquire.GetProperty("tags")[0].GetString());
             // routes added later may come without one; these must not
-            foreach (var (path, method) in new[] { ("/lock/acquire", "post"), ("/queue/produce", "post"), ("/cache/read/{key}", "get"), ("/kv/{key}", "put"), ("/broadcast/publish", "post"), ("/session", "post"), ("/health", "get") })
+            foreach (var (path, method) in new[] { ("/lock/acquire", "post"), ("/queue/produce", "post"), ("/cache/read/{key}", "get"), ("/kv/{key}", "put"), ("/broadcast/publish", "post"), ("/session", "post"), ("/health", "get"),
+                ("/kv", "get"), ("/kv", "delete"), ("/kv/txn", "post"), ("/kv/watch", "get") })
             {
                 var op = doc.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method);
                 Assert.True(op.TryGetProperty("summary", out var summary) && summary.GetString() is { Length: > 0 }, $"{method} {path} has no summary");

@@ -9,6 +9,7 @@ using DistSync.Cluster.Wire;
 using DistSync.Node.Broadcast;
 using DistSync.Node.Cache;
 using DistSync.Node.Http;
+using DistSync.Node.Kv;
 using DistSync.Node.Locks;
 using DistSync.Node.Meta;
 using DistSync.Node.Metrics;
@@ -54,9 +55,11 @@ public sealed class DistSyncNode : IAsyncDisposable
 
     private DistSyncNode(NodeSettings settings, IHost akkaHost, ActorSystem system, MemberDirectory members, RaftHost raft, RaftLinkFaults links,
         WebApplication web, NodeMetrics metrics, Uri httpAddress, LockWaiters lockWaiters, LockMetrics lockMetrics, QueueMetrics queueMetrics, QueueService queues,
-        CacheFront cache, CacheMetrics cacheMetrics, MetaCacheStore cacheStore, BroadcastHub broadcastHub, BroadcastMetrics broadcastMetrics)
+        CacheFront cache, CacheMetrics cacheMetrics, MetaCacheStore cacheStore, BroadcastHub broadcastHub, BroadcastMetrics broadcastMetrics,
+        KvWatchHub kvWatches)
     {
         Broadcast = broadcastHub;
+        KvWatches = kvWatches;
         _broadcastMetrics = broadcastMetrics;
         Cache = cache;
         CacheStore = cacheStore;
@@ -88,6 +91,9 @@ public sealed class DistSyncNode : IAsyncDisposable
 
     /// <summary>This node's live broadcast subscriptions.</summary>
     public BroadcastHub Broadcast { get; }
+
+    /// <summary>This node's live key-value watches.</summary>
+    public KvWatchHub KvWatches { get; }
 
     /// <summary>This node's MESI cache (its lines, and the homes this node hosts).</summary>
     public CacheFront Cache { get; }
@@ -153,6 +159,8 @@ public sealed class DistSyncNode : IAsyncDisposable
         var broadcastSettings = BroadcastSettings.From(config);
         var broadcastHub = new BroadcastHub(broadcastSettings.SubscriberBuffer);
         var broadcastMetrics = new BroadcastMetrics(metrics.Factory, metrics.Registry, broadcastHub);
+        var kvWatchHub = new KvWatchHub(settings.KvWatchBuffer);
+        var kvMetrics = new KvMetrics(metrics.Factory, metrics.Registry, kvWatchHub);
         CacheMetrics? cacheMetrics = null;
         var queueMetrics = new QueueMetrics(metrics.Factory);
         var catalog = new QueueCatalogView();
@@ -184,7 +192,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             builder.Services.AddDistSyncOpenApi();
             web = builder.Build();
             raft = await StartRaftAsync(settings, config, system, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics, links, catalog,
-                broadcastSettings, broadcastHub, metrics.Raft).ConfigureAwait(false);
+                broadcastSettings, broadcastHub, kvWatchHub, kvMetrics, metrics.Raft).ConfigureAwait(false);
             metrics.Observe(members, JournalPluginMetrics.For(system), raft);
             var applied = new AsyncPulse();
             var queues = new QueueService(raft, catalog, new PartitionCaller(system, raft, settings.NodeId), queueSettings, queueMetrics, applied);
@@ -204,6 +212,8 @@ public sealed class DistSyncNode : IAsyncDisposable
             web.UseMiddleware<HttpMetricsMiddleware>(metrics.Http);
             SystemRoutes.Map(web, settings, members, raft.Meta, metrics);
             KvRoutes.Map(web, settings, raft.Meta, settings.KvLimits);
+            KvTxnRoutes.Map(web, settings, raft.Meta, settings.KvLimits);
+            KvWatchRoutes.Map(web, settings, raft.Meta, settings.KvLimits, kvWatchHub, kvMetrics);
             ClusterRoutes.Map(web, settings, raft.Meta, members);
             SessionRoutes.Map(web, settings, raft.Meta);
             LockRoutes.Map(web, settings, raft.Meta, lockWaiters, lockMetrics, logger);
@@ -220,7 +230,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             logger.Information("node {NodeId} up: http {Http}, remoting {Remote}, seeds {Seeds}",
                 settings.NodeId, httpAddress, cluster.SelfAddress, settings.Seeds);
             return new DistSyncNode(settings, akkaHost, system, members, raft, links, web, metrics, httpAddress, lockWaiters, lockMetrics, queueMetrics, queues,
-                cache, cacheMetrics, cacheStore, broadcastHub, broadcastMetrics);
+                cache, cacheMetrics, cacheStore, broadcastHub, broadcastMetrics, kvWatchHub);
         }
         catch (Exception e)
         {
@@ -245,7 +255,7 @@ public sealed class DistSyncNode : IAsyncDisposable
     /// </summary>
     private static Task<RaftHost> StartRaftAsync(NodeSettings settings, IConfiguration config, ActorSystem system, string advertisedHttp,
         LockWaiters lockWaiters, LockMetrics lockMetrics, RaftLinkFaults links, QueueCatalogView catalog,
-        BroadcastSettings broadcast, BroadcastHub broadcastHub, IRaftMetrics raftMetrics)
+        BroadcastSettings broadcast, BroadcastHub broadcastHub, KvWatchHub kvWatchHub, KvMetrics kvMetrics, IRaftMetrics raftMetrics)
     {
         var selfAddress = ((ExtendedActorSystem)system).Provider.DefaultAddress;
         var initial = settings.InitialMembers;
@@ -268,6 +278,9 @@ public sealed class DistSyncNode : IAsyncDisposable
                 CatalogChanged = catalog.Update,
                 BroadcastPublished = broadcastHub.OnPublished,
                 BroadcastRestored = broadcastHub.OnRestored,
+                KvChanged = kvWatchHub.OnChanged,
+                KvRestored = kvWatchHub.OnRestored,
+                KvSizeChanged = kvMetrics.StoreSize,
             },
         });
     }
@@ -280,6 +293,7 @@ public sealed class DistSyncNode : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         Broadcast.EndAll();
+        KvWatches.EndAll();
         await _web.StopAsync().ConfigureAwait(false);
         await FlushCacheAsync().ConfigureAwait(false);
         await _raft.DisposeAsync().ConfigureAwait(false);
@@ -313,6 +327,7 @@ public sealed class DistSyncNode : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         Broadcast.EndAll();
+        KvWatches.EndAll();
         await _web.StopAsync().ConfigureAwait(false);
         await _raft.DisposeAsync().ConfigureAwait(false);
         await System.Terminate().ConfigureAwait(false);

@@ -32,6 +32,10 @@ public sealed record NodeSettings
     public required bool FaultInjection { get; init; }
     public required KvLimits KvLimits { get; init; }
     public required TimeSpan KvSessionTimeout { get; init; }
+    /// <summary>Changes buffered per watcher (<c>dsync.kv.watch-buffer</c>).</summary>
+    public int KvWatchBuffer { get; init; } = 1024;
+    /// <summary>Idle interval between a watch stream's keep-alive comments (<c>dsync.kv.watch-keep-alive</c>).</summary>
+    public TimeSpan KvWatchKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
     public required long MaxRequestBodyBytes { get; init; }
     public required TimeSpan RequestTimeout { get; init; }
     public required TimeSpan ShutdownTimeout { get; init; }
@@ -54,7 +58,10 @@ public sealed record NodeSettings
             Seeds = ReadList(config, "dsync.cluster.seeds"),
             InitialMembers = ReadInitialMembers(config),
             FaultInjection = config.GetBool("dsync.testing.fault-injection", false),
-            KvLimits = new KvLimits((int)config.GetSize("dsync.kv.max-key-size", 1024), (int)config.GetSize("dsync.kv.max-value-size", 256 * 1024)),
+            KvLimits = new KvLimits((int)config.GetSize("dsync.kv.max-key-size", 1024), (int)config.GetSize("dsync.kv.max-value-size", 256 * 1024),
+                config.GetInt("dsync.kv.watch-history", KvLimits.DefaultWatchHistory), config.GetSize("dsync.kv.watch-history-size", KvLimits.DefaultWatchHistoryBytes)),
+            KvWatchBuffer = config.GetInt("dsync.kv.watch-buffer", 1024),
+            KvWatchKeepAlive = config.GetDuration("dsync.kv.watch-keep-alive", TimeSpan.FromSeconds(15)),
             KvSessionTimeout = config.GetDuration("dsync.kv.session-timeout", TimeSpan.FromMinutes(10)),
             MaxRequestBodyBytes = config.GetSize("dsync.http.max-request-body", 1024 * 1024),
             RequestTimeout = config.GetDuration("dsync.http.request-timeout", TimeSpan.FromSeconds(5)),
@@ -68,8 +75,10 @@ public sealed record NodeSettings
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new FormatException($"configuration keys 'dsync.kv.max-key-size' / 'dsync.kv.max-value-size': {e.Message}", e);
+            throw new FormatException($"configuration keys 'dsync.kv.max-key-size' / 'dsync.kv.max-value-size' / 'dsync.kv.watch-history*': {e.Message}", e);
         }
+        if (settings.KvWatchBuffer < 1) throw new FormatException("configuration key 'dsync.kv.watch-buffer' must be at least 1");
+        if (settings.KvWatchKeepAlive <= TimeSpan.Zero) throw new FormatException("configuration key 'dsync.kv.watch-keep-alive' must be positive");
         if (settings.KvSessionTimeout <= TimeSpan.Zero) throw new FormatException("configuration key 'dsync.kv.session-timeout' must be positive");
         CheckPort("dsync.remote.port", settings.RemotePort);
         foreach (var seed in settings.Seeds)

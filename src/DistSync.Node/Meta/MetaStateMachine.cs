@@ -34,6 +34,7 @@ public sealed class MetaStateMachine : IRaftStateMachine
         _broadcastOptions = broadcastOptions;
         Broadcast = new BroadcastStateMachine(broadcastOptions);
         Kv = new KvStateMachine(kvLimits, kvSessionTimeoutMs);
+        WireKv(Kv);
         _lockOptions = lockOptions;
         _lockWaiters = lockWaiters;
         _lockMetrics = lockMetrics;
@@ -42,6 +43,16 @@ public sealed class MetaStateMachine : IRaftStateMachine
 
     /// <summary>The replicated key-value store (read it only inside <see cref="IRaftGroup.QueryAsync{T}"/>).</summary>
     public KvStateMachine Kv { get; private set; }
+
+    /// <summary>Raised on the group's thread for every key-value change, in commit order (the same on every replica);
+    /// handlers must not block.</summary>
+    public Action<KvChange>? KvChanged { get; set; }
+
+    /// <summary>Raised on the group's thread with the store's key count and bytes after an entry or a restore changed them.</summary>
+    public Action<int, long>? KvSizeChanged { get; set; }
+
+    /// <summary>Raised on the group's thread after a snapshot replaced the key-value state: watchers re-read its history.</summary>
+    public Action? KvRestored { get; set; }
 
     /// <summary>Sessions and locks (read them only inside <see cref="IRaftGroup.QueryAsync{T}"/>).</summary>
     public LockServiceStateMachine Locks { get; private set; }
@@ -111,7 +122,9 @@ public sealed class MetaStateMachine : IRaftStateMachine
         switch (command.CommandCase)
         {
             case MetaCommand.CommandOneofCase.Kv:
-                return Kv.Apply(entry with { Data = command.Kv.Memory });
+                var kvResult = Kv.Apply(entry with { Data = command.Kv.Memory });
+                KvSizeChanged?.Invoke(Kv.Count, Kv.Bytes);
+                return kvResult;
             case MetaCommand.CommandOneofCase.Locks:
                 DistSync.Locks.Wire.LockCommand lockCommand;
                 try
@@ -177,9 +190,23 @@ public sealed class MetaStateMachine : IRaftStateMachine
     private ReadOnlyMemory<byte> ApplyLocks(AppliedEntry entry, DistSync.Locks.Wire.LockCommand command)
     {
         var applied = Locks.Apply(entry.Index, entry.Term, entry.TimestampMs, command);
+        if (applied.SessionsEnded.Count > 0)
+        {
+            // Ephemeral keys go in the entry that ended their session, so watchers see the deletes at its index.
+            var ended = new string[applied.SessionsEnded.Count];
+            for (var i = 0; i < ended.Length; i++) ended[i] = applied.SessionsEnded[i].SessionId;
+            if (Kv.EndSessions(entry.Index, entry.TimestampMs, ended) > 0) KvSizeChanged?.Invoke(Kv.Count, Kv.Bytes);
+        }
         _lockWaiters?.OnApplied(command, applied);
         _lockMetrics?.TableChanged(Locks.DeadlocksDetected, Locks.Locks.HeldResourceCount, Locks.Locks.WaitCount);
         return LockResults.Encode(applied.Result);
+    }
+
+    private void WireKv(KvStateMachine kv)
+    {
+        // Through this instance, not a captured one: a restore replaces Locks, and the handlers are set after construction.
+        kv.SessionIsLive = id => Locks.Sessions.Find(id) is not null;
+        kv.Changed = change => KvChanged?.Invoke(change);
     }
 
     public byte[] Snapshot() =>
@@ -206,6 +233,7 @@ public sealed class MetaStateMachine : IRaftStateMachine
         }
         var kv = new KvStateMachine(Kv.Limits, Kv.SessionTimeoutMs);
         kv.Restore(parsed.Kv.Span);
+        WireKv(kv);
         var locks = new LockServiceStateMachine(_lockOptions);
         if (!parsed.Locks.IsEmpty) locks.Restore(parsed.Locks.Span);
         var catalog = parsed.Queues.IsEmpty ? new QueueCatalog() : QueueCatalog.FromSnapshot(parsed.Queues.Span);
@@ -217,6 +245,8 @@ public sealed class MetaStateMachine : IRaftStateMachine
         Catalog = catalog;
         CatalogChanged?.Invoke(Catalog);
         BroadcastRestored?.Invoke();
+        KvRestored?.Invoke();
+        KvSizeChanged?.Invoke(Kv.Count, Kv.Bytes);
         LastAppliedIndex = parsed.LastAppliedIndex;
         _lockMetrics?.TableChanged(Locks.DeadlocksDetected, Locks.Locks.HeldResourceCount, Locks.Locks.WaitCount);
         _lockWaiters?.OnRestored(Locks);
