@@ -8,7 +8,8 @@ namespace DistSync.Bench;
 /// temporary directory, with etcd's durable defaults (the WAL is fsynced before a write is acknowledged, as
 /// DistSync's journal is): only names, URLs, the initial cluster and warn logging are set. <see cref="StartAsync"/>
 /// waits until every member answers <c>/health</c>; <see cref="Dispose"/> kills the members and deletes the
-/// directory, and so do Ctrl-C and process exit, so an interrupted bench leaves neither processes nor data behind.
+/// directory, and so do Ctrl-C, process exit and an unhandled exception, so an interrupted bench leaves neither
+/// processes nor data behind.
 /// <para>Not thread-safe: one caller starts and disposes; only the Ctrl-C / exit handlers race with Dispose, and
 /// <see cref="Shutdown"/> runs once.</para>
 /// </summary>
@@ -22,6 +23,7 @@ internal sealed class EtcdCluster : IDisposable
     private readonly BenchProcesses _processes;
     private readonly ConsoleCancelEventHandler _onCancel;
     private readonly EventHandler _onExit;
+    private readonly UnhandledExceptionEventHandler _onCrash;
     private int _shutdown;
 
     /// <param name="etcd">the etcd executable (<see cref="Find"/>)</param>
@@ -35,8 +37,10 @@ internal sealed class EtcdCluster : IDisposable
         _processes = new BenchProcesses(dir);
         _onCancel = (_, _) => Shutdown();
         _onExit = (_, _) => Shutdown();
+        _onCrash = (_, _) => Shutdown();
         Console.CancelKeyPress += _onCancel;
         AppDomain.CurrentDomain.ProcessExit += _onExit;
+        AppDomain.CurrentDomain.UnhandledException += _onCrash;
         ClientPorts = BenchSupport.FreePorts(Members);
         Clients = new HttpClient[Members];
         for (var i = 0; i < Members; i++)
@@ -131,7 +135,9 @@ internal sealed class EtcdCluster : IDisposable
     {
         Console.CancelKeyPress -= _onCancel;
         AppDomain.CurrentDomain.ProcessExit -= _onExit;
+        AppDomain.CurrentDomain.UnhandledException -= _onCrash;
         Shutdown();
+        foreach (var c in Clients) c.Dispose();
     }
 
     private async Task WaitHealthyAsync(TimeSpan timeout)
@@ -158,11 +164,15 @@ internal sealed class EtcdCluster : IDisposable
         throw new TimeoutException($"etcd not healthy within {timeout.TotalSeconds:0} s");
     }
 
-    /// <summary>Once: kill every member (SIGKILL waits for the exit, so nothing writes any more), then delete the directory.</summary>
+    /// <summary>
+    /// Once: kill every member (SIGKILL waits for the exit, so nothing writes any more), then delete the directory.
+    /// The HTTP clients stay usable (only <see cref="Dispose"/> disposes them): after a Ctrl-C the load loops still
+    /// run for a moment, and a request to a killed member fails as a counted error where a disposed client would
+    /// throw an exception nothing catches.
+    /// </summary>
     private void Shutdown()
     {
         if (Interlocked.Exchange(ref _shutdown, 1) == 1) return;
-        foreach (var c in Clients) c.Dispose();
         _processes.Dispose();
         BenchSupport.TryDelete(_dir);
     }

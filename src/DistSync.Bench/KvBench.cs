@@ -99,77 +99,102 @@ public sealed class KvBench : IBenchmark
                           $"phases {string.Join(",", AllPhases.Where(phases.Contains))}, data in {work}, load average {BenchSupport.LoadAverage()}");
         Console.WriteLine("DistSync settings: the shipped hocon/dsync.conf (SQLite journal, synchronous=FULL: fsync before a write is acknowledged), log level warning" +
                           (sets.Count > 0 ? ", plus " + string.Join(" ", sets) : ""));
-        var ours = new KvResults();
-        double? failoverMedian = null;
-        using (var cluster = new NodeCluster(nodeDll, root, work, sets))
-        using (var target = new DistSyncKvTarget(cluster.HttpPorts))
+        // Ctrl-C would otherwise leave the three nodes running and the data behind (etcd's cluster cleans up after itself)
+        NodeCluster? running = null;
+        ConsoleCancelEventHandler onCancel = (_, _) =>
         {
-            try
-            {
-                cluster.StartAll();
-                var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
-                Console.WriteLine($"DistSync: 3 nodes up, meta leader n{leader + 1}");
-                if (phases.Contains("put"))
-                {
-                    // Round-robin over all nodes (followers forward inside the cluster), or only the leader.
-                    var clients = leaderOnly ? [cluster.Clients[leader]] : cluster.Clients;
-                    Func<int, string, string, CancellationToken, Task> put = (worker, key, value, ct) =>
-                        clients[worker % clients.Length].PutAsync(key, value, null, ct);
+            running?.Dispose();
+            BenchSupport.TryDelete(work);
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await RunPhasesAsync();
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
 
-                    await DriveAsync(put, 16, warm); // warm-up: JIT, connections, journal
-                    Console.WriteLine();
-                    Console.WriteLine($"DistSync PUT /kv (3 processes, sqlite, fsync on; clients {(leaderOnly ? $"all on the leader n{leader + 1}" : "round-robin over the three nodes")})");
-                    PrintHeader();
-                    foreach (var c in clientCounts)
+        async Task<int> RunPhasesAsync()
+        {
+            var ours = new KvResults();
+            double? failoverMedian = null;
+            using (var cluster = new NodeCluster(nodeDll, root, work, sets))
+            using (var target = new DistSyncKvTarget(cluster.HttpPorts))
+            {
+                running = cluster;
+                try
+                {
+                    cluster.StartAll();
+                    var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
+                    Console.WriteLine($"DistSync: 3 nodes up, meta leader n{leader + 1}");
+                    if (phases.Contains("put"))
                     {
-                        var row = await DriveAsync(put, c, TimeSpan.FromSeconds(seconds));
-                        ours.Put.Add(row);
-                        PrintRow(row);
+                        // Round-robin over all nodes (followers forward inside the cluster), or only the leader.
+                        var clients = leaderOnly ? [cluster.Clients[leader]] : cluster.Clients;
+                        Func<int, string, string, CancellationToken, Task> put = (worker, key, value, ct) =>
+                            clients[worker % clients.Length].PutAsync(key, value, null, ct);
+
+                        await DriveAsync(put, 16, warm); // warm-up: JIT, connections, journal
+                        Console.WriteLine();
+                        Console.WriteLine($"DistSync PUT /kv (3 processes, sqlite, fsync on; clients {(leaderOnly ? $"all on the leader n{leader + 1}" : "round-robin over the three nodes")})");
+                        PrintHeader();
+                        foreach (var c in clientCounts)
+                        {
+                            var row = await DriveAsync(put, c, TimeSpan.FromSeconds(seconds));
+                            ours.Put.Add(row);
+                            PrintRow(row);
+                        }
+                    }
+
+                    await KvPhases.RunAsync(target, selection, shape, ours);
+
+                    if (phases.Contains("failover"))
+                    {
+                        Console.WriteLine();
+                        Console.WriteLine($"failover: kill -9 the leader -> first successful write through a survivor ({trials} trials)");
+                        failoverMedian = await FailoverAsync(cluster, trials);
                     }
                 }
-
-                await KvPhases.RunAsync(target, selection, shape, ours);
-
-                if (phases.Contains("failover"))
+                catch (Exception e) when (e is TimeoutException or NodeUnreachableException or DistSyncApiException or HttpRequestException)
                 {
-                    Console.WriteLine();
-                    Console.WriteLine($"failover: kill -9 the leader -> first successful write through a survivor ({trials} trials)");
-                    failoverMedian = await FailoverAsync(cluster, trials);
+                    Console.Error.WriteLine($"kv: {e.Message}");
+                    cluster.DumpLogs();
+                    return 1;
+                }
+                finally
+                {
+                    running = null;
                 }
             }
-            catch (Exception e) when (e is TimeoutException or NodeUnreachableException or DistSyncApiException or HttpRequestException)
+            Console.WriteLine($"{"",8} load average after DistSync's runs: {BenchSupport.LoadAverage()}");
+
+            KvResults? theirs = null;
+            var etcdVersion = "";
+            if (!etcdWanted)
             {
-                Console.Error.WriteLine($"kv: {e.Message}");
-                cluster.DumpLogs();
-                return 1;
+                Console.WriteLine("\netcd comparison: not run (--no-etcd)");
             }
-        }
-        Console.WriteLine($"{"",8} load average after DistSync's runs: {BenchSupport.LoadAverage()}");
+            else if (EtcdCluster.Find() is not { } etcd)
+            {
+                Console.WriteLine("\netcd comparison: not run (no /usr/bin/etcd and no etcd on PATH; Debian package etcd-server)");
+            }
+            else
+            {
+                (theirs, etcdVersion) = await RunEtcdAsync(etcd, phases.Contains("put"), selection, shape);
+            }
 
-        KvResults? theirs = null;
-        var etcdVersion = "";
-        if (!etcdWanted)
-        {
-            Console.WriteLine("\netcd comparison: not run (--no-etcd)");
+            if (theirs is not null) KvComparison.Print(ours, theirs, etcdVersion);
+            Console.WriteLine();
+            var at64 = ours.Put.FirstOrDefault(r => r.Clients == 64);
+            if (at64 is not null)
+                Console.WriteLine($"targets: >= 15,000 writes/s at 64 clients: {at64.PerSecond:N0} ({(at64.PerSecond >= 15_000 ? "met" : "NOT met")}); " +
+                                  $"p99 < 15 ms: {at64.P99:0.00} ms ({(at64.P99 < 15 ? "met" : "NOT met")})");
+            if (failoverMedian is { } m) Console.WriteLine($"targets: median failover < 1 s: {m:N0} ms ({(m < 1000 ? "met" : "NOT met")})");
+            BenchSupport.TryDelete(work);
+            return 0;
         }
-        else if (EtcdCluster.Find() is not { } etcd)
-        {
-            Console.WriteLine("\netcd comparison: not run (no /usr/bin/etcd and no etcd on PATH; Debian package etcd-server)");
-        }
-        else
-        {
-            (theirs, etcdVersion) = await RunEtcdAsync(etcd, work, phases.Contains("put"), selection, shape);
-        }
-
-        if (theirs is not null) KvComparison.Print(ours, theirs, etcdVersion);
-        Console.WriteLine();
-        var at64 = ours.Put.FirstOrDefault(r => r.Clients == 64);
-        if (at64 is not null)
-            Console.WriteLine($"targets: >= 15,000 writes/s at 64 clients: {at64.PerSecond:N0} ({(at64.PerSecond >= 15_000 ? "met" : "NOT met")}); " +
-                              $"p99 < 15 ms: {at64.P99:0.00} ms ({(at64.P99 < 15 ? "met" : "NOT met")})");
-        if (failoverMedian is { } m) Console.WriteLine($"targets: median failover < 1 s: {m:N0} ms ({(m < 1000 ? "met" : "NOT met")})");
-        BenchSupport.TryDelete(work);
-        return 0;
     }
 
     private static void PrintHeader() => BenchSupport.PrintHeader("ops/s", 10);
@@ -241,10 +266,11 @@ public sealed class KvBench : IBenchmark
     /// The etcd side: its own 3-member cluster (deleted afterwards), then the put phase and <see cref="KvPhases"/> with
     /// the same shapes. Null results (after printing why and the members' logs) when etcd fails.
     /// </summary>
-    private static async Task<(KvResults? Results, string Version)> RunEtcdAsync(string etcd, string work, bool putPhase, KvPhases.Selection selection, KvPhases.Shape shape)
+    private static async Task<(KvResults? Results, string Version)> RunEtcdAsync(string etcd, bool putPhase, KvPhases.Selection selection, KvPhases.Shape shape)
     {
         Console.WriteLine();
-        var dir = Path.Combine(work, "etcd");
+        // its own directory, which EtcdCluster deletes on dispose, Ctrl-C or exit
+        var dir = Path.Combine(Path.GetTempPath(), "dsync-kvbench-etcd-" + Guid.NewGuid().ToString("N")[..8]);
         Console.WriteLine($"etcd: starting 3 members of {etcd} on loopback, data in {dir}; {EtcdCluster.Settings}");
         using var cluster = new EtcdCluster(etcd, dir, "dsync-kvbench");
         using var target = new EtcdKvTarget(cluster);

@@ -253,7 +253,9 @@ internal static class KvPhases
             if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
         }
         var measuredPuts = measuredFrom == int.MaxValue ? 0 : puts - measuredFrom;
-        var window = Stopwatch.GetElapsedTime(started).TotalSeconds - shape.WarmUp.TotalSeconds;
+        // the measured window: from the first measured put's send to one interval after the last one's, so that both
+        // systems' events/s are comparable (the loop's own end may run a little late under load)
+        var window = measuredPuts == 0 ? 0 : (double)(sent[puts - 1] - sent[measuredFrom]) / Stopwatch.Frequency + interval.TotalSeconds;
 
         // the last puts' events are still on their way: wait until every watcher has the last one (or 5 s)
         var grace = Stopwatch.GetTimestamp();
