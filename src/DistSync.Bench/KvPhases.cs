@@ -247,7 +247,8 @@ internal static class KvPhases
                 errors.Add($"put failed ({e.GetType().Name})", e.Message);
             }
             puts++;
-            // a fixed schedule, not a fixed pause: a slow put does not lower the rate, nor do puts bunch up after one
+            // a fixed schedule, not a fixed pause after each put: a slow put delays only itself, the ones that fell due
+            // meanwhile follow at once, so the rate holds
             var due = started + (long)(puts * interval.TotalSeconds * Stopwatch.Frequency);
             var wait = due - Stopwatch.GetTimestamp();
             if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
