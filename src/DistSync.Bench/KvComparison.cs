@@ -14,6 +14,7 @@ internal static class KvComparison
         Console.WriteLine();
         Console.WriteLine($"DistSync (3 node processes, sqlite journal synchronous=FULL) vs etcd {etcdVersion} (3 members, default settings, WAL fsync), " +
                           "same run, one after the other, same shapes and client counts;");
+        Console.WriteLine("etcd is measured through its JSON gateway (HTTP/1.1 + JSON, like DistSync's API), not through its native gRPC clients");
         Console.WriteLine("ratio = DistSync / etcd (rate: above 1 DistSync is faster; p99: above 1 DistSync is slower); watch rate = events delivered/s over all watchers");
         Console.WriteLine($"{"phase",-6} {"clients",7} | {"DS rate",9} {"p50 ms",7} {"p99 ms",7} | {"etcd rate",9} {"p50 ms",7} {"p99 ms",7} | {"rate",6} {"p99",6}");
         Rows("put", ours.Put, etcd.Put);
