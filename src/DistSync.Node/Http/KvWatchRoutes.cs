@@ -123,6 +123,7 @@ public static class KvWatchRoutes
             await response.WriteAsync($"event: created\ndata: {{\"revision\":{revision},\"fromVersion\":{fromVersion}}}\n\n", ct).ConfigureAwait(false);
             await response.Body.FlushAsync(ct).ConfigureAwait(false);
             var catchUp = true;
+            var leaderless = 0;
             var page = new List<KvChange>(CatchUpPage);
             while (!ct.IsCancellationRequested)
             {
@@ -156,6 +157,15 @@ public static class KvWatchRoutes
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
+                    // A replica without a leader applies nothing: after two idle intervals without one, end the stream
+                    // so the client resumes (Last-Event-ID) on a node that still hears the leader, as etcd's
+                    // require-leader watches do, instead of stalling until the partition heals.
+                    leaderless = meta.Status.Leader is null ? leaderless + 1 : 0;
+                    if (leaderless >= 2)
+                    {
+                        await response.WriteAsync("event: error\ndata: {\"reason\":\"no-leader\"}\n\n", ct).ConfigureAwait(false);
+                        return;
+                    }
                     await response.WriteAsync(": keep-alive\n\n", ct).ConfigureAwait(false);
                     await response.Body.FlushAsync(ct).ConfigureAwait(false);
                     continue;

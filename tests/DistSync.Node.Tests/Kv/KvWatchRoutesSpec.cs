@@ -172,6 +172,56 @@ public class KvWatchRoutesSpec
         Assert.Contains("dsync_kv_watch_lag_seconds_count", text);
     }
 
+    [Fact]
+    public async Task A_watch_on_a_follower_that_installs_a_snapshot_still_sees_every_change_once_in_order()
+    {
+        // 1. snapshots every 40 entries; a watch on node 3, which is then cut off
+        await using var cluster = await InProcessCluster.StartAsync(3, extra: "raft.snapshot-every-entries = 40");
+        var leader = await cluster.WaitForLeaderAsync(Patience);
+        var victim = leader == 2 ? 1 : 2;
+        var writers = Enumerable.Range(0, 3).Where(i => i != victim).ToArray();
+        await using var watch = await KvWatchStream.OpenAsync([cluster.Nodes[victim].HttpAddress], "prefix=snap/", Patience);
+        await cluster.Faults.IsolateAsync(cluster.Nodes[victim]);
+        var behind = cluster.Nodes[victim].Meta.Status.LastApplied;
+
+        // 2. 150 writes while it is away: the others snapshot and compact their logs past what it has
+        var versions = new List<long>();
+        for (var i = 0; i < 150; i++) versions.Add((await PutWithRetryAsync(cluster.Clients[writers[i % 2]], $"snap/{i:D3}", "v")).Version);
+        await Eventually.Until(() => Task.FromResult(cluster.Nodes[writers[0]].Meta.Status.SnapshotIndex), s => s > behind + 40, Patience, "a snapshot past the victim");
+
+        // 3. healed, it catches up (by snapshot); its watch delivers the 150 changes in order, none twice
+        await cluster.Faults.HealAllAsync();
+        var events = await watch.TakeAsync(150, TimeSpan.FromSeconds(60));
+        Assert.Equal(versions, events.Select(e => e.Event.Version));
+        Assert.True(cluster.Nodes[victim].Meta.Status.SnapshotIndex > behind, "the victim installed a snapshot");
+        Assert.Empty(watch.Drain());
+    }
+
+    [Fact]
+    public async Task A_watch_on_a_node_cut_off_from_the_leader_ends_and_resumes_on_another_node_without_a_gap()
+    {
+        // 1. short keep-alives; a watch that prefers a follower, with a second node to fall back on
+        await using var cluster = await InProcessCluster.StartAsync(3, extra: "kv.watch-keep-alive = 500ms");
+        var leader = await cluster.WaitForLeaderAsync(Patience);
+        var victim = (leader + 1) % 3;
+        var other = (leader + 2) % 3;
+        await using var watch = await KvWatchStream.OpenAsync([cluster.Nodes[victim].HttpAddress, cluster.Nodes[other].HttpAddress], "prefix=cut/", Patience);
+        var before = (await cluster.Clients[leader].PutAsync("cut/0", "v")).Version;
+        Assert.Equal(before, (await watch.TakeAsync(1, Patience))[0].Event.Version);
+
+        // 2. the victim is cut off; writes go on through the majority
+        await cluster.Faults.IsolateAsync(cluster.Nodes[victim]);
+        var versions = new List<long>();
+        for (var i = 1; i <= 10; i++) versions.Add((await PutWithRetryAsync(cluster.Clients[other], $"cut/{i}", "v")).Version);
+
+        // 3. the victim's stream ends with no-leader; the watch resumes on the other node and misses nothing
+        var events = await watch.TakeAsync(10, TimeSpan.FromSeconds(60));
+        Assert.Equal(versions, events.Select(e => e.Event.Version));
+        Assert.Contains(watch.Errors, e => e.Contains("no-leader"));
+        Assert.True(watch.Reconnects >= 1);
+        await cluster.Faults.HealAllAsync();
+    }
+
     private static async Task<KvPutResponse> PutWithRetryAsync(DistSyncClient client, string key, string value)
     {
         // a leadership hand-over can refuse a write for a moment (503): the spec is about the watch, not the write

@@ -25,6 +25,9 @@ internal sealed class KvWatchStream : IAsyncDisposable
 
     public int Reconnects { get; private set; }
 
+    /// <summary>The data of every <c>event: error</c> that ended a stream.</summary>
+    public List<string> Errors { get; } = [];
+
     /// <summary>The stream's `compacted` event, if it ended with one.</summary>
     public long? CompactedOldest { get; private set; }
 
@@ -95,6 +98,9 @@ internal sealed class KvWatchStream : IAsyncDisposable
                             {
                                 case "created":
                                     _created.TrySetResult(JsonSerializer.Deserialize<KvWatchCreated>(data, DistSyncJson.Options)!);
+                                    break;
+                                case "error":
+                                    lock (Errors) Errors.Add(data);
                                     break;
                                 case "compacted":
                                     CompactedOldest = JsonDocument.Parse(data).RootElement.GetProperty("oldestVersion").GetInt64();
