@@ -14,6 +14,7 @@ usage: ./build.sh <command> [args]
   cluster [opts]     start three local nodes and watch them (see README; --journal redis, DSYNC_PORT_BASE)
   node <n> [--stop]  start or restart node n of the local cluster with its usual settings (--stop: stop it)
   bench <name> ...   run a benchmark: $(bench_names)
+                     (kv and locks also start their own 3-member etcd, /usr/bin/etcd or etcd on PATH, when present; --no-etcd skips it)
   docker             lint the Dockerfile, compose, Prometheus/Grafana and k8s files; build the image if an engine runs
 USAGE
 }

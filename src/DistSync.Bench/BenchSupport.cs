@@ -161,27 +161,23 @@ internal static class BenchSupport
     }
 
     /// <summary>
-    /// Starts three etcd members under <paramref name="dir"/>, waits until healthy and runs <paramref name="workload"/>
-    /// against their gateways. A timeout, HTTP or JSON failure is printed as "etcd comparison failed" with the members'
-    /// last <paramref name="dumpLines"/> log lines; the members are killed at the end either way.
+    /// Starts three etcd members under <paramref name="dir"/> (<see cref="EtcdCluster"/>), waits until healthy and runs
+    /// <paramref name="workload"/> against their gateways. A timeout, HTTP or JSON failure is printed as "etcd comparison
+    /// failed" with the members' last <paramref name="dumpLines"/> log lines; the members are killed and their directory
+    /// deleted at the end either way.
     /// </summary>
     public static async Task RunAgainstEtcdAsync(string etcd, string dir, string clusterToken, Func<HttpClient[], Task> workload, int dumpLines, bool dumpWithPath)
     {
-        using var processes = new BenchProcesses(dir);
-        var clients = StartEtcd(processes, etcd, dir, clusterToken);
+        using var cluster = new EtcdCluster(etcd, dir, clusterToken);
         try
         {
-            await WaitEtcdHealthyAsync(clients, processes, TimeSpan.FromSeconds(60));
-            await workload(clients);
+            await cluster.StartAsync();
+            await workload(cluster.Clients);
         }
         catch (Exception e) when (e is TimeoutException or HttpRequestException or JsonException)
         {
             Console.Error.WriteLine($"etcd comparison failed: {e.Message}");
-            processes.DumpLogs(dumpLines, dumpWithPath);
-        }
-        finally
-        {
-            foreach (var c in clients) c.Dispose();
+            cluster.DumpLogs(dumpLines, dumpWithPath);
         }
     }
 
@@ -191,59 +187,6 @@ internal static class BenchSupport
         var mine = ours.FirstOrDefault(x => x.Clients == etcdRow.Clients);
         if (mine is not null && etcdRow.PerSecond > 0)
             Console.WriteLine($"{"",8} DistSync / etcd {rateName} ratio at {etcdRow.Clients} clients: {mine.PerSecond / etcdRow.PerSecond:0.00}; p99 ratio {mine.P99 / etcdRow.P99:0.00}");
-    }
-
-    /// <summary>
-    /// Starts three etcd members <c>e1..e3</c> on free loopback ports (data under <paramref name="dir"/>, warn logging) as
-    /// children of <paramref name="processes"/>; HTTP clients for their JSON gateways.
-    /// </summary>
-    private static HttpClient[] StartEtcd(BenchProcesses processes, string etcd, string dir, string clusterToken)
-    {
-        var clientPorts = FreePorts(3);
-        var peerPorts = FreePorts(3);
-        var initial = string.Join(",", peerPorts.Select((p, i) => $"e{i + 1}=http://127.0.0.1:{p}"));
-        for (var i = 0; i < 3; i++)
-        {
-            processes.Start($"e{i + 1}", etcd,
-            [
-                "--name", $"e{i + 1}",
-                "--data-dir", Path.Combine(dir, $"e{i + 1}"),
-                "--listen-client-urls", $"http://127.0.0.1:{clientPorts[i]}",
-                "--advertise-client-urls", $"http://127.0.0.1:{clientPorts[i]}",
-                "--listen-peer-urls", $"http://127.0.0.1:{peerPorts[i]}",
-                "--initial-advertise-peer-urls", $"http://127.0.0.1:{peerPorts[i]}",
-                "--initial-cluster", initial,
-                "--initial-cluster-state", "new",
-                "--initial-cluster-token", clusterToken,
-                "--log-level", "warn",
-            ], dir);
-        }
-        return clientPorts.Select(p => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{p}/"), Timeout = TimeSpan.FromSeconds(10) }).ToArray();
-    }
-
-    /// <summary>Waits until every member answers <c>/health</c> with true; a member that exits meanwhile ends the wait.</summary>
-    private static async Task WaitEtcdHealthyAsync(HttpClient[] clients, BenchProcesses processes, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < deadline)
-        {
-            var healthy = 0;
-            foreach (var c in clients)
-            {
-                try
-                {
-                    if ((await c.GetStringAsync("health")).Contains("\"true\"", StringComparison.Ordinal)) healthy++;
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    // not up yet
-                }
-            }
-            if (healthy == clients.Length) return;
-            if (processes.AnyExited) throw new TimeoutException("an etcd member exited at startup");
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"etcd not healthy within {timeout.TotalSeconds:0} s");
     }
 
     /// <summary>The outcome of one closed-loop run: successful operations, failures, and latency percentiles in ms.</summary>
