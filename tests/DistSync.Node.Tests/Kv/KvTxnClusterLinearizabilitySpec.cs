@@ -8,6 +8,8 @@ using KvTxnResponse = DistSync.Client.Contracts.KvTxnResponse;
 using DistSync.Linearizability;
 using DistSync.Linearizability.Models;
 using KvCompare = DistSync.Linearizability.Models.KvCompare;
+using KvRange = DistSync.Linearizability.Models.KvRange;
+using KvTxn = DistSync.Linearizability.Models.KvTxn;
 using Model = DistSync.Linearizability.Models;
 
 namespace DistSync.Node.Tests.Kv;
