@@ -84,7 +84,7 @@ public class ClusterRoutesSpec
             s => s.Groups[0].Members.Any(m => m.NodeId == "n4" && m.Kind == "voter"), TimeSpan.FromSeconds(60), "n4 is a voter");
 
         // 4. it serves a linearizable read of the earlier write and takes writes itself
-        Assert.Equal(new Client.Contracts.KvGetResponse("before-join", "x", put.Version), await cluster.Clients[3].GetAsync("before-join"));
+        Assert.Equal(new Client.Contracts.KvGetResponse("before-join", "x", put.Version, put.Version), await cluster.Clients[3].GetAsync("before-join"));
         await cluster.Clients[3].PutAsync("from-n4", "y");
         Assert.Equal("y", (await cluster.Clients[leader].GetAsync("from-n4"))!.Value);
         Assert.Equal("n4", joiner.Settings.NodeId);

@@ -21,7 +21,11 @@ internal sealed class InProcessCluster : IAsyncDisposable
     /// <summary>Short coordinated-shutdown phases: a node stopped while others are cut off does not wait out Akka's
     /// default leave timeouts.</summary>
     private const string AkkaOverrides =
-        "akka.coordinated-shutdown.default-phase-timeout = 2s\nakka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s";
+        "akka.coordinated-shutdown.default-phase-timeout = 2s\nakka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s\n"
+        // The founders start one after another: the first one's associations to a peer whose remoting is not up yet
+        // wait out the connection timeout before the next try (measured: leader after 17.5 s with 15 s, 4.7 s with 2 s),
+        // and the seeds need not wait 5 s for each other.
+        + "akka.remote.dot-netty.tcp.connection-timeout = 2s\nakka.cluster.seed-node-timeout = 1s\nakka.cluster.retry-unsuccessful-join-after = 1s";
 
     public InProcessCluster() => Faults = new InProcessFaults(() => Nodes);
 
