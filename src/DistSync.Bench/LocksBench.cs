@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using DistSync.Client;
 using ClosedLoopResult = DistSync.Bench.BenchSupport.ClosedLoopResult;
 
@@ -87,37 +83,18 @@ public sealed class LocksBench : IBenchmark
 
     private static async Task RunDistSyncAsync(DistSyncClient[] nodes, int[] clientCounts, double seconds, List<ClosedLoopResult> ours)
     {
-        var run = 0;
-        async Task<string[]> SessionsAsync(int count)
-        {
-            var sessions = new string[count];
-            for (var w = 0; w < count; w++) sessions[w] = (await nodes[w % nodes.Length].CreateSessionAsync(TimeSpan.FromMinutes(5))).SessionId;
-            return sessions;
-        }
-
         // Warm-up (JIT, connections), not reported.
-        var warm = await SessionsAsync(16);
-        await DriveAsync(16, TimeSpan.FromSeconds(Math.Min(3, seconds)), async w =>
-        {
-            var node = nodes[w % nodes.Length];
-            await node.AcquireAsync($"warm-{w}", warm[w]);
-            await node.ReleaseAsync($"warm-{w}", warm[w]);
-        });
+        var warm = await LockCycles.SessionsAsync(nodes, 16);
+        await LockCycles.DistSyncCycleAsync(nodes, warm, 16, TimeSpan.FromSeconds(Math.Min(3, seconds)), "warm");
 
         Console.WriteLine();
         Console.WriteLine("uncontended: own session and resource per client, acquire (try-lock) + release per cycle");
         PrintHeader("cycles/s");
+        var run = 0;
         foreach (var c in clientCounts)
         {
-            var sessions = await SessionsAsync(c);
-            var r = run++;
-            var row = await DriveAsync(c, TimeSpan.FromSeconds(seconds), async w =>
-            {
-                var node = nodes[w % nodes.Length];
-                var resource = $"u{r}-{w}";
-                await node.AcquireAsync(resource, sessions[w]);
-                if (!await node.ReleaseAsync(resource, sessions[w])) throw new InvalidOperationException("release found nothing held");
-            });
+            var sessions = await LockCycles.SessionsAsync(nodes, c);
+            var row = await LockCycles.DistSyncCycleAsync(nodes, sessions, c, TimeSpan.FromSeconds(seconds), $"u{run++}");
             PrintRow(row);
             ours.Add(row);
         }
@@ -126,30 +103,10 @@ public sealed class LocksBench : IBenchmark
         Console.WriteLine("contended: 64 clients on 4 resources, exclusive acquire waiting up to 5 s, then release; latency = acquire");
         PrintHeader("grants/s");
         {
-            var sessions = await SessionsAsync(64);
-            var row = await DriveAsync(64, TimeSpan.FromSeconds(seconds), async w =>
-            {
-                var node = nodes[w % nodes.Length];
-                var resource = $"c-{w % 4}";
-                await node.AcquireAsync(resource, sessions[w], LockAccess.Exclusive, TimeSpan.FromSeconds(5));
-                return () => node.ReleaseAsync(resource, sessions[w]);
-            });
-            PrintRow(row);
+            var sessions = await LockCycles.SessionsAsync(nodes, 64);
+            PrintRow(await LockCycles.DistSyncContendedAsync(nodes, sessions, 64, 4, TimeSpan.FromSeconds(seconds), "c"));
         }
     }
-
-    /// <summary>Closed-loop workers; the latency of each successful cycle.</summary>
-    private static Task<ClosedLoopResult> DriveAsync(int clients, TimeSpan duration, Func<int, Task> cycle) =>
-        DriveAsync(clients, duration, async w =>
-        {
-            await cycle(w).ConfigureAwait(false);
-            return null;
-        });
-
-    /// <summary>Closed-loop workers; the latency of the measured part, then the untimed rest (if any).</summary>
-    private static Task<ClosedLoopResult> DriveAsync(int clients, TimeSpan duration, Func<int, Task<Func<Task<bool>>?>> measured) =>
-        BenchSupport.DriveClosedLoopAsync(clients, duration, measured,
-            e => e is DistSyncApiException or NodeUnreachableException or HttpRequestException or TaskCanceledException or InvalidOperationException);
 
     private static async Task WaitForLeaderAsync(DistSyncClient[] clients, BenchProcesses processes, TimeSpan timeout)
     {
@@ -173,43 +130,11 @@ public sealed class LocksBench : IBenchmark
             var run = 0;
             foreach (var c in clientCounts)
             {
-                var leases = new string[c];
-                for (var w = 0; w < c; w++) leases[w] = await GrantLeaseAsync(http[w % http.Length]);
-                var r = run++;
-                var row = await DriveAsync(c, TimeSpan.FromSeconds(seconds), async w =>
-                {
-                    var client = http[w % http.Length];
-                    var key = B64($"lock/u{r}-{w}");
-                    var txn = new
-                    {
-                        compare = new[] { new { key, result = "EQUAL", target = "CREATE", create_revision = "0" } },
-                        success = new[] { new { request_put = new { key, value = B64("held"), lease = leases[w] } } },
-                    };
-                    using (var response = await client.PostAsJsonAsync("v3/kv/txn", txn, EtcdJson).ConfigureAwait(false))
-                    {
-                        var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                        if (!response.IsSuccessStatusCode || !text.Contains("\"succeeded\":true", StringComparison.Ordinal))
-                            throw new HttpRequestException($"etcd txn not succeeded: {text}");
-                    }
-                    using var deleted = await client.PostAsJsonAsync("v3/kv/deleterange", new { key }, EtcdJson).ConfigureAwait(false);
-                    if (!deleted.IsSuccessStatusCode) throw new HttpRequestException($"etcd delete answered {(int)deleted.StatusCode}");
-                });
+                var leases = await LockCycles.LeasesAsync(http, c);
+                var row = await LockCycles.EtcdCycleAsync(http, leases, c, TimeSpan.FromSeconds(seconds), $"u{run++}");
                 PrintRow(row);
                 BenchSupport.PrintEtcdRatio(ours, row, "cycles");
             }
         }, dumpLines: 15, dumpWithPath: true);
     }
-
-    private static async Task<string> GrantLeaseAsync(HttpClient client)
-    {
-        using var response = await client.PostAsJsonAsync("v3/lease/grant", new { TTL = 300 }, EtcdJson);
-        response.EnsureSuccessStatusCode();
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return doc.RootElement.GetProperty("ID").GetString() ?? throw new JsonException("lease grant without ID");
-    }
-
-    /// <summary>etcd's gateway wants proto field names as written (TTL, create_revision): no camelCase policy.</summary>
-    private static readonly JsonSerializerOptions EtcdJson = new();
-
-    private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 }
