@@ -15,11 +15,12 @@ usage: ./build.sh <command> [args]
   node <n> [--stop]  start or restart node n of the local cluster with its usual settings (--stop: stop it)
   bench <name> ...   run a benchmark: $(bench_names)
                      (kv and locks also start their own 3-member etcd, /usr/bin/etcd or etcd on PATH, when present; --no-etcd skips it)
+                     (compare: one run, DistSync then etcd, put/get/lock cycle/contended lock/failover, one table + artifacts/bench/compare-*.csv)
   docker             lint the Dockerfile, compose, Prometheus/Grafana and k8s files; build the image if an engine runs
 USAGE
 }
 
-bench_names() { echo "actors remote persistence raft-core raft-sim raft-host kv locks queues cache broadcast lin-check"; }
+bench_names() { echo "actors remote persistence raft-core raft-sim raft-host kv locks queues cache broadcast lin-check compare"; }
 
 not_yet() { echo "$1: not available yet — $2" >&2; exit 2; }
 

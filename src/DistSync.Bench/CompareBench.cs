@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using DistSync.Client;
+using ClosedLoopResult = DistSync.Bench.BenchSupport.ClosedLoopResult;
+
+namespace DistSync.Bench;
+
+/// <summary>
+/// <c>./build.sh bench compare [--quick] [--seconds S] [--clients 1,16,64] [--trials N] [--node-dll PATH] [--no-etcd]</c>
+/// <para>One run, same workloads, DistSync first and then etcd (never both on the machine at once): put, linearizable
+/// get (a one-key range), lock cycle (DistSync try-lock + release; etcd lease + txn create-if-absent + delete),
+/// contended lock (the largest client count over 4 lock names), each closed-loop at every client count, round-robin
+/// over 3 members; then failover (kill -9 of DistSync's leader, time to the next committed write, median/max over the
+/// trials; DistSync only, <see cref="EtcdCluster"/> cannot kill a member). Prints one side-by-side table with ratios
+/// and the load average, and writes it to <c>artifacts/bench/compare-&lt;UTC&gt;.csv</c>. Without etcd it runs
+/// <c>apt-get install -y etcd-server</c> when root, else says how and measures DistSync alone.
+/// <c>--quick</c>: 2 s runs, 1 s warm-ups, 1 and 16 clients, 2 failover trials.</para>
+/// </summary>
+public sealed class CompareBench : IBenchmark
+{
+    private const int KeySpace = 1000;
+    private const int ContendedResources = 4;
+    private const string GetKey = "get/k";
+
+    public string Name => "compare";
+
+    public string Description => "one run, DistSync then etcd 3.4 (3 members each): put, get, lock cycle, contended lock, failover; side-by-side table + CSV";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var options = new BenchSupport.NodeBenchOptions();
+        var trials = 5;
+        var quick = false;
+        var clientsGiven = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--clients") clientsGiven = true;
+            if (options.TryApply(args, ref i)) continue;
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--trials" when value is not null: trials = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--quick": quick = true; options.Seconds = 2; trials = 2; break;
+                default:
+                    Console.Error.WriteLine($"compare: unknown or incomplete argument '{args[i]}'");
+                    return 2;
+            }
+        }
+        // --quick's fewer clients, unless --clients says otherwise
+        var clientCounts = quick && !clientsGiven ? [1, 16] : options.ClientCounts;
+        if (options.Seconds <= 0 || trials < 1 || Array.Exists(clientCounts, c => c < 1))
+        {
+            Console.Error.WriteLine("compare: --seconds must be positive, --trials and every client count at least 1");
+            return 2;
+        }
+        var window = TimeSpan.FromSeconds(options.Seconds);
+        var warm = TimeSpan.FromSeconds(quick ? 1 : Math.Min(3, options.Seconds));
+        var started = Stopwatch.GetTimestamp();
+        var loadStart = BenchSupport.LoadAverage();
+
+        var (root, nodeDll, exitCode) = await BenchSupport.RootAndNodeAsync("compare", options.NodeDll, alsoFromBinary: true, "dsync-compare-build");
+        if (exitCode != 0) return exitCode;
+        var etcd = options.EtcdWanted ? FindOrInstallEtcd() : null;
+        Console.WriteLine($"compare: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {options.Seconds:0.#} s per run, {warm.TotalSeconds:0.#} s warm-ups, " +
+                          $"clients {string.Join(",", clientCounts)}, {trials} failover trials, load average {loadStart}");
+
+        var table = new CompareTable();
+        var work = Path.Combine(Path.GetTempPath(), "dsync-compare-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            using var cluster = new NodeCluster(nodeDll, root, work, []);
+            using var target = new DistSyncKvTarget(cluster.HttpPorts);
+            cluster.StartAll();
+            var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
+            Console.WriteLine($"DistSync: 3 node processes (shipped hocon/dsync.conf, sqlite journal synchronous=FULL), leader n{leader + 1}");
+            await KvAsync(target, "etcd", clientCounts, window, warm, table, ours: true);
+            await DistSyncLocksAsync(cluster.Clients, clientCounts, window, warm, table);
+            Console.WriteLine($"DistSync failover: kill -9 the leader, first successful write through a survivor ({trials} trials)");
+            var (median, max) = await KvBench.FailoverAsync(cluster, trials);
+            table.AddFailover("etcd", ours: true, 1, median, max);
+        }
+        catch (Exception e) when (e is TimeoutException or NodeUnreachableException or DistSyncApiException or HttpRequestException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"compare: DistSync failed: {e.Message}");
+        }
+        finally
+        {
+            BenchSupport.TryDelete(work);
+        }
+
+        if (etcd is not null) await EtcdAsync(etcd, clientCounts, window, warm, table);
+
+        var loadEnd = BenchSupport.LoadAverage();
+        table.Print(loadStart, loadEnd);
+        var csv = Path.Combine(root, "artifacts", "bench", $"compare-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.csv");
+        table.WriteCsv(csv, loadStart, loadEnd);
+        Console.WriteLine($"not compared: failover against etcd (EtcdCluster cannot kill a member), queues against RabbitMQ (not wired in yet); " +
+                          $"took {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s; rows in {csv}");
+        return 0;
+    }
+
+    /// <summary>etcd on this machine, or after <c>apt-get install -y etcd-server</c> when running as root; null (and how to get it) otherwise.</summary>
+    private static string? FindOrInstallEtcd()
+    {
+        if (EtcdCluster.Find() is { } found) return found;
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Console.WriteLine("etcd: not installed; run `sudo apt-get install -y etcd-server` for the comparison; measuring DistSync alone");
+            return null;
+        }
+        Console.WriteLine("etcd: not installed; running apt-get install -y etcd-server");
+        using var apt = Process.Start(new ProcessStartInfo("apt-get", ["install", "-y", "etcd-server"]) { RedirectStandardOutput = true });
+        apt?.StandardOutput.ReadToEnd(); // apt's progress is noise here; its errors go to stderr
+        apt?.WaitForExit();
+        var etcd = EtcdCluster.Find();
+        if (etcd is null) Console.WriteLine("etcd: the install did not provide etcd; measuring DistSync alone");
+        return etcd;
+    }
+
+    private static async Task EtcdAsync(string etcd, int[] clientCounts, TimeSpan window, TimeSpan warm, CompareTable table)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dsync-compare-etcd-" + Guid.NewGuid().ToString("N")[..8]);
+        using var cluster = new EtcdCluster(etcd, dir, "dsync-compare");
+        using var target = new EtcdKvTarget(cluster);
+        try
+        {
+            await cluster.StartAsync();
+            Console.WriteLine($"etcd {cluster.Version}: 3 members on loopback; {EtcdCluster.Settings}");
+            await KvAsync(target, "etcd", clientCounts, window, warm, table, ours: false);
+            var http = cluster.Clients;
+            await LockCycles.EtcdCycleAsync(http, await LockCycles.LeasesAsync(http, 16), 16, warm, "warm");
+            var run = 0;
+            foreach (var c in clientCounts)
+                Add(table, "lock cycle", "etcd", false, await LockCycles.EtcdCycleAsync(http, await LockCycles.LeasesAsync(http, c), c, window, $"u{run++}"));
+            var contenders = clientCounts[^1];
+            Add(table, "lock contended/4", "etcd", false,
+                await LockCycles.EtcdContendedAsync(http, await LockCycles.LeasesAsync(http, contenders), contenders, ContendedResources, window, "c"));
+        }
+        catch (Exception e) when (e is TimeoutException or HttpRequestException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            Console.Error.WriteLine($"compare: etcd failed: {e.Message}");
+            cluster.DumpLogs(10, withPath: false);
+        }
+    }
+
+    private static async Task DistSyncLocksAsync(DistSyncClient[] nodes, int[] clientCounts, TimeSpan window, TimeSpan warm, CompareTable table)
+    {
+        await LockCycles.DistSyncCycleAsync(nodes, await LockCycles.SessionsAsync(nodes, 16), 16, warm, "warm");
+        var run = 0;
+        foreach (var c in clientCounts)
+            Add(table, "lock cycle", "etcd", true, await LockCycles.DistSyncCycleAsync(nodes, await LockCycles.SessionsAsync(nodes, c), c, window, $"u{run++}"));
+        var contenders = clientCounts[^1];
+        Add(table, "lock contended/4", "etcd", true,
+            await LockCycles.DistSyncContendedAsync(nodes, await LockCycles.SessionsAsync(nodes, contenders), contenders, ContendedResources, window, "c"));
+    }
+
+    /// <summary>put and linearizable get through <see cref="IKvLoadTarget"/>, so both systems see the same requests' shapes.</summary>
+    private static async Task KvAsync(IKvLoadTarget target, string reference, int[] clientCounts, TimeSpan window, TimeSpan warm, CompareTable table, bool ours)
+    {
+        await PutRunAsync(target, 16, warm); // JIT, connections, journal / WAL
+        foreach (var c in clientCounts) Add(table, "put", reference, ours, await PutRunAsync(target, c, window));
+        await target.PutAsync(0, GetKey, "value", new ResponseBuffer(), CancellationToken.None);
+        await GetRunAsync(target, 16, warm);
+        foreach (var c in clientCounts) Add(table, "get (lin.)", reference, ours, await GetRunAsync(target, c, window));
+    }
+
+    private static void Add(CompareTable table, string workload, string reference, bool ours, ClosedLoopResult r)
+    {
+        Console.WriteLine($"  {(ours ? "DistSync" : reference)} {workload} at {r.Clients} clients: {r.PerSecond:N0}/s, p99 {r.P99:0.00} ms, {r.Errors} errors");
+        table.Add(workload, r.Clients, reference, ours, r);
+    }
+
+    private static Task<ClosedLoopResult> PutRunAsync(IKvLoadTarget target, int clients, TimeSpan duration)
+    {
+        var value = new string('v', 100);
+        var buffers = new ResponseBuffer[clients];
+        var randoms = new Random[clients];
+        for (var w = 0; w < clients; w++) (buffers[w], randoms[w]) = (new ResponseBuffer(), new Random(w));
+        return BenchSupport.DriveClosedLoopAsync(clients, duration, async w =>
+        {
+            var key = "bench-" + randoms[w].Next(KeySpace).ToString(CultureInfo.InvariantCulture);
+            await target.PutAsync(w % target.Nodes, key, value, buffers[w], CancellationToken.None).ConfigureAwait(false);
+            return null;
+        }, IsError);
+    }
+
+    /// <summary>A linearizable read of one key: a range over the key as prefix, limit 1 (both systems' JSON APIs read it so).</summary>
+    private static Task<ClosedLoopResult> GetRunAsync(IKvLoadTarget target, int clients, TimeSpan duration)
+    {
+        var buffers = new ResponseBuffer[clients];
+        for (var w = 0; w < clients; w++) buffers[w] = new ResponseBuffer();
+        return BenchSupport.DriveClosedLoopAsync(clients, duration, async w =>
+        {
+            if (await target.RangeAsync(w % target.Nodes, GetKey, 1, buffers[w], CancellationToken.None).ConfigureAwait(false) != 1)
+                throw new InvalidDataException($"get {GetKey}: not found");
+            return null;
+        }, IsError);
+    }
+
+    private static bool IsError(Exception e) => e is HttpRequestException or InvalidDataException or TaskCanceledException;
+}
