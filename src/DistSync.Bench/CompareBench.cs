@@ -11,7 +11,7 @@ namespace DistSync.Bench;
 /// get (a one-key range), lock cycle (DistSync try-lock + release; etcd lease + txn create-if-absent + delete),
 /// contended lock (the largest client count over 4 lock names), each closed-loop at every client count, round-robin
 /// over 3 members; then failover (kill -9 of DistSync's leader, time to the next committed write, median/max over the
-/// trials; DistSync only, <see cref="EtcdCluster"/> cannot kill a member). Prints one side-by-side table with ratios
+/// trials, both systems; the probe is one write every 50 ms, there is no background write load). Prints one side-by-side table with ratios
 /// and the load average, and writes it to <c>artifacts/bench/compare-&lt;UTC&gt;.csv</c>. Without etcd it runs
 /// <c>apt-get install -y etcd-server</c> when root, else says how and measures DistSync alone.
 /// <c>--quick</c>: 2 s runs, 1 s warm-ups, 1 and 16 clients, 2 failover trials.</para>
@@ -88,13 +88,13 @@ public sealed class CompareBench : IBenchmark
             BenchSupport.TryDelete(work);
         }
 
-        if (etcd is not null) await EtcdAsync(etcd, clientCounts, window, warm, table);
+        if (etcd is not null) await EtcdAsync(etcd, clientCounts, window, warm, trials, table);
 
         var loadEnd = BenchSupport.LoadAverage();
         table.Print(loadStart, loadEnd);
         var csv = Path.Combine(root, "artifacts", "bench", $"compare-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.csv");
         table.WriteCsv(csv, loadStart, loadEnd);
-        Console.WriteLine($"not compared: failover against etcd (EtcdCluster cannot kill a member), queues against RabbitMQ (not wired in yet); " +
+        Console.WriteLine($"not compared: queues against RabbitMQ (not wired in yet); " +
                           $"took {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s; rows in {csv}");
         return 0;
     }
@@ -117,7 +117,7 @@ public sealed class CompareBench : IBenchmark
         return etcd;
     }
 
-    private static async Task EtcdAsync(string etcd, int[] clientCounts, TimeSpan window, TimeSpan warm, CompareTable table)
+    private static async Task EtcdAsync(string etcd, int[] clientCounts, TimeSpan window, TimeSpan warm, int trials, CompareTable table)
     {
         var dir = Path.Combine(Path.GetTempPath(), "dsync-compare-etcd-" + Guid.NewGuid().ToString("N")[..8]);
         using var cluster = new EtcdCluster(etcd, dir, "dsync-compare");
@@ -135,12 +135,42 @@ public sealed class CompareBench : IBenchmark
             var contenders = clientCounts[^1];
             Add(table, "lock contended/4", "etcd", false,
                 await LockCycles.EtcdContendedAsync(http, await LockCycles.LeasesAsync(http, contenders), contenders, ContendedResources, window, "c"));
+            Console.WriteLine($"etcd failover: kill -9 the leader, first successful put through a survivor ({trials} trials)");
+            var (median, max) = await EtcdFailoverAsync(cluster, target, trials);
+            table.AddFailover("etcd", ours: false, 1, median, max);
         }
         catch (Exception e) when (e is TimeoutException or HttpRequestException or InvalidDataException or System.Text.Json.JsonException)
         {
             Console.Error.WriteLine($"compare: etcd failed: {e.Message}");
             cluster.DumpLogs(10, withPath: false);
         }
+    }
+
+    /// <summary>As <see cref="KvBench.FailoverAsync"/> for etcd: kill -9 the member all agree leads, time to a put through a survivor, restart it.</summary>
+    private static async Task<(double Median, double Max)> EtcdFailoverAsync(EtcdCluster cluster, EtcdKvTarget target, int trials)
+    {
+        var times = new List<double>(trials);
+        for (var t = 1; t <= trials; t++)
+        {
+            var leader = -1;
+            var waited = Stopwatch.GetTimestamp();
+            // all three answer and agree only once a restarted member has rejoined
+            while ((leader = await cluster.LeaderAsync()) < 0)
+            {
+                if (Stopwatch.GetElapsedTime(waited) > TimeSpan.FromSeconds(60)) throw new TimeoutException("etcd: no agreed leader within 60 s");
+                await Task.Delay(50);
+            }
+            cluster.Kill(leader);
+            var survivors = new int[2];
+            for (int i = 0, n = 0; i < 3; i++) if (i != leader) survivors[n++] = i;
+            var value = $"trial-{t}";
+            var (ms, attempts) = await FailoverProbe.FirstWriteAsync(survivors,
+                (s, ct) => target.PutAsync(s, "failover", value, new ResponseBuffer(), ct), $"etcd trial {t}");
+            times.Add(ms);
+            Console.WriteLine($"  trial {t,2}: killed e{leader + 1}, first put after {ms,7:N0} ms ({attempts} attempts started)");
+            cluster.Restart(leader);
+        }
+        return FailoverProbe.Summarize(times);
     }
 
     private static async Task DistSyncLocksAsync(DistSyncClient[] nodes, int[] clientCounts, TimeSpan window, TimeSpan warm, CompareTable table)

@@ -124,6 +124,12 @@ internal sealed class EtcdCluster : IDisposable
         }
     }
 
+    /// <summary>kill -9 of member <paramref name="i"/> (0-based), for failover trials.</summary>
+    public void Kill(int i) => _processes.Kill($"e{i + 1}");
+
+    /// <summary>Starts killed member <paramref name="i"/> again on its data directory (it rejoins; the initial-cluster flags are ignored then).</summary>
+    public void Restart(int i) => _processes.Restart($"e{i + 1}");
+
     /// <summary>The last lines of every member's log on standard error.</summary>
     public void DumpLogs(int lastLines, bool withPath)
     {

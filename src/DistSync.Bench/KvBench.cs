@@ -38,8 +38,6 @@ public sealed class KvBench : IBenchmark
 {
     private const int KeySpace = 1000;
     private const int ValueBytes = 100;
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan AttemptInterval = TimeSpan.FromMilliseconds(50);
     private static readonly string[] AllPhases = ["put", "range", "watch", "txn", "failover"];
 
     public string Name => "kv";
@@ -224,43 +222,14 @@ public sealed class KvBench : IBenchmark
             var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
             await cluster.WaitForCatchUpAsync(TimeSpan.FromSeconds(60));
             cluster.Kill(leader);
-            var started = Stopwatch.GetTimestamp();
             var survivors = Enumerable.Range(0, 3).Where(i => i != leader).ToArray();
-            // A new attempt every 50 ms, alternating survivors, without waiting for earlier ones (a request caught by
-            // the crash may wait out its deadline); the time is that of the first attempt to succeed.
-            var succeeded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var attempts = new List<Task>();
-            var attempt = 0;
-            while (!succeeded.Task.IsCompleted)
-            {
-                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(60)) throw new TimeoutException($"failover trial {t}: no write succeeded within 60 s");
-                var client = cluster.Clients[survivors[attempt++ % survivors.Length]];
-                var value = $"trial-{t}";
-                attempts.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        using var deadline = new CancellationTokenSource(AttemptTimeout);
-                        await client.PutAsync("failover", value, null, deadline.Token);
-                        succeeded.TrySetResult();
-                    }
-                    catch (Exception e) when (e is DistSyncApiException or NodeUnreachableException or OperationCanceledException)
-                    {
-                        // not yet
-                    }
-                }));
-                await Task.WhenAny(succeeded.Task, Task.Delay(AttemptInterval));
-            }
-            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var value = $"trial-{t}";
+            var (ms, attempts) = await FailoverProbe.FirstWriteAsync(survivors, (s, ct) => cluster.Clients[s].PutAsync("failover", value, null, ct), $"trial {t}");
             times.Add(ms);
-            await Task.WhenAll(attempts);
-            Console.WriteLine($"  trial {t,2}: killed n{leader + 1}, first write after {ms,7:N0} ms ({attempt} attempts started)");
+            Console.WriteLine($"  trial {t,2}: killed n{leader + 1}, first write after {ms,7:N0} ms ({attempts} attempts started)");
             cluster.Restart(leader);
         }
-        times.Sort();
-        var median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
-        Console.WriteLine($"failover median {median:N0} ms, min {times[0]:N0} ms, max {times[^1]:N0} ms");
-        return (median, times[^1]);
+        return FailoverProbe.Summarize(times);
     }
 
     /// <summary>
