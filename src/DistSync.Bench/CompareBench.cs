@@ -6,12 +6,13 @@ using ClosedLoopResult = DistSync.Bench.BenchSupport.ClosedLoopResult;
 namespace DistSync.Bench;
 
 /// <summary>
-/// <c>./build.sh bench compare [--quick] [--seconds S] [--clients 1,16,64] [--trials N] [--node-dll PATH] [--no-etcd]</c>
+/// <c>./build.sh bench compare [--quick] [--seconds S] [--clients 1,16,64] [--trials N] [--node-dll PATH] [--no-etcd] [--no-rabbit]</c>
 /// <para>One run, same workloads, DistSync first and then etcd (never both on the machine at once): put, linearizable
 /// get (a one-key range), lock cycle (DistSync try-lock + release; etcd lease + txn create-if-absent + delete),
 /// contended lock (the largest client count over 4 lock names), each closed-loop at every client count, round-robin
 /// over 3 members; then failover (kill -9 of DistSync's leader, time to the next committed write, median/max over the
-/// trials, both systems; the probe is one write every 50 ms, there is no background write load). Prints one side-by-side table with ratios
+/// trials, both systems; the probe is one write every 50 ms, there is no background write load); with rabbitmq-server present, queue end to end
+/// (N confirmed producers + N consumers acking) on DistSync's queue vs a RabbitMQ quorum queue (bench queues' phase (b)). Prints one side-by-side table with ratios
 /// and the load average, and writes it to <c>artifacts/bench/compare-&lt;UTC&gt;.csv</c>. Without etcd it runs
 /// <c>apt-get install -y etcd-server</c> when root, else says how and measures DistSync alone.
 /// <c>--quick</c>: 2 s runs, 1 s warm-ups, 1 and 16 clients, 2 failover trials.</para>
@@ -24,7 +25,7 @@ public sealed class CompareBench : IBenchmark
 
     public string Name => "compare";
 
-    public string Description => "one run, DistSync then etcd 3.4 (3 members each): put, get, lock cycle, contended lock, failover; side-by-side table + CSV";
+    public string Description => "one run, DistSync then etcd 3.4 (3 members each): put, get, lock cycle, contended lock, failover; queue vs RabbitMQ if present; table + CSV";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -32,6 +33,7 @@ public sealed class CompareBench : IBenchmark
         var trials = 5;
         var quick = false;
         var clientsGiven = false;
+        var rabbitWanted = true;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--clients") clientsGiven = true;
@@ -41,6 +43,7 @@ public sealed class CompareBench : IBenchmark
             {
                 case "--trials" when value is not null: trials = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--quick": quick = true; options.Seconds = 2; trials = 2; break;
+                case "--no-rabbit": rabbitWanted = false; break;
                 default:
                     Console.Error.WriteLine($"compare: unknown or incomplete argument '{args[i]}'");
                     return 2;
@@ -61,6 +64,8 @@ public sealed class CompareBench : IBenchmark
         var (root, nodeDll, exitCode) = await BenchSupport.RootAndNodeAsync("compare", options.NodeDll, alsoFromBinary: true, "dsync-compare-build");
         if (exitCode != 0) return exitCode;
         var etcd = options.EtcdWanted ? FindOrInstallEtcd() : null;
+        var rabbit = rabbitWanted ? RabbitCluster.FindBinDirectory() : null;
+        if (rabbitWanted && rabbit is null) Console.WriteLine("RabbitMQ: rabbitmq-server not found; the queue row is skipped");
         Console.WriteLine($"compare: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {options.Seconds:0.#} s per run, {warm.TotalSeconds:0.#} s warm-ups, " +
                           $"clients {string.Join(",", clientCounts)}, {trials} failover trials, load average {loadStart}");
 
@@ -75,6 +80,18 @@ public sealed class CompareBench : IBenchmark
             Console.WriteLine($"DistSync: 3 node processes (shipped hocon/dsync.conf, sqlite journal synchronous=FULL), leader n{leader + 1}");
             await KvAsync(target, "etcd", clientCounts, window, warm, table, ours: true);
             await DistSyncLocksAsync(cluster.Clients, clientCounts, window, warm, table);
+            if (rabbit is not null)
+            {
+                // its own guard: a queue failure should not cost the failover rows
+                try
+                {
+                    foreach (var r in await new QueuesBench().EndToEndRowsAsync(cluster, clientCounts, warm, window)) AddQueue(table, "RabbitMQ", true, r);
+                }
+                catch (Exception e) when (e is TimeoutException or HttpRequestException or System.Text.Json.JsonException or TaskCanceledException)
+                {
+                    Console.Error.WriteLine($"compare: DistSync queue failed: {e.Message}");
+                }
+            }
             Console.WriteLine($"DistSync failover: kill -9 the leader, first successful write through a survivor ({trials} trials)");
             var (median, max) = await KvBench.FailoverAsync(cluster, trials);
             table.AddFailover("etcd", ours: true, 1, median, max);
@@ -89,13 +106,18 @@ public sealed class CompareBench : IBenchmark
         }
 
         if (etcd is not null) await EtcdAsync(etcd, clientCounts, window, warm, trials, table);
+        if (rabbit is not null)
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "dsync-compare-rabbit-" + Guid.NewGuid().ToString("N")[..8]);
+            foreach (var r in await RabbitQueueComparison.EndToEndRowsAsync(rabbit, dir, clientCounts, warm, window) ?? []) AddQueue(table, "RabbitMQ", false, r);
+            BenchSupport.TryDelete(dir);
+        }
 
         var loadEnd = BenchSupport.LoadAverage();
         table.Print(loadStart, loadEnd);
         var csv = Path.Combine(root, "artifacts", "bench", $"compare-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.csv");
         table.WriteCsv(csv, loadStart, loadEnd);
-        Console.WriteLine($"not compared: queues against RabbitMQ (not wired in yet); " +
-                          $"took {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s; rows in {csv}");
+        Console.WriteLine($"took {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s; rows in {csv}");
         return 0;
     }
 
@@ -192,6 +214,12 @@ public sealed class CompareBench : IBenchmark
         await target.PutAsync(0, GetKey, "value", new ResponseBuffer(), CancellationToken.None);
         await GetRunAsync(target, 16, warm);
         foreach (var c in clientCounts) Add(table, "get (lin.)", reference, ours, await GetRunAsync(target, c, window));
+    }
+
+    private static void AddQueue(CompareTable table, string reference, bool ours, BenchSupport.EndToEndResult r)
+    {
+        Console.WriteLine($"  {(ours ? "DistSync" : reference)} queue end to end at {r.Clients} clients: {r.AckedPerSecond:N0} acked/s, p99 {r.P99:0.00} ms, {r.Errors} errors");
+        table.AddQueue(reference, ours, r);
     }
 
     private static void Add(CompareTable table, string workload, string reference, bool ours, ClosedLoopResult r)

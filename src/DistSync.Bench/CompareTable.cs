@@ -17,6 +17,10 @@ internal sealed class CompareTable
     public void Add(string workload, int clients, string reference, bool ours, ClosedLoopResult r) =>
         Set(workload, clients, reference, ours, r.PerSecond, r.P99, r.Errors, "ops/s");
 
+    /// <summary>Records one queue end-to-end run (produce + consume + ack): acked messages/s and p99 of send -> ack.</summary>
+    public void AddQueue(string reference, bool ours, BenchSupport.EndToEndResult r) =>
+        Set("queue e2e", r.Clients, reference, ours, r.AckedPerSecond, r.P99, r.Errors, "msg/s");
+
     /// <summary>Records failover trials: median and max milliseconds until the next committed write.</summary>
     public void AddFailover(string reference, bool ours, int writers, double median, double max) =>
         Set("failover", writers, reference, ours, median, max, 0, "ms");

@@ -160,6 +160,27 @@ public sealed class QueuesBench : IBenchmark
         return 0;
     }
 
+    /// <summary>
+    /// bench compare's queue rows, on <paramref name="cluster"/> already running: creates the queue, warms up as
+    /// <see cref="RunAsync"/> does, then phase (b) end to end at each client count (drained before each).
+    /// </summary>
+    internal async Task<List<EndToEndResult>> EndToEndRowsAsync(NodeCluster cluster, IReadOnlyList<int> clientCounts, TimeSpan warm, TimeSpan window)
+    {
+        using var http = new QueueHttp(cluster.HttpPorts);
+        await CreateQueueAsync(http, Queue, TimeSpan.FromSeconds(60));
+        await ProduceRunAsync(http, 16, warm);
+        await DrainAsync(http);
+        await EndToEndRunAsync(http, 16, warm);
+        var rows = new List<EndToEndResult>();
+        foreach (var c in clientCounts)
+        {
+            await DrainAsync(http);
+            rows.Add(await EndToEndRunAsync(http, c, window));
+            PrintFirstError();
+        }
+        return rows;
+    }
+
     private static string N0(double v) => v.ToString("N0", CultureInfo.CurrentCulture);
 
     /// <summary>The first produce creates the queue (its 8 partition groups start and elect); retried until it answers 201.</summary>

@@ -22,20 +22,8 @@ internal static class RabbitQueueComparison
         using var cluster = new RabbitCluster(bin, dir);
         try
         {
-            await cluster.StartAsync();
-            await using var load = await RabbitQueueLoad.ConnectAsync(cluster.AmqpPorts);
-            await load.DeclareQueueAsync(cluster.Size);
-            var shape = cluster.Size == 3 ? "3-node cluster, quorum queue of 3 replicas" : "1 node only, quorum queue of 1 replica";
-            Console.WriteLine($"RabbitMQ {load.ServerVersion}: {shape}; running nodes {await cluster.RunningNodesAsync()}; " +
-                              $"load average {BenchSupport.LoadAverage()}");
-            if (cluster.FallbackReason is { } why) Console.WriteLine($"  NOT like-for-like: {why}");
-            Console.WriteLine($"  queue (name type leader members): {await cluster.DescribeQueueAsync("bench")}");
-
-            var warm = TimeSpan.FromSeconds(Math.Min(3, seconds));
-            await load.ProduceRunAsync(16, warm); // warm-up, as DistSync's: connections, the queue's WAL and segments
-            await load.DrainAsync();
-            await load.EndToEndRunAsync(16, warm);
-            load.TakeFirstError();
+            var (load, shape) = await OpenAsync(cluster, TimeSpan.FromSeconds(Math.Min(3, seconds)));
+            await using var _ = load;
 
             Console.WriteLine();
             Console.WriteLine($"RabbitMQ (a) confirmed produce: closed-loop producers round-robin over the {cluster.Size} node(s), persistent messages; " +
@@ -75,6 +63,61 @@ internal static class RabbitQueueComparison
             Console.Error.WriteLine($"RabbitMQ comparison failed: {e.GetType().Name}: {e.Message}");
             cluster.DumpLogs(20);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// bench compare's RabbitMQ queue rows: end to end (confirmed produce + consume + ack) on the quorum queue at each
+    /// client count; null (after printing why and the logs) if RabbitMQ failed.
+    /// </summary>
+    public static async Task<List<EndToEndResult>?> EndToEndRowsAsync(string bin, string dir, IReadOnlyList<int> clientCounts, TimeSpan warm, TimeSpan window)
+    {
+        Console.WriteLine($"RabbitMQ: starting its own nodes from {bin} (data, logs, cookie and epmd under {dir}) ...");
+        using var cluster = new RabbitCluster(bin, dir);
+        try
+        {
+            var (load, _) = await OpenAsync(cluster, warm);
+            await using var __ = load;
+            var rows = new List<EndToEndResult>();
+            foreach (var c in clientCounts)
+            {
+                await load.DrainAsync();
+                rows.Add(await load.EndToEndRunAsync(c, window));
+                PrintFirstError(load);
+            }
+            return rows;
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or RabbitMQClientException or OperationInterruptedException or IOException)
+        {
+            Console.Error.WriteLine($"RabbitMQ comparison failed: {e.GetType().Name}: {e.Message}");
+            cluster.DumpLogs(20);
+            return null;
+        }
+    }
+
+    /// <summary>Starts the nodes, connects, declares the quorum queue, prints the setup and warms up (connections, the queue's WAL and segments).</summary>
+    private static async Task<(RabbitQueueLoad Load, string Shape)> OpenAsync(RabbitCluster cluster, TimeSpan warm)
+    {
+        await cluster.StartAsync();
+        var load = await RabbitQueueLoad.ConnectAsync(cluster.AmqpPorts);
+        try
+        {
+            await load.DeclareQueueAsync(cluster.Size);
+            var shape = cluster.Size == 3 ? "3-node cluster, quorum queue of 3 replicas" : "1 node only, quorum queue of 1 replica";
+            Console.WriteLine($"RabbitMQ {load.ServerVersion}: {shape}; running nodes {await cluster.RunningNodesAsync()}; " +
+                              $"load average {BenchSupport.LoadAverage()}");
+            if (cluster.FallbackReason is { } why) Console.WriteLine($"  NOT like-for-like: {why}");
+            Console.WriteLine($"  queue (name type leader members): {await cluster.DescribeQueueAsync("bench")}");
+            await load.ProduceRunAsync(16, warm);
+            await load.DrainAsync();
+            await load.EndToEndRunAsync(16, warm);
+            load.TakeFirstError();
+            return (load, shape);
+        }
+        catch
+        {
+            await load.DisposeAsync(); // the caller only owns it once returned
+            throw;
         }
     }
 
