@@ -131,9 +131,16 @@ public sealed class CompareBench : IBenchmark
             return null;
         }
         Console.WriteLine("etcd: not installed; running apt-get install -y etcd-server");
-        using var apt = Process.Start(new ProcessStartInfo("apt-get", ["install", "-y", "etcd-server"]) { RedirectStandardOutput = true });
-        apt?.StandardOutput.ReadToEnd(); // apt's progress is noise here; its errors go to stderr
-        apt?.WaitForExit();
+        try
+        {
+            using var apt = Process.Start(new ProcessStartInfo("apt-get", ["install", "-y", "etcd-server"]) { RedirectStandardOutput = true });
+            apt?.StandardOutput.ReadToEnd(); // apt's progress is noise here; its errors go to stderr
+            apt?.WaitForExit();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Console.WriteLine($"etcd: apt-get could not run ({e.Message})");
+        }
         var etcd = EtcdCluster.Find();
         if (etcd is null) Console.WriteLine("etcd: the install did not provide etcd; measuring DistSync alone");
         return etcd;
