@@ -24,11 +24,20 @@ public abstract class GroupCommitPluginSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     private GroupCommitPluginSpec(PluginBackend backend, HeldJournals engines, ITestOutputHelper output)
-        : base(backend.Setup(engines.Wrap), "group-commit-" + backend.Name, output)
+        : base(WithLongCallTimeout(backend.Setup(engines.Wrap)), "group-commit-" + backend.Name, output)
     {
         _backend = backend;
         _engines = engines;
         PersistencePlugins.Start(Sys);
+    }
+
+    /// <summary>The spec holds the first batch open until the other writes queue, for up to <see cref="Generous"/>; under
+    /// CI load that once outlasted the plugin's 30 s circuit-breaker call timeout, which failed the held write.</summary>
+    private static Akka.Actor.Setup.ActorSystemSetup WithLongCallTimeout(Akka.Actor.Setup.ActorSystemSetup setup)
+    {
+        var bootstrap = setup.Get<Akka.Actor.BootstrapSetup>().Value;
+        var longer = Akka.Configuration.ConfigurationFactory.ParseString("akka.persistence.journal.dsync.circuit-breaker.call-timeout = 180s");
+        return setup.And(bootstrap.WithConfig(longer.WithFallback(bootstrap.Config.Value)));
     }
 
     [Fact]
