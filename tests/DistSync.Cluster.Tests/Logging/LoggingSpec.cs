@@ -31,10 +31,10 @@ public sealed class LoggingSpec
             {
                 var other = id == "n1" ? "n2" : "n1";
                 await AwaitLine(output, "hello from " + id);
-                var line = output.ToString().Split('\n').First(l => l.Contains("hello from " + id, StringComparison.Ordinal));
+                var line = Text(output).Split('\n').First(l => l.Contains("hello from " + id, StringComparison.Ordinal));
                 using var json = JsonDocument.Parse(line);
                 Assert.Equal(id, json.RootElement.GetProperty("Properties").GetProperty("NodeId").GetString());
-                Assert.DoesNotContain("hello from " + other, output.ToString(), StringComparison.Ordinal);
+                Assert.DoesNotContain("hello from " + other, Text(output), StringComparison.Ordinal);
             }
         }
         finally
@@ -67,10 +67,17 @@ public sealed class LoggingSpec
     {
         // Akka's loggers run asynchronously; wait (generously) for the line rather than for a fixed time.
         var deadline = DateTime.UtcNow + TestNodes.Generous;
-        while (!output.ToString().Contains(text, StringComparison.Ordinal))
+        while (!Text(output).Contains(text, StringComparison.Ordinal))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"no log line with '{text}' in: {output}");
+            Assert.True(DateTime.UtcNow < deadline, $"no log line with '{text}' in: {Text(output)}");
             await Task.Delay(50);
         }
+    }
+
+    // The sink writes under the writer's own lock from Akka's logger thread; reading a StringWriter while it grows can
+    // throw (a CI run failed with StringBuilder's 'chunkLength' out of range), so read under the same lock.
+    private static string Text(StringWriter output)
+    {
+        lock (output) return output.ToString();
     }
 }
