@@ -7,15 +7,34 @@ namespace DistSync.KeyValue;
 public sealed partial class KvStateMachine
 {
     /// <summary>The whole state as bytes, the watch history included: equal states give equal bytes.</summary>
-    public byte[] Snapshot()
+    public byte[] Snapshot() => CaptureSnapshot()();
+
+    /// <summary>
+    /// Copies what a snapshot needs (keys with their immutable values, sessions, the watch history) on the
+    /// apply thread, an O(n) walk without serialization, and returns the serialization of that copy, which may run on
+    /// another thread while later entries change the live state.
+    /// </summary>
+    public Func<byte[]> CaptureSnapshot()
     {
-        var snapshot = new KvSnapshot { LastAppliedIndex = LastAppliedIndex, LogTimeMs = _sessions.NowMs, CompactedThrough = _history.CompactedThrough };
-        foreach (var key in _sorted)
-        {
-            var v = _data[key];
+        // The dictionary's entries copy out as one array copy; walking the sorted index with a lookup per key took
+        // ~400 ms on the actor at 400k keys under load. The order the bytes need is restored off the actor.
+        var records = new KeyValuePair<string, KvValue>[_data.Count];
+        ((ICollection<KeyValuePair<string, KvValue>>)_data).CopyTo(records, 0);
+        var sessions = _sessions.Export();
+        var history = new List<KvChange>(_history.All());
+        var (applied, nowMs, compacted) = (LastAppliedIndex, _sessions.NowMs, _history.CompactedThrough);
+        return () => Serialize(records, sessions, history, applied, nowMs, compacted);
+    }
+
+    private static byte[] Serialize(KeyValuePair<string, KvValue>[] records, IReadOnlyList<SessionRecord<KvResult>> sessions,
+        List<KvChange> history, long applied, long nowMs, long compactedThrough)
+    {
+        Array.Sort(records, static (a, b) => string.CompareOrdinal(a.Key, b.Key)); // the index's order: equal states, equal bytes
+        var snapshot = new KvSnapshot { LastAppliedIndex = applied, LogTimeMs = nowMs, CompactedThrough = compactedThrough };
+        snapshot.Records.Capacity = records.Length;
+        foreach (var (key, v) in records)
             snapshot.Records.Add(new KvRecord { Key = key, Value = v.Value, Version = v.Version, CreateVersion = v.CreateVersion, SessionId = v.SessionId ?? "" });
-        }
-        foreach (var s in _sessions.Export())
+        foreach (var s in sessions)
         {
             snapshot.Sessions.Add(new KvClientSession
             {
@@ -25,7 +44,7 @@ public sealed partial class KvStateMachine
                 LastActiveMs = s.LastActiveMs,
             });
         }
-        foreach (var c in _history.All())
+        foreach (var c in history)
         {
             snapshot.History.Add(new KvChangeRecord
             {

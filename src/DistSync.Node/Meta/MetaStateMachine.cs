@@ -209,15 +209,24 @@ public sealed class MetaStateMachine : IRaftStateMachine
         kv.Changed = change => KvChanged?.Invoke(change);
     }
 
-    public byte[] Snapshot() =>
-        new MetaSnapshot
+    public byte[] Snapshot() => CaptureSnapshot()();
+
+    /// <summary>The KV, the part that grows with the data, is copied here and serialized later off the apply thread;
+    /// locks, queues and broadcast are serialized at once (the buffers are fresh, so wrapping them does not copy).</summary>
+    public Func<byte[]> CaptureSnapshot()
+    {
+        var kv = Kv.CaptureSnapshot();
+        var (locks, queues, broadcast) = (Locks.Snapshot(), Catalog.Snapshot(), Broadcast.Snapshot());
+        var applied = LastAppliedIndex;
+        return () => new MetaSnapshot
         {
-            LastAppliedIndex = LastAppliedIndex,
-            Kv = ByteString.CopyFrom(Kv.Snapshot()),
-            Locks = ByteString.CopyFrom(Locks.Snapshot()),
-            Queues = ByteString.CopyFrom(Catalog.Snapshot()),
-            Broadcast = ByteString.CopyFrom(Broadcast.Snapshot()),
+            LastAppliedIndex = applied,
+            Kv = UnsafeByteOperations.UnsafeWrap(kv()),
+            Locks = UnsafeByteOperations.UnsafeWrap(locks),
+            Queues = UnsafeByteOperations.UnsafeWrap(queues),
+            Broadcast = UnsafeByteOperations.UnsafeWrap(broadcast),
         }.ToByteArray();
+    }
 
     /// <exception cref="InvalidDataException">Not a meta snapshot, or a service's part is inconsistent; the state is then unchanged.</exception>
     public void Restore(ReadOnlySpan<byte> snapshot)

@@ -16,6 +16,18 @@ public interface IRaftStateMachine
     /// <summary>The whole state as bytes, deterministic (sorted keys), for Raft snapshots.</summary>
     byte[] Snapshot();
 
+    /// <summary>
+    /// Captures the state for a snapshot on the apply thread and returns the work that turns the capture into the bytes
+    /// <see cref="Snapshot"/> would give. The host runs that work on another thread while it goes on applying entries,
+    /// so a large state does not stall ticks, heartbeats and proposals for the length of its serialization. The capture
+    /// must share nothing mutable with the live state. The default serializes at once (right for small states).
+    /// </summary>
+    Func<byte[]> CaptureSnapshot()
+    {
+        var bytes = Snapshot();
+        return () => bytes;
+    }
+
     /// <summary>Replaces the whole state with a snapshot taken by <see cref="Snapshot"/> (possibly on another node).</summary>
     void Restore(ReadOnlySpan<byte> snapshot);
 

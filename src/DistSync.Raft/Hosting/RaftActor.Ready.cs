@@ -204,6 +204,7 @@ internal sealed partial class RaftActor
                     return false;
                 }
                 appliedSinceSnapshot++;
+                appliedBytesSinceSnapshot += e.Data.Length + EntryOverheadBytes;
             }
             if (pending.Remove(e.Index, out var p))
             {
@@ -316,40 +317,6 @@ internal sealed partial class RaftActor
             });
             forwarded.RemoveAt(i);
         }
-    }
-
-    private void MaybeSnapshot()
-    {
-        if (appliedSinceSnapshot < settings.SnapshotEveryEntries) return;
-        long index = node.AppliedIndex;
-        if (index <= storage.Snapshot.Metadata.Index || index > storage.LastIndex) return;
-        appliedSinceSnapshot = 0;
-        var gs = new GroupSnapshot { State = ByteString.CopyFrom(stateMachine.Snapshot()) };
-        gs.Members.AddRange(book.Members);
-        storage.CreateSnapshot(index, node.ConfState, gs.ToByteString());
-        // keep a tail of entries so a follower slightly behind catches up from the log, not a snapshot
-        long compactTo = index - settings.SnapshotEveryEntries / 4;
-        if (compactTo > storage.FirstIndex - 1) storage.Compact(compactTo);
-        logActor.Tell(new SaveLogState(storage.ToLogState()), Self);
-        log.Info("Raft group {0}: snapshot taken at index {1} in term {2}; log compacted to {3}", groupId, index, node.Term, storage.FirstIndex - 1);
-    }
-
-    private void RestoreFromSnapshot(Snapshot snap)
-    {
-        GroupSnapshot gs;
-        try
-        {
-            gs = GroupSnapshot.Parser.ParseFrom(snap.Data);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new InvalidOperationException($"raft group {groupId}: snapshot at {snap.Metadata.Index} is not a group snapshot", ex);
-        }
-        foreach (var m in gs.Members) book.Learn(m);
-        stateMachine.Restore(gs.State.Span);
-        appliedSinceSnapshot = 0;
-        smApplied = snap.Metadata.Index;
-        RunReadsUpTo(snap.Metadata.Index);
     }
 
     private void LearnFromEntry(Entry e)

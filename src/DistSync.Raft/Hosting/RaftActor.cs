@@ -196,6 +196,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
             ProcessReady();
         });
         Receive<GroupMessage>(OnGroupMessage);
+        Receive<SnapshotSerialized>(OnSnapshotSerialized);
         Receive<LocalRead>(OnLocalRead);
         Receive<JoinTick>(_ => OnJoinTick());
         Receive<StopGroup>(OnStopGroup);

@@ -14,6 +14,10 @@ public sealed record RaftHostSettings
     public int MaxInflightMsgs { get; init; } = 256;
     public int SnapshotChunkSize { get; init; } = 256 * 1024;
     public long SnapshotEveryEntries { get; init; } = 10_000;
+
+    /// <summary>A snapshot also waits until the entries applied since the last one weigh this fraction of its size, so
+    /// the cost of snapshots per byte written stays flat as the state grows (0: entries alone decide).</summary>
+    public double SnapshotLogRatio { get; init; } = 1.0;
     public bool CheckQuorum { get; init; } = true;
     public bool PreVote { get; init; } = true;
 
@@ -39,6 +43,7 @@ public sealed record RaftHostSettings
             MaxInflightMsgs = s.GetInt("max-inflight-msgs", d.MaxInflightMsgs),
             SnapshotChunkSize = (int)Math.Min(int.MaxValue, s.GetSize("snapshot-chunk-size", d.SnapshotChunkSize)),
             SnapshotEveryEntries = s.GetLong("snapshot-every-entries", d.SnapshotEveryEntries),
+            SnapshotLogRatio = s.GetDouble("snapshot-log-ratio", d.SnapshotLogRatio),
             CheckQuorum = s.GetBool("check-quorum", d.CheckQuorum),
             PreVote = s.GetBool("pre-vote", d.PreVote),
             LearnerPromotionLag = s.GetLong("learner-promotion-lag", d.LearnerPromotionLag),
@@ -54,6 +59,7 @@ public sealed record RaftHostSettings
         if (HeartbeatTick < 1) throw new FormatException($"dsync.raft.heartbeat-tick must be at least 1, got {HeartbeatTick}.");
         if (ElectionTick <= HeartbeatTick) throw new FormatException($"dsync.raft.election-tick ({ElectionTick}) must be greater than heartbeat-tick ({HeartbeatTick}).");
         if (SnapshotEveryEntries < 1) throw new FormatException($"dsync.raft.snapshot-every-entries must be at least 1, got {SnapshotEveryEntries}.");
+        if (SnapshotLogRatio is < 0 or > 100 || double.IsNaN(SnapshotLogRatio)) throw new FormatException($"dsync.raft.snapshot-log-ratio must be within 0..100, got {SnapshotLogRatio}.");
         if (LearnerPromotionLag < 0) throw new FormatException($"dsync.raft.learner-promotion-lag must not be negative, got {LearnerPromotionLag}.");
         if (JoinRetryInterval <= TimeSpan.Zero) throw new FormatException($"dsync.raft.join-retry-interval must be positive, got {JoinRetryInterval}.");
         if (MaxSizePerMsg < 1 || MaxEntriesPerMsg < 1 || MaxInflightMsgs < 1 || SnapshotChunkSize < 1)
