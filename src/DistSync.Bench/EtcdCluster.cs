@@ -74,7 +74,7 @@ internal sealed class EtcdCluster : IDisposable
             _processes.Start($"e{i + 1}", _etcd,
             [
                 "--name", $"e{i + 1}",
-                "--data-dir", Path.Combine(_dir, $"e{i + 1}"),
+                "--data-dir", DataDir(i),
                 "--listen-client-urls", $"http://127.0.0.1:{ClientPorts[i]}",
                 "--advertise-client-urls", $"http://127.0.0.1:{ClientPorts[i]}",
                 "--listen-peer-urls", $"http://127.0.0.1:{peerPorts[i]}",
@@ -123,6 +123,12 @@ internal sealed class EtcdCluster : IDisposable
             return -1;
         }
     }
+
+    /// <summary>The operating-system process id of member <paramref name="i"/> (0-based), as last started (bench soak reads its RSS).</summary>
+    public int ProcessId(int i) => _processes.ProcessId($"e{i + 1}");
+
+    /// <summary>Member <paramref name="i"/>'s data directory (0-based; bench soak sums its files before <see cref="Dispose"/> deletes it).</summary>
+    public string DataDir(int i) => Path.Combine(_dir, $"e{i + 1}");
 
     /// <summary>kill -9 of member <paramref name="i"/> (0-based), for failover trials.</summary>
     public void Kill(int i) => _processes.Kill($"e{i + 1}");
