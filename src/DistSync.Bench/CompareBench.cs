@@ -121,8 +121,8 @@ public sealed class CompareBench : IBenchmark
         return 0;
     }
 
-    /// <summary>etcd on this machine, or after <c>apt-get install -y etcd-server</c> when running as root; null (and how to get it) otherwise.</summary>
-    private static string? FindOrInstallEtcd()
+    /// <summary>etcd on this machine, or after <c>apt-get update</c> and <c>apt-get install -y etcd-server</c> when running as root; null (and how to get it) otherwise.</summary>
+    internal static string? FindOrInstallEtcd()
     {
         if (EtcdCluster.Find() is { } found) return found;
         if (!Environment.IsPrivilegedProcess)
@@ -130,9 +130,15 @@ public sealed class CompareBench : IBenchmark
             Console.WriteLine("etcd: not installed; run `sudo apt-get install -y etcd-server` for the comparison; measuring DistSync alone");
             return null;
         }
-        Console.WriteLine("etcd: not installed; running apt-get install -y etcd-server");
+        Console.WriteLine("etcd: not installed; running apt-get update, then apt-get install -y etcd-server");
         try
         {
+            // without a fresh package list a new machine does not know etcd-server
+            using (var update = Process.Start(new ProcessStartInfo("apt-get", ["update", "-qq"]) { RedirectStandardOutput = true }))
+            {
+                update?.StandardOutput.ReadToEnd();
+                update?.WaitForExit();
+            }
             using var apt = Process.Start(new ProcessStartInfo("apt-get", ["install", "-y", "etcd-server"]) { RedirectStandardOutput = true });
             apt?.StandardOutput.ReadToEnd(); // apt's progress is noise here; its errors go to stderr
             apt?.WaitForExit();
