@@ -67,8 +67,8 @@ internal static class SoakProbes
                 using var response = await members[i].PostAsync("v3/maintenance/status", new StringContent("{}"));
                 response.EnsureSuccessStatusCode();
                 using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                // int64 fields come as strings over the gateway
-                terms[i] = long.Parse(doc.RootElement.GetProperty("raft_term").GetString() ?? "", CultureInfo.InvariantCulture);
+                // the response header's raft_term (the body's own field is camelCase raftTerm in 3.4); int64 comes as a string
+                terms[i] = long.Parse(doc.RootElement.GetProperty("header").GetProperty("raft_term").GetString() ?? "", CultureInfo.InvariantCulture);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
             {
