@@ -21,6 +21,7 @@ internal sealed class EtcdCluster : IDisposable
     private readonly string _dir;
     private readonly string _token;
     private readonly BenchProcesses _processes;
+    private readonly int[] _peerPorts;
     private readonly ConsoleCancelEventHandler _onCancel;
     private readonly EventHandler _onExit;
     private readonly UnhandledExceptionEventHandler _onCrash;
@@ -41,7 +42,11 @@ internal sealed class EtcdCluster : IDisposable
         Console.CancelKeyPress += _onCancel;
         AppDomain.CurrentDomain.ProcessExit += _onExit;
         AppDomain.CurrentDomain.UnhandledException += _onCrash;
-        ClientPorts = BenchSupport.FreePorts(Members);
+        // client and peer ports from one call: two calls may hand out the same port (each frees its ports on return),
+        // and a member then dies at startup with "bind: address already in use"
+        var ports = BenchSupport.FreePorts(2 * Members);
+        ClientPorts = ports[..Members];
+        _peerPorts = ports[Members..];
         Clients = new HttpClient[Members];
         for (var i = 0; i < Members; i++)
             Clients[i] = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ClientPorts[i]}/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -67,7 +72,7 @@ internal sealed class EtcdCluster : IDisposable
     /// <summary>Starts the members and waits (up to 60 s) until each is healthy; TimeoutException if not, or if one exits.</summary>
     public async Task StartAsync()
     {
-        var peerPorts = BenchSupport.FreePorts(Members);
+        var peerPorts = _peerPorts;
         var initial = string.Join(",", peerPorts.Select((p, i) => $"e{i + 1}=http://127.0.0.1:{p}"));
         for (var i = 0; i < Members; i++)
         {
