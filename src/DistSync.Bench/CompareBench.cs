@@ -32,7 +32,7 @@ public sealed class CompareBench : IBenchmark
 
     public string Name => "compare";
 
-    public string Description => "one run, DistSync then etcd 3.4 (3 members each): put, get, lock cycle, contended lock, failover; queue vs RabbitMQ if present; table + CSV";
+    public string Description => "one run, DistSync then etcd 3.4 (3 members each): put, get, lock cycle, contended lock, failover; queue vs RabbitMQ if present; table + CSV; --check against artifacts/bench/baseline.csv";
 
     public async Task<int> RunAsync(string[] args)
     {

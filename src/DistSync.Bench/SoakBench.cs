@@ -43,7 +43,11 @@ public sealed class SoakBench : IBenchmark
             var value = i + 1 < args.Length ? args[i + 1] : null;
             if (args[i] == "--minutes" && value is not null)
             {
-                minutes = double.Parse(value, CultureInfo.InvariantCulture);
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out minutes))
+                {
+                    Console.Error.WriteLine($"soak: --minutes '{value}' is not a number (e.g. 10 or 0.5)");
+                    return 2;
+                }
                 i++;
                 continue;
             }

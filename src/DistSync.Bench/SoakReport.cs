@@ -129,7 +129,7 @@ internal static class SoakReport
         }
         rows.Add(new Row($"put/s last/first {bucketName}", s => Num(s.PutLastOverFirst, "0.000")));
         rows.Add(new Row($"lock/s last/first {bucketName}", s => Num(s.LockLastOverFirst, "0.000")));
-        rows.Add(new Row("keys written (successful puts)", s => Int(s.KeysWritten)));
+        rows.Add(new Row("keys written (puts ok, warm-up incl.)", s => Int(s.KeysWritten)));
         rows.Add(new Row("failed requests", s => Int(s.Failed)));
         rows.Add(new Row("  failed puts", s => Int(s.Load.PutErrors)));
         rows.Add(new Row("  failed lock cycles (+ setups)", s => Int(s.Load.LockErrors)));
