@@ -6,7 +6,8 @@ using ClosedLoopResult = DistSync.Bench.BenchSupport.ClosedLoopResult;
 namespace DistSync.Bench;
 
 /// <summary>
-/// <c>./build.sh bench compare [--quick] [--seconds S] [--clients 1,16,64] [--trials N] [--node-dll PATH] [--no-etcd] [--no-rabbit]</c>
+/// <c>./build.sh bench compare [--quick] [--seconds S] [--clients 1,16,64] [--trials N] [--node-dll PATH] [--no-etcd] [--no-rabbit]
+/// [--check] [--baseline PATH] [--save-baseline]</c>
 /// <para>One run, same workloads, DistSync first and then etcd (never both on the machine at once): put, linearizable
 /// get (a one-key range), lock cycle (DistSync try-lock + release; etcd lease + txn create-if-absent + delete),
 /// contended lock (the largest client count over 4 lock names), each closed-loop at every client count, round-robin
@@ -15,7 +16,10 @@ namespace DistSync.Bench;
 /// (N confirmed producers + N consumers acking) on DistSync's queue vs a RabbitMQ quorum queue (bench queues' phase (b)). Prints one side-by-side table with ratios
 /// and the load average, and writes it to <c>artifacts/bench/compare-&lt;UTC&gt;.csv</c>. Without etcd it runs
 /// <c>apt-get install -y etcd-server</c> when root, else says how and measures DistSync alone.
-/// <c>--quick</c>: 2 s runs, 1 s warm-ups, 1 and 16 clients, 2 failover trials.</para>
+/// <c>--quick</c>: 2 s runs, 1 s warm-ups, 1 and 16 clients, 2 failover trials.
+/// <c>--check</c>: then hold each row's ratio against the same row of <c>artifacts/bench/baseline.csv</c> (or
+/// <c>--baseline PATH</c>) and exit 1 when one dropped more than 15% (failover: when it rose, lower is better there);
+/// rows on one side only are listed, not failed. <c>--save-baseline</c>: write this run's rows as the new baseline.</para>
 /// </summary>
 public sealed class CompareBench : IBenchmark
 {
@@ -23,9 +27,12 @@ public sealed class CompareBench : IBenchmark
     private const int ContendedResources = 4;
     private const string GetKey = "get/k";
 
+    /// <summary>--check fails when a row's ratio moved more than this against DistSync (2 s runs on shared cores are noisy).</summary>
+    private const double MaxRatioDrop = 0.15;
+
     public string Name => "compare";
 
-    public string Description => "one run, DistSync then etcd 3.4 (3 members each): put, get, lock cycle, contended lock, failover; queue vs RabbitMQ if present; table + CSV";
+    public string Description => "one run, DistSync then etcd 3.4 (3 members each): put, get, lock cycle, contended lock, failover; queue vs RabbitMQ if present; table + CSV; --check against artifacts/bench/baseline.csv";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -34,6 +41,9 @@ public sealed class CompareBench : IBenchmark
         var quick = false;
         var clientsGiven = false;
         var rabbitWanted = true;
+        var check = false;
+        var saveBaseline = false;
+        string? baselinePath = null;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--clients") clientsGiven = true;
@@ -44,6 +54,9 @@ public sealed class CompareBench : IBenchmark
                 case "--trials" when value is not null: trials = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--quick": quick = true; options.Seconds = 2; trials = 2; break;
                 case "--no-rabbit": rabbitWanted = false; break;
+                case "--check": check = true; break;
+                case "--save-baseline": saveBaseline = true; break;
+                case "--baseline" when value is not null: baselinePath = Path.GetFullPath(value); i++; break;
                 default:
                     Console.Error.WriteLine($"compare: unknown or incomplete argument '{args[i]}'");
                     return 2;
@@ -118,11 +131,38 @@ public sealed class CompareBench : IBenchmark
         var csv = Path.Combine(root, "artifacts", "bench", $"compare-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.csv");
         table.WriteCsv(csv, loadStart, loadEnd);
         Console.WriteLine($"took {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s; rows in {csv}");
-        return 0;
+        baselinePath ??= Path.Combine(root, "artifacts", "bench", "baseline.csv");
+        var result = 0;
+        if (check) result = CheckBaseline(table, baselinePath); // against the old baseline, before --save-baseline replaces it
+        if (saveBaseline)
+        {
+            table.WriteCsv(baselinePath, loadStart, loadEnd);
+            Console.WriteLine($"baseline saved to {baselinePath}");
+        }
+        return result;
     }
 
-    /// <summary>etcd on this machine, or after <c>apt-get install -y etcd-server</c> when running as root; null (and how to get it) otherwise.</summary>
-    private static string? FindOrInstallEtcd()
+    /// <summary>--check: 1 when a ratio dropped more than 15% against the baseline, 2 when the baseline cannot be read, else 0.</summary>
+    private static int CheckBaseline(CompareTable table, string baselinePath)
+    {
+        if (!File.Exists(baselinePath))
+        {
+            Console.Error.WriteLine($"compare --check: no baseline at {baselinePath} (write one with --save-baseline)");
+            return 2;
+        }
+        try
+        {
+            return table.Check(CompareTable.ReadCsv(baselinePath), baselinePath, MaxRatioDrop) > 0 ? 1 : 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            Console.Error.WriteLine($"compare --check: the baseline cannot be read: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>etcd on this machine, or after <c>apt-get update</c> and <c>apt-get install -y etcd-server</c> when running as root; null (and how to get it) otherwise.</summary>
+    internal static string? FindOrInstallEtcd()
     {
         if (EtcdCluster.Find() is { } found) return found;
         if (!Environment.IsPrivilegedProcess)
@@ -130,9 +170,15 @@ public sealed class CompareBench : IBenchmark
             Console.WriteLine("etcd: not installed; run `sudo apt-get install -y etcd-server` for the comparison; measuring DistSync alone");
             return null;
         }
-        Console.WriteLine("etcd: not installed; running apt-get install -y etcd-server");
+        Console.WriteLine("etcd: not installed; running apt-get update, then apt-get install -y etcd-server");
         try
         {
+            // without a fresh package list a new machine does not know etcd-server
+            using (var update = Process.Start(new ProcessStartInfo("apt-get", ["update", "-qq"]) { RedirectStandardOutput = true }))
+            {
+                update?.StandardOutput.ReadToEnd();
+                update?.WaitForExit();
+            }
             using var apt = Process.Start(new ProcessStartInfo("apt-get", ["install", "-y", "etcd-server"]) { RedirectStandardOutput = true });
             apt?.StandardOutput.ReadToEnd(); // apt's progress is noise here; its errors go to stderr
             apt?.WaitForExit();

@@ -7,7 +7,8 @@ namespace DistSync.Bench;
 /// <summary>
 /// bench compare's rows: per workload and client count the reference's (etcd's or RabbitMQ's) and DistSync's figures,
 /// printed side by side with the ratio DistSync / reference and written to a CSV. Failover rows carry milliseconds
-/// (median, max) instead of a rate and p99.
+/// (median, max) instead of a rate and p99. <see cref="ReadCsv"/> reads such a CSV back, and <see cref="Check"/> holds
+/// a run's ratios against it (<c>bench compare --check</c>).
 /// </summary>
 internal sealed class CompareTable
 {
@@ -66,6 +67,92 @@ internal sealed class CompareTable
         File.WriteAllText(path, csv.ToString());
     }
 
+    /// <summary>One row of a CSV that <see cref="WriteCsv"/> wrote: its key, and the ratio DistSync / reference (null when a side is missing).</summary>
+    public sealed record BaselineRow(string Workload, int Clients, string Reference, string Unit, double? Ratio);
+
+    /// <summary>
+    /// Reads a CSV <see cref="WriteCsv"/> wrote (columns found by their header names, so added columns do not break it).
+    /// The ratio is recomputed from the two values, which carry more digits than the rounded ratio column.
+    /// InvalidDataException when a column is missing or a line does not parse.
+    /// </summary>
+    public static List<BaselineRow> ReadCsv(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0) throw new InvalidDataException($"{path}: empty");
+        var header = lines[0].Split(',');
+        int Column(string name) =>
+            Array.IndexOf(header, name) is var i and >= 0 ? i : throw new InvalidDataException($"{path}: no column '{name}' in the header");
+        var (workload, clients, reference, unit, theirs, ours) =
+            (Column("workload"), Column("clients"), Column("reference"), Column("unit"), Column("reference_value"), Column("distsync_value"));
+        var rows = new List<BaselineRow>();
+        for (var n = 1; n < lines.Length; n++)
+        {
+            if (lines[n].Length == 0) continue;
+            var f = lines[n].Split(',');
+            if (f.Length != header.Length) throw new InvalidDataException($"{path} line {n + 1}: {f.Length} fields, the header has {header.Length}");
+            if (!int.TryParse(f[clients], NumberStyles.None, CultureInfo.InvariantCulture, out var c))
+                throw new InvalidDataException($"{path} line {n + 1}: clients '{f[clients]}' is not a number");
+            rows.Add(new BaselineRow(f[workload], c, f[reference], f[unit], RatioOf(Parse(f[ours], path, n), Parse(f[theirs], path, n))));
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Prints, per row, the baseline's ratio, this run's and the change in DistSync's favour (ms rows: a lower ratio is
+    /// better, so the change is old / new - 1; rate rows new / old - 1); the number of rows whose change is below
+    /// -<paramref name="maxDrop"/>. Rows on one side only, or without a ratio, are listed and do not count.
+    /// </summary>
+    public int Check(IReadOnlyList<BaselineRow> baseline, string baselinePath, double maxDrop)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"check against {baselinePath}: a ratio that moved more than {maxDrop * 100:0}% against DistSync fails " +
+                          "(ops/s and msg/s rows: higher is better; failover ms: lower is better)");
+        Console.WriteLine($"{"workload",-16} {"clients",7} {"reference",-9} | {"old ratio",9} | {"new ratio",9} | {"change",8} | verdict");
+        var regressions = 0;
+        var seen = new HashSet<(string, int)>();
+        foreach (var r in _rows)
+        {
+            seen.Add((r.Workload, r.Clients));
+            var now = RatioOf(r.Ours, r.Theirs);
+            var old = baseline.FirstOrDefault(b => b.Workload == r.Workload && b.Clients == r.Clients);
+            string verdict;
+            string change = "-";
+            if (old is null) verdict = "not in the baseline";
+            else if (old.Reference != (r.Reference ?? "")) verdict = $"reference was {old.Reference}, not compared";
+            else if (old.Ratio is not { } o || now is not { } x || o <= 0 || x <= 0) verdict = "no ratio on one side, not compared";
+            else
+            {
+                // in DistSync's favour: for ms a smaller ratio is the better one
+                var favour = r.Unit == "ms" ? o / x - 1 : x / o - 1;
+                change = (favour * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%";
+                var dropped = favour < -maxDrop;
+                if (dropped) regressions++;
+                verdict = dropped ? "REGRESSION" : "ok";
+            }
+            Console.WriteLine($"{r.Workload,-16} {r.Clients,7} {r.Reference ?? "-",-9} | {Show(old?.Ratio),9} | {Show(now),9} | {change,8} | {verdict}");
+        }
+        foreach (var b in baseline)
+        {
+            if (!seen.Contains((b.Workload, b.Clients)))
+                Console.WriteLine($"{b.Workload,-16} {b.Clients,7} {b.Reference,-9} | {Show(b.Ratio),9} | {"-",9} | {"-",8} | missing in this run");
+        }
+        Console.WriteLine(regressions == 0 ? "check: no ratio dropped beyond the threshold" : $"check: {regressions} row(s) dropped more than {maxDrop * 100:0}%");
+        return regressions;
+
+        static string Show(double? v) => v is { } x ? x.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+    }
+
+    private static double? Parse(string field, string path, int line)
+    {
+        if (field.Length == 0) return null;
+        return double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new InvalidDataException($"{path} line {line + 1}: '{field}' is not a number");
+    }
+
+    private static double? RatioOf(double? ours, double? theirs) =>
+        ours is { } a && theirs is { } b && b > 0 && !double.IsNaN(a) ? a / b : null;
+
     private static string Cell(double? value, double? tail, string unit)
     {
         if (value is not { } v) return "-";
@@ -76,7 +163,7 @@ internal sealed class CompareTable
     private static string Num(double? v) => v is { } x && !double.IsNaN(x) ? x.ToString("0.##", CultureInfo.InvariantCulture) : "";
 
     private static string Ratio(double? ours, double? theirs) =>
-        ours is { } a && theirs is { } b && b > 0 && !double.IsNaN(a) ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+        RatioOf(ours, theirs) is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "-";
 
     private sealed class Row(string workload, int clients, string unit)
     {

@@ -21,6 +21,7 @@ internal sealed class EtcdCluster : IDisposable
     private readonly string _dir;
     private readonly string _token;
     private readonly BenchProcesses _processes;
+    private readonly int[] _peerPorts;
     private readonly ConsoleCancelEventHandler _onCancel;
     private readonly EventHandler _onExit;
     private readonly UnhandledExceptionEventHandler _onCrash;
@@ -41,7 +42,11 @@ internal sealed class EtcdCluster : IDisposable
         Console.CancelKeyPress += _onCancel;
         AppDomain.CurrentDomain.ProcessExit += _onExit;
         AppDomain.CurrentDomain.UnhandledException += _onCrash;
-        ClientPorts = BenchSupport.FreePorts(Members);
+        // client and peer ports from one call: two calls may hand out the same port (each frees its ports on return),
+        // and a member then dies at startup with "bind: address already in use"
+        var ports = BenchSupport.FreePorts(2 * Members);
+        ClientPorts = ports[..Members];
+        _peerPorts = ports[Members..];
         Clients = new HttpClient[Members];
         for (var i = 0; i < Members; i++)
             Clients[i] = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ClientPorts[i]}/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -67,14 +72,14 @@ internal sealed class EtcdCluster : IDisposable
     /// <summary>Starts the members and waits (up to 60 s) until each is healthy; TimeoutException if not, or if one exits.</summary>
     public async Task StartAsync()
     {
-        var peerPorts = BenchSupport.FreePorts(Members);
+        var peerPorts = _peerPorts;
         var initial = string.Join(",", peerPorts.Select((p, i) => $"e{i + 1}=http://127.0.0.1:{p}"));
         for (var i = 0; i < Members; i++)
         {
             _processes.Start($"e{i + 1}", _etcd,
             [
                 "--name", $"e{i + 1}",
-                "--data-dir", Path.Combine(_dir, $"e{i + 1}"),
+                "--data-dir", DataDir(i),
                 "--listen-client-urls", $"http://127.0.0.1:{ClientPorts[i]}",
                 "--advertise-client-urls", $"http://127.0.0.1:{ClientPorts[i]}",
                 "--listen-peer-urls", $"http://127.0.0.1:{peerPorts[i]}",
@@ -123,6 +128,12 @@ internal sealed class EtcdCluster : IDisposable
             return -1;
         }
     }
+
+    /// <summary>The operating-system process id of member <paramref name="i"/> (0-based), as last started (bench soak reads its RSS).</summary>
+    public int ProcessId(int i) => _processes.ProcessId($"e{i + 1}");
+
+    /// <summary>Member <paramref name="i"/>'s data directory (0-based; bench soak sums its files before <see cref="Dispose"/> deletes it).</summary>
+    public string DataDir(int i) => Path.Combine(_dir, $"e{i + 1}");
 
     /// <summary>kill -9 of member <paramref name="i"/> (0-based), for failover trials.</summary>
     public void Kill(int i) => _processes.Kill($"e{i + 1}");
