@@ -15,12 +15,14 @@ usage: ./build.sh <command> [args]
   node <n> [--stop]  start or restart node n of the local cluster with its usual settings (--stop: stop it)
   bench <name> ...   run a benchmark: $(bench_names)
                      (kv and locks also start their own 3-member etcd, /usr/bin/etcd or etcd on PATH, when present; --no-etcd skips it)
-                     (compare: one run, DistSync then etcd, put/get/lock cycle/contended lock/failover, one table + artifacts/bench/compare-*.csv)
+                     (compare: one run, DistSync then etcd, put/get/lock cycle/contended lock/failover, one table + artifacts/bench/compare-*.csv;
+                      --quick --check: fail when a ratio drops >15% below artifacts/bench/baseline.csv)
+                     (soak [--minutes N]: sustained put + lock load, DistSync then etcd: per-minute rate, failures, leader changes, RSS/key)
   docker             lint the Dockerfile, compose, Prometheus/Grafana and k8s files; build the image if an engine runs
 USAGE
 }
 
-bench_names() { echo "actors remote persistence raft-core raft-sim raft-host kv locks queues cache broadcast lin-check compare"; }
+bench_names() { echo "actors remote persistence raft-core raft-sim raft-host kv locks queues cache broadcast lin-check compare soak"; }
 
 not_yet() { echo "$1: not available yet — $2" >&2; exit 2; }
 
