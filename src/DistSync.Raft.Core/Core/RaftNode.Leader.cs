@@ -30,7 +30,6 @@ public sealed partial class RaftNode
     /// </summary>
     public ProposeResult TransferLeader(ulong to)
     {
-        EnsureNoOutstandingReady();
         if (Role != RaftRole.Leader) return ProposeResult.NotLeader;
         if (to == Id || !voters.Contains(to)) return ProposeResult.Invalid;
         if (leadTransferee == to) return ProposeResult.Accepted;

@@ -41,7 +41,6 @@ public sealed partial class RaftNode
     /// </summary>
     public ProposeResult ProposeConfChange(ConfChange change)
     {
-        EnsureNoOutstandingReady();
         ArgumentNullException.ThrowIfNull(change);
         if (Role != RaftRole.Leader) return ProposeResult.NotLeader;
         if (leadTransferee != 0) return ProposeResult.TransferInProgress;

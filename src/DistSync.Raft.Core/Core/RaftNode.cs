@@ -103,21 +103,18 @@ public sealed partial class RaftNode
     /// <summary>Advances logical time by one tick (election and heartbeat timeouts are counted in ticks).</summary>
     public void Tick()
     {
-        EnsureNoOutstandingReady();
         tick();
     }
 
     /// <summary>Starts an election now (as if the election timeout had fired), if this node may become leader.</summary>
     public void Campaign()
     {
-        EnsureNoOutstandingReady();
         if (Role != RaftRole.Leader) StartCampaign(config.PreVote ? CampaignKind.PreElection : CampaignKind.Election);
     }
 
     /// <summary>Feeds a message received from a peer. Malformed or misaddressed messages are ignored.</summary>
     public void Step(Message m)
     {
-        EnsureNoOutstandingReady();
         if (m is null || m.From == 0 || m.To != Id || m.Term <= 0) return;
 
         if (m.Term > Term)
@@ -171,7 +168,6 @@ public sealed partial class RaftNode
     /// </summary>
     public ProposeResult Propose(ByteString data, ulong clientId = 0, ulong sequence = 0, long timestampMs = 0)
     {
-        EnsureNoOutstandingReady();
         ArgumentNullException.ThrowIfNull(data);
         if (Role != RaftRole.Leader) return ProposeResult.NotLeader;
         if (leadTransferee != 0) return ProposeResult.TransferInProgress;
@@ -197,7 +193,6 @@ public sealed partial class RaftNode
     /// </summary>
     public ProposeResult ReadIndex(ByteString context)
     {
-        EnsureNoOutstandingReady();
         ArgumentNullException.ThrowIfNull(context);
         if (Role == RaftRole.Leader)
         {
@@ -288,6 +283,22 @@ public sealed partial class RaftNode
         readyOutstanding = true;
         outstanding = ready;
         return ready;
+    }
+
+    /// <summary>
+    /// While a <see cref="Ready"/> is outstanding (being written), the messages that may leave at once: the leader's
+    /// appends and heartbeats for input stepped meanwhile (new proposals are replicated during the leader's own fsync),
+    /// and heartbeat answers. Empty when the term or vote changed since the last Ready: then everything waits for the
+    /// next one to be durable. Messages that need persistence stay for the next Ready's MessagesAfterPersist.
+    /// </summary>
+    public IReadOnlyList<Message> TakeMessages()
+    {
+        if (Term != previousHardState.Term || Vote != previousHardState.Vote) return Ready.NoMessages;
+        FlushPendingAppends();
+        if (messages.Count == 0) return Ready.NoMessages;
+        var now = messages;
+        messages = new List<Message>();
+        return now;
     }
 
     /// <summary>Acknowledges that the last <see cref="Ready"/> was handled: persisted, sent and applied.</summary>
@@ -440,9 +451,11 @@ public sealed partial class RaftNode
         m.From = Id;
         if (m.Term == 0) m.Term = Term;
         // Only the leader's replication traffic may overtake its own persistence; every other message
-        // (votes, acknowledgements, forwarded requests) vouches for durable state.
-        bool now = Role == RaftRole.Leader && m.Type is MessageType.Append or MessageType.Heartbeat
-            or MessageType.Snapshot or MessageType.TimeoutNow or MessageType.ReadIndexResponse;
+        // (votes, acknowledgements, forwarded requests) vouches for durable state, except a heartbeat's answer: it
+        // claims no log position, only "I heard you in this term", so a follower in a long fsync still counts
+        // towards the leader's CheckQuorum and read rounds. (A new term or vote still holds everything back.)
+        bool now = m.Type == MessageType.HeartbeatResponse || (Role == RaftRole.Leader && m.Type is MessageType.Append
+            or MessageType.Heartbeat or MessageType.Snapshot or MessageType.TimeoutNow or MessageType.ReadIndexResponse);
         (now ? messages : messagesAfterPersist).Add(m);
     }
 
@@ -451,7 +464,7 @@ public sealed partial class RaftNode
 
     private void EnsureNoOutstandingReady()
     {
-        if (readyOutstanding) throw new InvalidOperationException("RaftNode: call Advance() for the outstanding Ready before any other input");
+        if (readyOutstanding) throw new InvalidOperationException("RaftNode: call Advance() for the outstanding Ready before asking for the next one");
     }
 
     public override string ToString() =>

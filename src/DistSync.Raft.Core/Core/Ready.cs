@@ -15,9 +15,12 @@ namespace DistSync.Raft;
 /// state above is on disk.</item>
 /// <item>Apply <see cref="CommittedEntries"/> in order (they may include entries of this same batch, which are
 /// durable by now); answer the reads in <see cref="ReadStates"/> once their index is applied.</item>
-/// <item>Call <see cref="RaftNode.Advance"/>. No other input may reach the node between
-/// <see cref="RaftNode.GetReady"/> and <see cref="RaftNode.Advance"/>.</item>
+/// <item>Call <see cref="RaftNode.Advance"/>; only then is the next Ready handed out.</item>
 /// </list>
+/// Input (ticks, peer messages, proposals, reads) may reach the node while a Ready is outstanding, as in etcd: what
+/// it produces waits for the next Ready, except <see cref="RaftNode.TakeMessages"/>, which the host may send at once
+/// (so a disk write delays neither heartbeats nor replication). Advance then settles only what this Ready held:
+/// entries overwritten meanwhile are not marked stable.
 /// </summary>
 public sealed class Ready
 {

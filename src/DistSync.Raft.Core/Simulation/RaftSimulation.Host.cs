@@ -24,6 +24,8 @@ public sealed partial class RaftSimulation
         public long ClockSkewUs;
         /// <summary>The write a crash before persisting threw away; the next recovery must not show any of it.</summary>
         public LostWrite? Lost;
+        /// <summary>The Ready whose write is in progress (slow disk), or null.</summary>
+        public Ready? Writing;
         public readonly Dictionary<(ulong Client, ulong Seq), ClientOp> Waiting = new();
         public readonly Dictionary<ByteString, ClientOp> ReadsByContext = new();
         public readonly List<ClientOp> ReadsAwaitingApply = new();
@@ -77,7 +79,17 @@ public sealed partial class RaftSimulation
             foreach (var n in nodes.Values)
             {
                 if (!n.Up || n.Raft is null) continue;
-                while (n.Up && n.Raft is not null && n.Raft.HasReady())
+                if (n.Writing is not null)
+                {
+                    // mid-write: no next Ready, but what may leave at once does (heartbeats, the leader's appends)
+                    foreach (var m in n.Raft.TakeMessages())
+                    {
+                        sentDuringWrites++;
+                        SendMessage(m);
+                    }
+                    continue;
+                }
+                while (n.Up && n.Raft is not null && n.Writing is null && n.Raft.HasReady())
                 {
                     HandleReady(n);
                     progress = true;
@@ -92,6 +104,19 @@ public sealed partial class RaftSimulation
         var rd = raft.GetReady();
         foreach (var m in rd.Messages) SendMessage(m);
         bool persist = rd.SnapshotChunks.Count > 0 || rd.Snapshot is not null || rd.Entries.Count > 0 || rd.HardState is not null;
+        if (persist && (options.SlowDisk ?? options.Seed % 2 != 0))
+        {
+            n.Writing = rd;
+            Schedule(200 + rng.Next((int)(3 * TickUs)), new SimEvent(EventKind.WriteDone, n.Id, n.Incarnation, null, 0, 0, 0));
+            return;
+        }
+        FinishReady(n, rd, persist);
+    }
+
+    /// <summary>The rest of a Ready, once its write may happen: crash points, persist, send after, apply, Advance.</summary>
+    private void FinishReady(SimNode n, Ready rd, bool persist)
+    {
+        var raft = n.Raft!;
         if (persist)
         {
             if (options.Faults && rng.Next(400) == 0)
@@ -259,6 +284,12 @@ public sealed partial class RaftSimulation
     /// <summary>Volatile state is gone; the disk and the last view (the record of what was persisted) stay.</summary>
     private void Shutdown(SimNode n)
     {
+        if (n.Writing is { } rd)
+        {
+            // down mid-write: the write never reached the disk, and the next recovery must show none of it
+            n.Lost ??= new LostWrite(rd.HardState, rd.Entries.Count > 0 ? (rd.Entries[^1].Index, rd.Entries[^1].Term) : null, rd.Snapshot?.Metadata);
+            n.Writing = null;
+        }
         n.Up = false;
         n.Raft = null;
         n.Waiting.Clear();

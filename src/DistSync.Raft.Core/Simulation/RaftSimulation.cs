@@ -19,7 +19,7 @@ public sealed partial class RaftSimulation
     private const long TickUs = 10_000;
     private static readonly string[] Keys = { "a", "b", "c" };
 
-    private enum EventKind { Tick, Deliver, ClientWake, AttemptTimeout, ClientRetry, Fault, ConfProbe }
+    private enum EventKind { Tick, Deliver, ClientWake, AttemptTimeout, ClientRetry, Fault, ConfProbe, WriteDone }
 
     /// <summary>One queued event. A conf probe carries the leader's term in <paramref name="Value"/> and its tries left in <paramref name="OpId"/>.</summary>
     private readonly record struct SimEvent(EventKind Kind, ulong Node, int Incarnation, Message? Message, int Client, int OpId, int Attempt, long Value = 0);
@@ -37,6 +37,7 @@ public sealed partial class RaftSimulation
     private long lastLeaderTerm;
 
     // coverage: what the run actually exercised
+    private int sentDuringWrites;
     private int crashes, crashesBeforePersist, crashesAfterPersist, unpersistedLost, restarts, restartsFromLogSnapshot, logSnapshotsLost;
     private int confChanges, confChangesAfterLeaderChange, confChangesRefusedPending, snapshotsInstalled, completed, unknownSessionAnswers;
     private readonly HashSet<(long Index, ulong Client)> sessionsExpired = new();
@@ -95,6 +96,7 @@ public sealed partial class RaftSimulation
             CrashesBeforePersist = crashesBeforePersist,
             CrashesAfterPersist = crashesAfterPersist,
             UnpersistedLost = unpersistedLost,
+            SentDuringWrites = sentDuringWrites,
             Restarts = restarts,
             RestartsFromLogSnapshot = restartsFromLogSnapshot,
             LogSnapshotsLost = logSnapshotsLost,
@@ -196,6 +198,11 @@ public sealed partial class RaftSimulation
                 break;
             case EventKind.ConfProbe:
                 ConfProbe(ev);
+                break;
+            case EventKind.WriteDone:
+                if (!nodes.TryGetValue(ev.Node, out var wn) || !wn.Up || wn.Incarnation != ev.Incarnation || wn.Writing is not { } written) return;
+                wn.Writing = null;
+                FinishReady(wn, written, persist: true);
                 break;
         }
     }

@@ -20,6 +20,11 @@ public sealed record SimulationOptions
     /// <summary>Entries between state machine snapshots (log compaction).</summary>
     public int SnapshotEvery { get; init; } = 40;
     /// <summary>
+    /// Each write takes up to three ticks, while the node keeps taking ticks, messages and proposals and sends what
+    /// <see cref="RaftNode.TakeMessages"/> gives (as RaftActor does during a journal write). Null: odd seeds do.
+    /// </summary>
+    public bool? SlowDisk { get; init; }
+    /// <summary>
     /// Linearizability check of the client history: null when it is fine, otherwise a readable report.
     /// Injected so this assembly does not depend on the checker.
     /// </summary>

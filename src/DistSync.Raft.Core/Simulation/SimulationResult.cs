@@ -21,6 +21,8 @@ public sealed record SimulationResult
     public int CrashesAfterPersist { get; init; }
     /// <summary>Restarts after a crash before persisting whose recovered disk held none of the unpersisted write.</summary>
     public int UnpersistedLost { get; init; }
+    /// <summary>Messages sent while their node's write was in flight (slow-disk seeds).</summary>
+    public int SentDuringWrites { get; init; }
     public int Restarts { get; init; }
     /// <summary>Restarts whose disk held a log snapshot (replayed before the journal events after it).</summary>
     public int RestartsFromLogSnapshot { get; init; }

@@ -137,6 +137,14 @@ internal sealed partial class RaftActor
         ScheduleFlush();
     }
 
+    /// <summary>While a Ready is written: sends what the core lets leave at once (heartbeats and their answers, the
+    /// leader's appends of proposals taken meanwhile).</summary>
+    private void SendNow()
+    {
+        var now = node.TakeMessages();
+        if (now.Count > 0) Send(now);
+    }
+
     private void Send(IReadOnlyList<Message> messages)
     {
         for (int i = 0; i < messages.Count; i++)

@@ -15,9 +15,9 @@ namespace DistSync.Raft.Hosting;
 /// configuration. Loop: every input (peer message, tick, proposal, read) is fed to the core and a
 /// <see cref="FlushReady"/> self-message is queued once, so all inputs that arrived together end up in one
 /// <see cref="Ready"/>, handled in the order documented on <see cref="Ready"/>: send <c>Messages</c>, persist
-/// through the log actor (stashing all input until it acknowledges: the core takes no input between GetReady
-/// and Advance; a Ready that only moves the commit index is not waited for, see DeferHardState), update the storage view, send <c>MessagesAfterPersist</c>, apply committed entries, answer
-/// reads, Advance.
+/// through the log actor (ticks, peer messages and a leader's proposals are stepped meanwhile, see
+/// <see cref="Persisting"/>; a Ready that only moves the commit index is not waited for, see DeferHardState), update the
+/// storage view, send <c>MessagesAfterPersist</c>, apply committed entries, answer reads, Advance.
 /// </para>
 /// <para>
 /// Behaviours follow the core's role (<see cref="Following"/>, <see cref="Campaigning"/>, <see cref="Leading"/>,
@@ -203,10 +203,36 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
         Receive<Terminated>(OnTerminated);
     }
 
-    /// <summary>A Ready is being written: the core takes no input until the log actor acknowledges.</summary>
+    /// <summary>
+    /// A Ready is being written. The core goes on taking input meanwhile, as etcd's does: ticks and peer messages are
+    /// stepped at once, so a slow fsync delays neither this node's heartbeats, nor its answers to them, nor its election
+    /// clock (stashing them behind the write let one long write cost a leader its followers); a leader also takes new
+    /// proposals, replicates them at once (<see cref="SendNow"/>) and writes them with the next batch. What must wait
+    /// for the disk (acknowledgements, votes) waits inside the core for the next Ready. Everything else is stashed.
+    /// </summary>
     private void Persisting()
     {
         Receive<BatchPersisted>(_ => OnBatchPersisted());
+        Receive<GroupMessage>(gm =>
+        {
+            OnGroupMessage(gm);
+            SendNow();
+        });
+        Receive<RaftTick>(_ =>
+        {
+            OnTick(leading: node.Role == RaftRole.Leader);
+            SendNow();
+        });
+        Receive<LocalPropose>(p =>
+        {
+            ProposeAsLeader(p.Command, p.ClientId, p.Sequence, p.Completion);
+            SendNow();
+        }, _ => node.Role == RaftRole.Leader);
+        Receive<ForwardProposal>(fp =>
+        {
+            ProposeAsLeader(fp.Command, fp.ClientId, fp.Sequence, ReplyTo(Sender));
+            SendNow();
+        }, _ => node.Role == RaftRole.Leader);
         // A follower only relays a proposal to the leader: that needs no core input, so it must not wait behind this
         // node's own fsync (it did, stashed, which added a journal write to every write sent through a follower).
         Receive<LocalPropose>(

@@ -187,10 +187,52 @@ public class LogReplicationSpec
         c.Storage(2).Append(f.Entries);
         if (f.HardState is { } hs) c.Storage(2).SetHardState(hs);
         c[2].Advance();
-        // the leader still has rd outstanding: Step would be refused
-        Assert.Throws<InvalidOperationException>(() => c[1].Step(f.MessagesAfterPersist[0]));
-        c[1].Advance();
+        // the leader still has rd outstanding (its write in flight): it takes the ack, but one durable copy is no majority
         c[1].Step(f.MessagesAfterPersist[0]);
+        Assert.True(c[1].CommitIndex < index, $"committed {c[1].CommitIndex} before the leader's own write of {index} was durable");
+        c[1].Advance();
         Assert.Equal(index, c[1].CommitIndex);
+    }
+
+    [Fact]
+    public void While_its_write_is_in_flight_a_leader_replicates_new_proposals_and_heartbeats_at_once()
+    {
+        var c = new RaftTestCluster(3);
+        c.Elect(1);
+        c.Propose(1, "first");
+        var rd = c[1].GetReady(); // "first" is being written
+        c[1].Propose(ByteString.CopyFromUtf8("second"));
+        var appends = c[1].TakeMessages();
+        Assert.Contains(appends, m => m.Type == MessageType.Append && m.Entries.Any(e => e.Data.ToStringUtf8() == "second"));
+        for (var i = 0; i < 3; i++) c[1].Tick(); // past the heartbeat interval
+        Assert.Contains(c[1].TakeMessages(), m => m.Type == MessageType.Heartbeat);
+        c.Storage(1).Append(rd.Entries);
+        c[1].Advance();
+        // the next Ready persists the second entry; it is not sent again
+        var next = c[1].GetReady();
+        Assert.Contains(next.Entries, e => e.Data.ToStringUtf8() == "second");
+        Assert.DoesNotContain(next.Messages, m => m.Type == MessageType.Append && m.Entries.Any(e => e.Data.ToStringUtf8() == "second"));
+    }
+
+    [Fact]
+    public void A_follower_that_grants_a_vote_while_its_write_is_in_flight_sends_nothing_before_the_vote_is_durable()
+    {
+        var c = new RaftTestCluster(3);
+        c.Elect(1);
+        c.Propose(1, "x");
+        var lr = c[1].GetReady();
+        foreach (var m in lr.Messages.Where(m => m.To == 2)) c[2].Step(m);
+        var fr = c[2].GetReady(); // node 2 is writing "x"
+        c[2].Step(new Message { Type = MessageType.Vote, From = 3, To = 2, Term = c[2].Term + 5, Index = 100, LogTerm = 100, Context = RaftNode.TransferContext });
+        Assert.Empty(c[2].TakeMessages()); // the grant (or any reply) must wait for the new term to be on disk
+        c.Storage(2).Append(fr.Entries);
+        if (fr.HardState is { } hs) c.Storage(2).SetHardState(hs);
+        c[2].Advance();
+        var after = c[2].GetReady();
+        Assert.NotNull(after.HardState);
+        Assert.Empty(after.Messages);
+        Assert.Contains(after.MessagesAfterPersist, m => m.Type == MessageType.VoteResponse);
+        c.Storage(1).Append(lr.Entries);
+        c[1].Advance();
     }
 }

@@ -37,7 +37,7 @@ public static class SimulationRunner
         $"snapshots installed {results.Sum(r => r.SnapshotsInstalled)}, crashes {results.Sum(r => r.Crashes)} " +
         $"(before persist {results.Sum(r => r.CrashesBeforePersist)}, unpersisted lost {results.Sum(r => r.UnpersistedLost)}, after persist {results.Sum(r => r.CrashesAfterPersist)}), " +
         $"restarts {results.Sum(r => r.Restarts)} (from a log snapshot {results.Sum(r => r.RestartsFromLogSnapshot)}), " +
-        $"sessions expired {results.Sum(r => r.SessionsExpired)}, client ops {results.Sum(r => r.CompletedOperations)}";
+        $"sent during writes {results.Sum(r => r.SentDuringWrites)}, sessions expired {results.Sum(r => r.SessionsExpired)}, client ops {results.Sum(r => r.CompletedOperations)}";
 
     public static string Explain(SimulationResult failed, int steps, bool faults)
     {
