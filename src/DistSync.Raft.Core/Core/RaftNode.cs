@@ -405,6 +405,22 @@ public sealed partial class RaftNode
         AppendEntry(new Entry { Term = Term, Index = Log.LastIndex + 1, Type = EntryType.Normal });
     }
 
+    /// <summary>
+    /// The host learned that the leader is gone (its transport connection dropped, as when its process is killed), ahead
+    /// of the election timeout. A follower of that leader forgets it, so it grants the pre-votes and votes of the others
+    /// at once instead of rejecting them as disruptions (etcd's ForgetLeader), and campaigns within
+    /// <paramref name="ticksToCampaign"/> ticks instead of a whole timeout. Safety does not depend on it: a wrong hint costs
+    /// at most a pre-vote that the others, still hearing the leader, refuse. Returns whether anything changed.
+    /// </summary>
+    public bool ForgetLeader(ulong leader, int ticksToCampaign)
+    {
+        if (Role != RaftRole.Follower || Lead == 0 || Lead != leader || !Promotable) return false;
+        Lead = 0;
+        int ticks = Math.Max(1, ticksToCampaign);
+        if (electionElapsed < randomizedElectionTimeout - ticks) electionElapsed = randomizedElectionTimeout - ticks;
+        return true;
+    }
+
     // ---------------------------------------------------------------- ticks
 
     private void TickElection()

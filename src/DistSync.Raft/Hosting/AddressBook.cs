@@ -54,6 +54,17 @@ internal sealed class AddressBook
         routers[raftId] = RouterAt(system, address);
     }
 
+    /// <summary>The Raft id of the member at <paramref name="address"/> (host and port), or 0 when none is known there.</summary>
+    public ulong RaftIdAt(Address address)
+    {
+        foreach (var (id, member) in byRaftId)
+        {
+            if (NodeAddress.TryParse(member.RemoteAddress, address.Protocol, out var known) && known.Host == address.Host && known.Port == address.Port)
+                return id;
+        }
+        return 0;
+    }
+
     /// <summary>The RaftRouter of the member, or null when its address is unknown.</summary>
     public IActorRef? RouterOf(ulong raftId)
     {

@@ -20,6 +20,25 @@ internal sealed partial class RaftActor
         ScheduleFlush();
     }
 
+    /// <summary>
+    /// The leader's connection dropped: forget it and campaign soon, without waiting out the election timeout (a kill -9
+    /// of the leader otherwise costs 1–2 s of it). The surviving voters campaign in the order of their Raft ids, two
+    /// ticks apart, so two of them rarely split the vote; a node that is not first still grants at once.
+    /// </summary>
+    private void OnPeerDisconnected(PeerDisconnected lost)
+    {
+        if (node is null) return;
+        ulong gone = book.RaftIdAt(lost.Address);
+        if (gone == 0 || gone != node.Lead) return;
+        int rank = 0;
+        foreach (ulong voter in node.Voters)
+            if (voter != gone && voter < selfId) rank++;
+        if (!node.ForgetLeader(gone, 1 + 2 * rank)) return;
+        log.Info("Raft group {0}: the connection to leader {1} dropped; campaigning within {2} ticks instead of an election timeout", groupId, book.NodeIdOf(gone), 1 + 2 * rank);
+        PublishStatus();
+        ScheduleFlush();
+    }
+
     private void OnTick(bool leading)
     {
         ticks++;

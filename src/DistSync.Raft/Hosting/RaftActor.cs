@@ -197,6 +197,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
         });
         Receive<GroupMessage>(OnGroupMessage);
         Receive<SnapshotSerialized>(OnSnapshotSerialized);
+        Receive<PeerDisconnected>(OnPeerDisconnected);
         Receive<LocalRead>(OnLocalRead);
         Receive<JoinTick>(_ => OnJoinTick());
         Receive<StopGroup>(OnStopGroup);
@@ -223,6 +224,7 @@ internal sealed partial class RaftActor : ReceiveActor, IWithUnboundedStash, IWi
             OnTick(leading: node.Role == RaftRole.Leader);
             SendNow();
         });
+        Receive<PeerDisconnected>(OnPeerDisconnected);
         Receive<LocalPropose>(p =>
         {
             ProposeAsLeader(p.Command, p.ClientId, p.Sequence, p.Completion);

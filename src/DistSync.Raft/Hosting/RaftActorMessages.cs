@@ -39,3 +39,6 @@ internal sealed class JoinTick : INoSerializationVerificationNeeded
 /// <summary>A heartbeat or heartbeat response for the router to send to <paramref name="PeerRouter"/> in one
 /// <see cref="GroupMessageBatch"/> with those of the other groups.</summary>
 internal sealed record CoalesceOutgoing(IActorRef PeerRouter, GroupMessage Message) : INoSerializationVerificationNeeded;
+
+/// <summary>The transport to a peer node dropped (Akka.Remote's DisassociatedEvent), told by the router to every group.</summary>
+internal sealed record PeerDisconnected(Address Address) : INoSerializationVerificationNeeded;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Remote;
 using DistSync.Raft.Hosting.Wire;
 
 namespace DistSync.Raft.Hosting;
@@ -38,7 +39,14 @@ internal sealed class RaftRouter : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => Timers.StartPeriodicTimer("tick", Tick.Instance, tickInterval);
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer("tick", Tick.Instance, tickInterval);
+        // a peer's connection dropping (its process killed, say) is the earliest sign its leadership is over
+        Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
+    }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     public RaftRouter(TimeSpan tickInterval)
     {
@@ -46,6 +54,11 @@ internal sealed class RaftRouter : ReceiveActor, IWithTimers
         Receive<Tick>(_ =>
         {
             foreach (var child in groups.Values) child.Tell(RaftTick.Instance, Self);
+        });
+        Receive<DisassociatedEvent>(e =>
+        {
+            var lost = new PeerDisconnected(e.RemoteAddress);
+            foreach (var child in groups.Values) child.Tell(lost, Self);
         });
         Receive<CoalesceOutgoing>(c =>
         {
