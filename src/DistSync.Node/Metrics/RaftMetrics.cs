@@ -18,6 +18,8 @@ public sealed class RaftMetrics : IRaftMetrics
     private readonly Histogram batchEntries;
     private readonly Histogram fsyncSeconds;
     private readonly Histogram commitSeconds;
+    private readonly Histogram forwardSeconds;
+    private readonly Histogram applySeconds;
     private readonly Gauge term;
     private readonly Gauge commitIndex;
     private readonly Gauge appliedIndex;
@@ -39,6 +41,10 @@ public sealed class RaftMetrics : IRaftMetrics
             new HistogramConfiguration { LabelNames = group, Buckets = MetricBuckets.Fsync });
         commitSeconds = factory.CreateHistogram("dsync_raft_commit_seconds", "leader: time from a proposal to its entry applied",
             new HistogramConfiguration { LabelNames = group, Buckets = MetricBuckets.Seconds });
+        forwardSeconds = factory.CreateHistogram("dsync_raft_forward_seconds", "follower: time from relaying a proposal to the leader to its answer",
+            new HistogramConfiguration { LabelNames = group, Buckets = MetricBuckets.Seconds });
+        applySeconds = factory.CreateHistogram("dsync_raft_apply_seconds", "time to apply the committed entries of one Ready to the state machine",
+            new HistogramConfiguration { LabelNames = group, Buckets = MetricBuckets.Fsync });
         term = factory.CreateGauge("dsync_raft_term", "current term of this node's replica", group);
         commitIndex = factory.CreateGauge("dsync_raft_commit_index", "highest log index known committed", group);
         appliedIndex = factory.CreateGauge("dsync_raft_applied_index", "highest log index applied to the state machine", group);
@@ -62,6 +68,10 @@ public sealed class RaftMetrics : IRaftMetrics
     }
 
     public void Committed(int groupId, TimeSpan elapsed) => SeriesOf(groupId).Commit.Observe(elapsed.TotalSeconds);
+
+    public void Forwarded(int groupId, TimeSpan elapsed) => SeriesOf(groupId).Forward.Observe(elapsed.TotalSeconds);
+
+    public void Applied(int groupId, int entries, TimeSpan elapsed) => SeriesOf(groupId).Apply.Observe(elapsed.TotalSeconds);
 
     /// <summary>Scrape: the gauges from each hosted group's status; a group no longer hosted loses its series.
     /// Scrapes are serialized by <see cref="NodeMetrics.WriteAsync"/>, so the fields this touches need no lock.</summary>
@@ -98,6 +108,8 @@ public sealed class RaftMetrics : IRaftMetrics
         batchEntries.RemoveLabelled(label);
         fsyncSeconds.RemoveLabelled(label);
         commitSeconds.RemoveLabelled(label);
+        forwardSeconds.RemoveLabelled(label);
+        applySeconds.RemoveLabelled(label);
         term.RemoveLabelled(label);
         commitIndex.RemoveLabelled(label);
         appliedIndex.RemoveLabelled(label);
@@ -116,6 +128,8 @@ public sealed class RaftMetrics : IRaftMetrics
             BatchEntries = m.batchEntries.WithLabels(Label);
             Fsync = m.fsyncSeconds.WithLabels(Label);
             Commit = m.commitSeconds.WithLabels(Label);
+            Forward = m.forwardSeconds.WithLabels(Label);
+            Apply = m.applySeconds.WithLabels(Label);
             Term = m.term.WithLabels(Label);
             CommitIndex = m.commitIndex.WithLabels(Label);
             AppliedIndex = m.appliedIndex.WithLabels(Label);
@@ -129,6 +143,8 @@ public sealed class RaftMetrics : IRaftMetrics
         public Histogram.Child BatchEntries { get; }
         public Histogram.Child Fsync { get; }
         public Histogram.Child Commit { get; }
+        public Histogram.Child Forward { get; }
+        public Histogram.Child Apply { get; }
         public Gauge.Child Term { get; }
         public Gauge.Child CommitIndex { get; }
         public Gauge.Child AppliedIndex { get; }

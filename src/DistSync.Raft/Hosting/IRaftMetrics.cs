@@ -19,4 +19,11 @@ public interface IRaftMetrics
 
     /// <summary>A proposal of this leader was applied, <paramref name="elapsed"/> after it was proposed.</summary>
     void Committed(int groupId, TimeSpan elapsed);
+
+    /// <summary>A follower relayed a proposal to the leader and had its answer after <paramref name="elapsed"/> (the hop
+    /// costs this minus the leader's commit time). Called from a thread-pool thread, not the actor's.</summary>
+    void Forwarded(int groupId, TimeSpan elapsed) { }
+
+    /// <summary>The committed entries of one Ready were applied to the state machine, in <paramref name="elapsed"/>.</summary>
+    void Applied(int groupId, int entries, TimeSpan elapsed) { }
 }

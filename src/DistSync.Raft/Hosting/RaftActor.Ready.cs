@@ -128,7 +128,12 @@ internal sealed partial class RaftActor
     private void FinishReady(Ready rd)
     {
         Send(rd.MessagesAfterPersist);
-        if (rd.CommittedEntries.Count > 0 && !Apply(rd.CommittedEntries)) return; // stopping: no Advance, nothing more
+        if (rd.CommittedEntries.Count > 0)
+        {
+            var applying = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (!Apply(rd.CommittedEntries)) return; // stopping: no Advance, nothing more
+            Metrics?.Applied(groupId, rd.CommittedEntries.Count, System.Diagnostics.Stopwatch.GetElapsedTime(applying));
+        }
         for (int i = 0; i < rd.ReadStates.Count; i++) OnReadState(rd.ReadStates[i]);
         node.Advance();
         CheckLeadership();
