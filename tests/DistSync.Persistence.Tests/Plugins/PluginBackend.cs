@@ -48,7 +48,8 @@ public sealed class PluginBackend : IDisposable
             NodeId = $"plugin-spec-{Interlocked.Increment(ref _instances)}",
             JournalPlugin = PersistencePlugin.Redis,
             SnapshotStorePlugin = PersistencePlugin.Redis,
-            RedisConfiguration = $"{server.Endpoint},connectTimeout=10000,syncTimeout=30000",
+            // 30 s to connect: on 2 loaded cores a connect to the spec's own server once took longer than 10 s
+            RedisConfiguration = $"{server.Endpoint},connectTimeout=30000,syncTimeout=30000",
         }, null, null, server);
 
     public static PluginBackend InMem() =>
