@@ -106,8 +106,16 @@ public sealed class CompareBench : IBenchmark
                 }
             }
             Console.WriteLine($"DistSync failover: kill -9 the leader, first successful write through a survivor ({trials} trials)");
-            var (median, max) = await KvBench.FailoverAsync(cluster, trials);
-            table.AddFailover("etcd", ours: true, 1, median, max);
+            try
+            {
+                var (median, max) = await KvBench.FailoverAsync(cluster, trials);
+                table.AddFailover("etcd", ours: true, 1, median, max);
+            }
+            catch (TimeoutException e)
+            {
+                Console.Error.WriteLine($"compare: DistSync failover failed: {e.Message}; the nodes' last log lines:");
+                cluster.DumpLogs();
+            }
         }
         catch (Exception e) when (e is TimeoutException or NodeUnreachableException or DistSyncApiException or HttpRequestException or InvalidDataException)
         {

@@ -104,7 +104,7 @@ internal sealed class NodeCluster : IDisposable
         throw new TimeoutException($"the nodes did not catch up within {timeout.TotalSeconds:0} s");
     }
 
-    public void DumpLogs() => _processes.DumpLogs(20);
+    public void DumpLogs() => _processes.DumpLogs(60);
 
     public void Dispose()
     {
