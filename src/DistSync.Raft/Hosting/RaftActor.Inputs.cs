@@ -86,12 +86,8 @@ internal sealed partial class RaftActor
             return;
         }
         if (track) forwarded.Add(new ForwardedProposal(node.Term, node.Lead, tcs));
-        if (Metrics is { } metrics && request is ForwardProposal)
-        {
-            var (started, group) = (System.Diagnostics.Stopwatch.GetTimestamp(), groupId);
-            tcs.Task.ContinueWith(_ => metrics.Forwarded(group, System.Diagnostics.Stopwatch.GetElapsedTime(started)), TaskScheduler.Default);
-        }
-        Relay(leader.Ask<ProposalOutcome>(request, forwardTimeout, ct), tcs);
+        var timed = request is ForwardProposal ? Metrics : null; // the forward hop of client proposals is measured
+        Relay(leader.Ask<ProposalOutcome>(request, forwardTimeout, ct), new RelayState(tcs, timed, groupId, System.Diagnostics.Stopwatch.GetTimestamp()));
     }
 
     private void ForwardAdminToLeader(LocalAdmin a)

@@ -24,13 +24,22 @@ internal sealed partial class RaftActor
 
     private static ProposalOutcome Outcome(OutcomeCode code, string error) => new() { Code = code, Error = error };
 
-    private static void Relay(Task<ProposalOutcome> ask, TaskCompletionSource<ProposalOutcome> tcs) =>
-        ask.ContinueWith(t =>
+    /// <summary>Who waits for a relayed request's answer, and where its forward time is reported (null: not measured).</summary>
+    private sealed record RelayState(TaskCompletionSource<ProposalOutcome> Completion, IRaftMetrics? Metrics, int GroupId, long StartedAt);
+
+    // One continuation per relayed request, its state passed in (no closure): it completes the waiter and records the hop.
+    private static void Relay(Task<ProposalOutcome> ask, RelayState state) =>
+        ask.ContinueWith(static (t, o) =>
         {
-            if (t.IsCompletedSuccessfully) tcs.TrySetResult(t.Result);
-            else if (t.IsCanceled) tcs.TrySetCanceled();
-            else tcs.TrySetResult(new ProposalOutcome { Code = OutcomeCode.Unavailable, Error = "the leader did not answer the forwarded request in time: " + t.Exception?.GetBaseException().Message });
-        }, TaskScheduler.Default);
+            var s = (RelayState)o!;
+            if (t.IsCompletedSuccessfully)
+            {
+                s.Metrics?.Forwarded(s.GroupId, System.Diagnostics.Stopwatch.GetElapsedTime(s.StartedAt));
+                s.Completion.TrySetResult(t.Result);
+            }
+            else if (t.IsCanceled) s.Completion.TrySetCanceled();
+            else s.Completion.TrySetResult(new ProposalOutcome { Code = OutcomeCode.Unavailable, Error = "the leader did not answer the forwarded request in time: " + t.Exception?.GetBaseException().Message });
+        }, state, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
     private void PublishStatus()
     {
