@@ -10,7 +10,8 @@ namespace DistSync.Node.Queues;
 /// <summary>
 /// Runs a proposal or a stats read on a partition's Raft group from this node: on the local replica when this node
 /// hosts one, else through the <see cref="QueueGateway"/> of a node that does (the replicas in the catalog, tried in
-/// turn). Until some replica answers (a queue created a moment ago, its groups starting) the call retries.
+/// turn). Until some replica answers and a leader takes the call (a queue created a moment ago, its groups starting and
+/// electing) the call retries, until the caller's token fires.
 /// </summary>
 public sealed class PartitionCaller(ActorSystem system, RaftHost raft, string selfId)
 {
@@ -28,7 +29,8 @@ public sealed class PartitionCaller(ActorSystem system, RaftHost raft, string se
             if (raft.TryGetGroup(partition.GroupId) is not null)
             {
                 var local = await QueueGateway.AnswerAsync(raft, call).ConfigureAwait(false);
-                if (local.Code != "not-hosted") return Done(local);
+                if (!Retryable(local)) return Done(local);
+                lastError = local.Error;
             }
             else
             {
@@ -41,7 +43,7 @@ public sealed class PartitionCaller(ActorSystem system, RaftHost raft, string se
                     {
                         var selection = system.ActorSelection(new RootActorPath(address) / "user" / QueueGateway.Name);
                         var answer = await selection.Ask<PartitionAnswer>(call, TimeSpan.FromMilliseconds(call.TimeoutMs + 1_000), ct).ConfigureAwait(false);
-                        if (answer.Code != "not-hosted") return Done(answer);
+                        if (!Retryable(answer)) return Done(answer);
                         lastError = answer.Error;
                     }
                     catch (AskTimeoutException)
@@ -60,10 +62,14 @@ public sealed class PartitionCaller(ActorSystem system, RaftHost raft, string se
             }
         }
 
+        // not hosted there (yet), or no leader took it (an election, as in a group just created): nothing ran, go on
+        // while the caller's deadline lasts, which may be longer than one call's (a produce that creates the queue)
+        static bool Retryable(PartitionAnswer answer) => answer.Code is "not-hosted" or QueueGateway.NoLeader;
+
         PartitionAnswer Done(PartitionAnswer answer) => answer.Code switch
         {
             "ok" => answer,
-            "unavailable" => throw new RaftUnavailableException($"partition group {partition.GroupId}: {answer.Error}"),
+            "unavailable" or QueueGateway.NoLeader => throw new RaftUnavailableException($"partition group {partition.GroupId}: {answer.Error}"),
             _ => throw new InvalidOperationException($"partition group {partition.GroupId}: {answer.Error}"),
         };
     }

@@ -16,6 +16,9 @@ public sealed class QueueGateway : ReceiveActor
 {
     public const string Name = "queue-gateway";
 
+    /// <summary>The answer code of a call that no leader took (the group is electing): nothing ran, so it may be retried.</summary>
+    internal const string NoLeader = "no-leader";
+
     private readonly ILoggingAdapter log = Context.GetLogger();
 
     public QueueGateway(RaftHost raft)
@@ -39,6 +42,11 @@ public sealed class QueueGateway : ReceiveActor
             }
             var result = await group.ProposeAsync(call.Command.Memory, timeout.Token).ConfigureAwait(false);
             return new PartitionAnswer { Code = "ok", Result = UnsafeByteOperations.UnsafeWrap(result) };
+        }
+        catch (RaftUnavailableException e) when (e.NoLeaderTookIt)
+        {
+            // nothing was proposed: the caller may try again while its own deadline lasts
+            return new PartitionAnswer { Code = NoLeader, Error = e.Message };
         }
         catch (RaftUnavailableException e)
         {

@@ -140,7 +140,7 @@ public sealed class RaftGroup : IRaftGroup
         {
             ThrowIfStopped();
             if (busy) throw new RaftBusyException($"raft group {GroupId}: {outcome.Error}", Hint(outcome));
-            throw new RaftUnavailableException($"raft group {GroupId}: no leader available before the deadline", Hint(outcome));
+            throw new RaftUnavailableException($"raft group {GroupId}: no leader available before the deadline", Hint(outcome)) { NoLeaderTookIt = true };
         }
     }
 

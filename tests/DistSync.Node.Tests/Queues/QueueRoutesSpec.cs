@@ -67,6 +67,22 @@ public class QueueRoutesSpec
     }
 
     [Fact]
+    public async Task The_first_produce_to_a_new_queue_succeeds_though_its_partition_groups_take_longer_than_one_call_timeout_to_elect()
+    {
+        // 1. elections take 6-12 s here (60 ticks of 100 ms at least): longer than one partition call's 5 s, within the
+        //    deadline of a produce that creates its queue (request timeout + 15 s)
+        await using var cluster = await InProcessCluster.StartAsync(3, extra: "raft.election-tick = 60");
+        await cluster.WaitForLeaderAsync(Patience);
+        using var a = new QueueHttp(cluster.Nodes[0].HttpAddress);
+
+        // 2. the produce that creates the queue waits out its partition's first election instead of answering 503
+        var first = await a.ProduceAsync("slow-start", "first", key: "k");
+        var got = Assert.Single(await a.ConsumeAsync("slow-start", max: 10, waitMs: 20_000));
+        Assert.Equal(first.MessageId, got.MessageId);
+        Assert.Equal("first", got.Payload);
+    }
+
+    [Fact]
     public async Task A_nacked_or_expired_message_comes_back_with_a_higher_delivery_count_and_after_max_deliveries_goes_to_the_dlq()
     {
         await using var cluster = await InProcessCluster.StartAsync(3);

@@ -22,6 +22,25 @@ public sealed class PendingProposalFailureSpec
         // 3. it failed because leadership was lost (CheckQuorum), long before the deadline fired
         Assert.Contains("leadership was lost", error.Message);
         Assert.False(longDeadline.IsCancellationRequested);
+        // it was appended, so its outcome is unknown: it is not marked safe to send again
+        Assert.False(error.NoLeaderTookIt);
+    }
+
+    [Fact]
+    public async Task A_proposal_no_leader_took_before_its_deadline_is_marked_as_never_appended()
+    {
+        // 1. three nodes; a follower cut off from everyone forgets its leader
+        await using var cluster = await HostedCluster.StartAsync(3, HostedNode.FastSettings());
+        var leader = await cluster.AwaitLeaderAsync();
+        var follower = cluster.Nodes.First(n => n != leader);
+        await cluster.Faults.IsolateAsync(follower);
+        await Eventually.HoldsAsync(() => follower.Status.Leader is null, HostedCluster.Generous, "the isolated follower forgets the leader");
+
+        // 2. its proposal finds no leader until the deadline: nothing was appended, so a caller may send it again
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var error = await Assert.ThrowsAsync<RaftUnavailableException>(() => follower.ProposeAsync("nobody-leads", deadline.Token));
+        Assert.True(error.NoLeaderTookIt);
+        Assert.Contains("no leader available", error.Message);
     }
 
     [Fact]
