@@ -17,6 +17,9 @@ public sealed partial class RaftNode
     private readonly List<(ulong From, ByteString Context)> pendingReadRequests = new();
     private readonly Queue<PendingRead> pendingReads = new();
     private long readRound;
+    // Set by a ReadIndex request; turned into one heartbeat round when the host asks for a Ready, so every read that
+    // arrived between two Readies is confirmed by the same round (one broadcast per batch, not per read).
+    private bool pendingReadRound;
 
     /// <summary>The node a leader transfer is heading to, 0 when none.</summary>
     public ulong LeadTransferee => leadTransferee;
@@ -153,6 +156,13 @@ public sealed partial class RaftNode
     /// <summary>Turns proposals and commit progress collected since the last Ready into appends.</summary>
     private void FlushPendingAppends()
     {
+        if (pendingReadRound && Role == RaftRole.Leader)
+        {
+            // the round starts after every read waiting on it arrived, so its quorum confirms them all
+            pendingReadRound = false;
+            readRound++;
+            BroadcastHeartbeat();
+        }
         if (!pendingBroadcast || Role != RaftRole.Leader) return;
         bool withCommit = pendingCommitBroadcast;
         pendingBroadcast = false;
@@ -251,9 +261,8 @@ public sealed partial class RaftNode
             AnswerRead(from, context, Log.Committed);
             return;
         }
-        readRound++;
-        pendingReads.Enqueue(new PendingRead(from, context, Log.Committed, readRound));
-        BroadcastHeartbeat();
+        pendingReads.Enqueue(new PendingRead(from, context, Log.Committed, readRound + 1));
+        pendingReadRound = true;
     }
 
     /// <summary>Answers every read whose confirmation round a quorum of voters has acknowledged.</summary>

@@ -346,6 +346,7 @@ public sealed partial class RaftNode
         pendingReadRequests.Clear();
         pendingReads.Clear();
         readRound = 0;
+        pendingReadRound = false;
         pendingBroadcast = false;
         pendingCommitBroadcast = false;
         long last = Log.LastIndex;

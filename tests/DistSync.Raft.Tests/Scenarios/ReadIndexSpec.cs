@@ -24,6 +24,35 @@ public class ReadIndexSpec
     }
 
     [Fact]
+    public void Reads_that_arrive_between_two_readies_share_one_heartbeat_round_and_are_all_confirmed_by_it()
+    {
+        var c = new RaftTestCluster(3);
+        c.Elect(1);
+        c.Propose(1, "x");
+        c.Stabilize();
+        // 1. five reads on the leader and one forwarded by a follower, before the leader's next Ready
+        c[2].ReadIndex(ByteString.CopyFromUtf8("f"));
+        c.ProcessReadies();
+        var forwarded = Assert.Single(c.InFlight, m => m.Type == MessageType.ReadIndex);
+        c.InFlight.Remove(forwarded);
+        c[1].Step(forwarded.Clone());
+        for (int i = 0; i < 5; i++) Assert.Equal(ProposeResult.Accepted, c[1].ReadIndex(ByteString.CopyFromUtf8("r" + i)));
+        c.ProcessReadies();
+
+        // 2. one heartbeat per follower carries the round, not one per read
+        var rounds = c.InFlight.Where(m => m.Type == MessageType.Heartbeat && m.ReadRound > 0).ToList();
+        Assert.Equal(2, rounds.Count);
+        Assert.Single(rounds.Select(m => m.ReadRound).Distinct());
+        Assert.Empty(c.ReadStates(1));
+
+        // 3. its quorum answers all six, each at the commit index it had on arrival
+        c.Stabilize();
+        Assert.Equal(5, c.ReadStates(1).Count);
+        Assert.All(c.ReadStates(1), rs => Assert.Equal(c[1].CommitIndex, rs.Index));
+        Assert.Equal(ByteString.CopyFromUtf8("f"), Assert.Single(c.ReadStates(2)).Context);
+    }
+
+    [Fact]
     public void A_follower_forwards_the_read_to_the_leader()
     {
         var c = new RaftTestCluster(3);
