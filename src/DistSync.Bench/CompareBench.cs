@@ -16,7 +16,7 @@ namespace DistSync.Bench;
 /// (N confirmed producers + N consumers acking) on DistSync's queue vs a RabbitMQ quorum queue (bench queues' phase (b)). Prints one side-by-side table with ratios
 /// and the load average, and writes it to <c>artifacts/bench/compare-&lt;UTC&gt;.csv</c>. Without etcd it runs
 /// <c>apt-get install -y etcd-server</c> when root, else says how and measures DistSync alone.
-/// <c>--quick</c>: 2 s runs, 1 s warm-ups, 1 and 16 clients, 2 failover trials.
+/// <c>--quick</c>: 2 s runs, one 24 s warm-up per system (40 s without it), then 1 s warm-ups, 1 and 16 clients, 2 failover trials.
 /// <c>--check</c>: then hold each row's ratio against the same row of <c>artifacts/bench/baseline.csv</c> (or
 /// <c>--baseline PATH</c>) and exit 1 when one dropped more than 15% (failover: when it rose, lower is better there);
 /// rows on one side only are listed, not failed. <c>--save-baseline</c>: write this run's rows as the new baseline.</para>
@@ -71,6 +71,12 @@ public sealed class CompareBench : IBenchmark
         }
         var window = TimeSpan.FromSeconds(options.Seconds);
         var warm = TimeSpan.FromSeconds(quick ? 1 : Math.Min(3, options.Seconds));
+        // Before the first measured run each system gets one longer warm-up at 16 clients over put, get and lock cycle,
+        // both alike. A fresh DistSync node spends most of its CPU in the JIT for the first ~12 s of a workload
+        // (measured with dotnet-counters: 0.3-0.85 s of JIT time per second, ~6,000 methods, then ~0) and runs at a
+        // third of its steady rate meanwhile (a 1-client put at a tenth); etcd, compiled ahead of time, needs none.
+        // Without it the first rows measure the JIT.
+        var systemWarm = TimeSpan.FromSeconds(quick ? 24 : 40);
         var started = Stopwatch.GetTimestamp();
         var loadStart = BenchSupport.LoadAverage();
 
@@ -79,7 +85,7 @@ public sealed class CompareBench : IBenchmark
         var etcd = options.EtcdWanted ? FindOrInstallEtcd() : null;
         var rabbit = rabbitWanted ? RabbitCluster.FindBinDirectory() : null;
         if (rabbitWanted && rabbit is null) Console.WriteLine("RabbitMQ: rabbitmq-server not found; the queue row is skipped");
-        Console.WriteLine($"compare: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {options.Seconds:0.#} s per run, {warm.TotalSeconds:0.#} s warm-ups, " +
+        Console.WriteLine($"compare: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {options.Seconds:0.#} s per run, {systemWarm.TotalSeconds:0} s warm-up per system, {warm.TotalSeconds:0.#} s per workload, " +
                           $"clients {string.Join(",", clientCounts)}, {trials} failover trials, load average {loadStart}");
 
         var table = new CompareTable();
@@ -91,6 +97,7 @@ public sealed class CompareBench : IBenchmark
             cluster.StartAll();
             var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
             Console.WriteLine($"DistSync: 3 node processes (shipped hocon/dsync.conf, sqlite journal synchronous=FULL), leader n{leader + 1}");
+            await WarmUpAsync(target, systemWarm, async d => await LockCycles.DistSyncCycleAsync(cluster.Clients, await LockCycles.SessionsAsync(cluster.Clients, 16), 16, d, "sys-warm"));
             await KvAsync(target, "etcd", clientCounts, window, warm, table, ours: true);
             await DistSyncLocksAsync(cluster.Clients, clientCounts, window, warm, table);
             if (rabbit is not null)
@@ -126,7 +133,7 @@ public sealed class CompareBench : IBenchmark
             BenchSupport.TryDelete(work);
         }
 
-        if (etcd is not null) await EtcdAsync(etcd, clientCounts, window, warm, trials, table);
+        if (etcd is not null) await EtcdAsync(etcd, clientCounts, window, warm, systemWarm, trials, table);
         if (rabbit is not null)
         {
             var dir = Path.Combine(Path.GetTempPath(), "dsync-compare-rabbit-" + Guid.NewGuid().ToString("N")[..8]);
@@ -200,7 +207,7 @@ public sealed class CompareBench : IBenchmark
         return etcd;
     }
 
-    private static async Task EtcdAsync(string etcd, int[] clientCounts, TimeSpan window, TimeSpan warm, int trials, CompareTable table)
+    private static async Task EtcdAsync(string etcd, int[] clientCounts, TimeSpan window, TimeSpan warm, TimeSpan systemWarm, int trials, CompareTable table)
     {
         var dir = Path.Combine(Path.GetTempPath(), "dsync-compare-etcd-" + Guid.NewGuid().ToString("N")[..8]);
         using var cluster = new EtcdCluster(etcd, dir, "dsync-compare");
@@ -209,8 +216,9 @@ public sealed class CompareBench : IBenchmark
         {
             await cluster.StartAsync();
             Console.WriteLine($"etcd {cluster.Version}: 3 members on loopback; {EtcdCluster.Settings}");
-            await KvAsync(target, "etcd", clientCounts, window, warm, table, ours: false);
             var http = cluster.Clients;
+            await WarmUpAsync(target, systemWarm, async d => await LockCycles.EtcdCycleAsync(http, await LockCycles.LeasesAsync(http, 16), 16, d, "sys-warm"));
+            await KvAsync(target, "etcd", clientCounts, window, warm, table, ours: false);
             await LockCycles.EtcdCycleAsync(http, await LockCycles.LeasesAsync(http, 16), 16, warm, "warm");
             var run = 0;
             foreach (var c in clientCounts)
@@ -267,13 +275,22 @@ public sealed class CompareBench : IBenchmark
             await LockCycles.DistSyncContendedAsync(nodes, await LockCycles.SessionsAsync(nodes, contenders), contenders, ContendedResources, window, "c"));
     }
 
+    /// <summary>The one warm-up per system before its first measured row at 16 clients: put half of it (the longest path:
+    /// forward, journal, replication, apply), lock cycle a third, get a sixth.</summary>
+    private static async Task WarmUpAsync(IKvLoadTarget target, TimeSpan total, Func<TimeSpan, Task> lockCycles)
+    {
+        Console.WriteLine($"{target.Name}: warming up for {total.TotalSeconds:0} s (put, get, lock cycle at 16 clients)");
+        await PutRunAsync(target, 16, total / 2);
+        await GetRunAsync(target, 16, total / 6, seed: true);
+        await lockCycles(total / 3);
+    }
+
     /// <summary>put and linearizable get through <see cref="IKvLoadTarget"/>, so both systems see the same requests' shapes.</summary>
     private static async Task KvAsync(IKvLoadTarget target, string reference, int[] clientCounts, TimeSpan window, TimeSpan warm, CompareTable table, bool ours)
     {
         await PutRunAsync(target, 16, warm); // JIT, connections, journal / WAL
         foreach (var c in clientCounts) Add(table, "put", reference, ours, await PutRunAsync(target, c, window));
-        await target.PutAsync(0, GetKey, "value", new ResponseBuffer(), CancellationToken.None);
-        await GetRunAsync(target, 16, warm);
+        await GetRunAsync(target, 16, warm, seed: true);
         foreach (var c in clientCounts) Add(table, "get (lin.)", reference, ours, await GetRunAsync(target, c, window));
     }
 
@@ -304,11 +321,12 @@ public sealed class CompareBench : IBenchmark
     }
 
     /// <summary>A linearizable read of one key: a range over the key as prefix, limit 1 (both systems' JSON APIs read it so).</summary>
-    private static Task<ClosedLoopResult> GetRunAsync(IKvLoadTarget target, int clients, TimeSpan duration)
+    private static async Task<ClosedLoopResult> GetRunAsync(IKvLoadTarget target, int clients, TimeSpan duration, bool seed = false)
     {
+        if (seed) await target.PutAsync(0, GetKey, "value", new ResponseBuffer(), CancellationToken.None); // the key every get reads
         var buffers = new ResponseBuffer[clients];
         for (var w = 0; w < clients; w++) buffers[w] = new ResponseBuffer();
-        return BenchSupport.DriveClosedLoopAsync(clients, duration, async w =>
+        return await BenchSupport.DriveClosedLoopAsync(clients, duration, async w =>
         {
             if (await target.RangeAsync(w % target.Nodes, GetKey, 1, buffers[w], CancellationToken.None).ConfigureAwait(false) != 1)
                 throw new InvalidDataException($"get {GetKey}: not found");
