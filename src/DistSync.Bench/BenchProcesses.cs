@@ -52,14 +52,27 @@ internal sealed class BenchProcesses : IDisposable
     }
 
     /// <summary>The last lines of every child's log (in start order) on standard error.</summary>
-    public void DumpLogs(int lastLines, bool withPath = true)
+    /// <param name="skip">lines left out (e.g. a retry that repeats every second), so the last lines say something</param>
+    public void DumpLogs(int lastLines, bool withPath = true, Func<string, bool>? skip = null)
     {
         foreach (var child in _children)
         {
             var file = LogFile(child.Name);
             if (!File.Exists(file)) continue;
             Console.Error.WriteLine(withPath ? $"--- {child.Name} ({file}), last lines:" : $"--- {child.Name}, last lines:");
-            foreach (var line in File.ReadLines(file).TakeLast(lastLines)) Console.Error.WriteLine(line);
+            var lines = skip is null ? File.ReadLines(file) : File.ReadLines(file).Where(l => !skip(l));
+            foreach (var line in lines.TakeLast(lastLines)) Console.Error.WriteLine(line);
+        }
+    }
+
+    /// <summary>Copies every child's whole log into <paramref name="dir"/> (the work directory is deleted at the end).</summary>
+    public void SaveLogs(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (var child in _children)
+        {
+            var file = LogFile(child.Name);
+            if (File.Exists(file)) File.Copy(file, Path.Combine(dir, child.Name + ".log"), overwrite: true);
         }
     }
 

@@ -92,7 +92,8 @@ public sealed class CompareBench : IBenchmark
         var work = Path.Combine(Path.GetTempPath(), "dsync-compare-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            using var cluster = new NodeCluster(nodeDll, root, work, []);
+            // the shipped log level (info), so a failover that goes wrong leaves the Raft group's account of it
+            using var cluster = new NodeCluster(nodeDll, root, work, ["dsync.log.level=info"]);
             using var target = new DistSyncKvTarget(cluster.HttpPorts);
             cluster.StartAll();
             var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
@@ -120,8 +121,8 @@ public sealed class CompareBench : IBenchmark
             }
             catch (TimeoutException e)
             {
-                Console.Error.WriteLine($"compare: DistSync failover failed: {e.Message}; the nodes' last log lines:");
-                cluster.DumpLogs();
+                Console.Error.WriteLine($"compare: DistSync failover failed: {e.Message}; the nodes' state and last log lines:");
+                await cluster.DiagnoseAsync();
             }
         }
         catch (Exception e) when (e is TimeoutException or NodeUnreachableException or DistSyncApiException or HttpRequestException or InvalidDataException)

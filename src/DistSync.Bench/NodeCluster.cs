@@ -106,6 +106,34 @@ internal sealed class NodeCluster : IDisposable
 
     public void DumpLogs() => _processes.DumpLogs(60);
 
+    /// <summary>
+    /// After a failed failover trial: every node's /status as it answers now, the last 80 log lines without Akka's
+    /// reconnect retries to the killed node and their stack traces, and the whole logs saved under
+    /// <c>artifacts/bench/failover-&lt;UTC&gt;/</c>.
+    /// </summary>
+    public async Task DiagnoseAsync()
+    {
+        for (var i = 0; i < Clients.Length && i < 3; i++)
+        {
+            try
+            {
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                var s = await Clients[i].GetStatusAsync(deadline.Token);
+                Console.Error.WriteLine($"--- n{i + 1} /status: role {s.Role}, term {s.Term}, leader {s.Leader ?? "none"}, commit {s.CommitIndex}, applied {s.LastApplied}, members " +
+                                        string.Join(", ", s.Members.Select(m => $"{m.NodeId} {m.Status} {m.Raft}")));
+            }
+            catch (Exception e) when (e is NodeUnreachableException or DistSyncApiException or OperationCanceledException or HttpRequestException)
+            {
+                Console.Error.WriteLine($"--- n{i + 1} /status: {e.Message}");
+            }
+        }
+        _processes.DumpLogs(80, skip: static l => l.Contains("AssociationError", StringComparison.Ordinal)
+            || l.Contains("Tried to associate", StringComparison.Ordinal) || l.StartsWith("   at ", StringComparison.Ordinal));
+        var saved = Path.Combine(_root, "artifacts", "bench", $"failover-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}");
+        _processes.SaveLogs(saved);
+        Console.Error.WriteLine($"the whole logs are in {saved}");
+    }
+
     public void Dispose()
     {
         foreach (var c in Clients) c.Dispose();
