@@ -107,7 +107,31 @@ internal sealed partial class RaftActor
         }
     }
 
-    private void StartPersistTimer() => persistStartedAt = Stopwatch.GetTimestamp();
+    private void StartPersistTimer()
+    {
+        persistStartedAt = Stopwatch.GetTimestamp();
+        slowPersistWarnings = 0;
+    }
+
+    // How many times the write in flight has been reported slow (once per SlowPersistWarning of waiting).
+    private int slowPersistWarnings;
+    private static readonly TimeSpan SlowPersistWarning = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// On a tick while a Ready is being written: a write that has not come back after 5 s (and every 5 s after) is logged
+    /// as a warning. While it is out this replica acknowledges no entry and casts no vote, so a journal that hangs
+    /// would otherwise hold up elections without a word.
+    /// </summary>
+    private void WarnIfPersistIsSlow()
+    {
+        if (inFlight is null) return;
+        var waited = Stopwatch.GetElapsedTime(persistStartedAt);
+        if (waited < SlowPersistWarning * (slowPersistWarnings + 1)) return;
+        slowPersistWarnings++;
+        log.Warning("Raft group {0}: a journal write has been in flight for {1:0.0} s ({2} entries, hard state {3}, snapshot {4}); until it is durable this replica acknowledges no entry and casts no vote",
+            groupId, waited.TotalSeconds, inFlight.Entries.Count, inFlightHardState is null ? "unchanged" : $"term {inFlightHardState.Term} vote {inFlightHardState.Vote}",
+            inFlight.Snapshot is null ? "none" : $"at {inFlight.Snapshot.Metadata.Index}");
+    }
 
     private void RecordPersisted(Ready rd) => Metrics?.Persisted(groupId, rd.Entries.Count, Stopwatch.GetElapsedTime(persistStartedAt));
 

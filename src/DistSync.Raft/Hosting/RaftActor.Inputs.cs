@@ -50,6 +50,7 @@ internal sealed partial class RaftActor
         }
         ReissueStaleReads();
         FlushDeferredHardState();
+        WarnIfPersistIsSlow();
         CheckLeadership();
         PublishStatus();
         BecomeRole();
