@@ -7,61 +7,21 @@ namespace DistSync.KeyValue;
 public sealed partial class KvStateMachine
 {
     /// <summary>The whole state as bytes, the watch history included: equal states give equal bytes.</summary>
-    public byte[] Snapshot() => CaptureSnapshot()();
+    public byte[] Snapshot() => CaptureSnapshot().ToByteArray();
 
     /// <summary>
     /// Copies what a snapshot needs (keys with their immutable values, sessions, the watch history) on the
-    /// apply thread, an O(n) walk without serialization, and returns the serialization of that copy, which may run on
+    /// apply thread, an O(n) walk without serialization, and returns content that encodes that copy, which may run on
     /// another thread while later entries change the live state.
     /// </summary>
-    public Func<byte[]> CaptureSnapshot()
+    public SnapshotContent CaptureSnapshot()
     {
         // The dictionary's entries copy out as one array copy; walking the sorted index with a lookup per key took
         // ~400 ms on the actor at 400k keys under load. The order the bytes need is restored off the actor.
         var records = new KeyValuePair<string, KvValue>[_data.Count];
         ((ICollection<KeyValuePair<string, KvValue>>)_data).CopyTo(records, 0);
-        var sessions = _sessions.Export();
-        var history = new List<KvChange>(_history.All());
-        var (applied, nowMs, compacted) = (LastAppliedIndex, _sessions.NowMs, _history.CompactedThrough);
-        return () => Serialize(records, sessions, history, applied, nowMs, compacted);
-    }
-
-    private static byte[] Serialize(KeyValuePair<string, KvValue>[] records, IReadOnlyList<SessionRecord<KvResult>> sessions,
-        List<KvChange> history, long applied, long nowMs, long compactedThrough)
-    {
-        Array.Sort(records, static (a, b) => string.CompareOrdinal(a.Key, b.Key)); // the index's order: equal states, equal bytes
-        var snapshot = new KvSnapshot { LastAppliedIndex = applied, LogTimeMs = nowMs, CompactedThrough = compactedThrough };
-        snapshot.Records.Capacity = records.Length;
-        foreach (var (key, v) in records)
-            snapshot.Records.Add(new KvRecord { Key = key, Value = v.Value, Version = v.Version, CreateVersion = v.CreateVersion, SessionId = v.SessionId ?? "" });
-        foreach (var s in sessions)
-        {
-            snapshot.Sessions.Add(new KvClientSession
-            {
-                ClientId = s.ClientId,
-                LastSequence = s.LastSequence,
-                LastResult = s.LastResult is null ? ByteString.Empty : s.LastResult.ToByteString(),
-                LastActiveMs = s.LastActiveMs,
-            });
-        }
-        foreach (var c in history)
-        {
-            snapshot.History.Add(new KvChangeRecord
-            {
-                Version = c.Version,
-                Ordinal = c.Ordinal,
-                Deleted = c.Type == KvChangeType.Delete,
-                Key = c.Key,
-                Value = c.Value ?? "",
-                CreateVersion = c.CreateVersion,
-                SessionId = c.SessionId ?? "",
-                HadPrev = c.PrevValue is not null,
-                PrevValue = c.PrevValue ?? "",
-                PrevVersion = c.PrevVersion,
-                TimestampMs = c.TimestampMs,
-            });
-        }
-        return snapshot.ToByteArray();
+        return new KvSnapshotContent(records, _sessions.Export(), new List<KvChange>(_history.All()),
+            LastAppliedIndex, _sessions.NowMs, _history.CompactedThrough);
     }
 
     /// <summary>Replaces the whole state with a <see cref="Snapshot"/> (possibly taken on another node).</summary>

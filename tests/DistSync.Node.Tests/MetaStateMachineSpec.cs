@@ -74,6 +74,21 @@ public class MetaStateMachineSpec
     }
 
     [Fact]
+    public void The_snapshot_is_encoded_as_the_generated_MetaSnapshot_code_would_with_the_kv_part_written_in_place()
+    {
+        var meta = new MetaStateMachine();
+        for (var i = 1; i <= 50; i++) meta.Apply(Entry(i, MetaStateMachine.KvCommand(KvCommands.Put($"k{i}", new string('v', i * 7)))));
+
+        var bytes = meta.Snapshot();
+        var parsed = MetaSnapshot.Parser.ParseFrom(bytes);
+
+        Assert.Equal(parsed.ToByteArray(), bytes);
+        Assert.Equal(meta.Kv.Snapshot(), parsed.Kv.ToByteArray());
+        Assert.Equal(50, parsed.LastAppliedIndex);
+        Assert.Equal(bytes, meta.CaptureSnapshot().ToByteArray());
+    }
+
+    [Fact]
     public void A_corrupt_snapshot_is_rejected_and_the_state_is_kept()
     {
         var meta = new MetaStateMachine();

@@ -209,24 +209,12 @@ public sealed class MetaStateMachine : IRaftStateMachine
         kv.Changed = change => KvChanged?.Invoke(change);
     }
 
-    public byte[] Snapshot() => CaptureSnapshot()();
+    public byte[] Snapshot() => CaptureSnapshot().ToByteArray();
 
-    /// <summary>The KV, the part that grows with the data, is copied here and serialized later off the apply thread;
-    /// locks, queues and broadcast are serialized at once (the buffers are fresh, so wrapping them does not copy).</summary>
-    public Func<byte[]> CaptureSnapshot()
-    {
-        var kv = Kv.CaptureSnapshot();
-        var (locks, queues, broadcast) = (Locks.Snapshot(), Catalog.Snapshot(), Broadcast.Snapshot());
-        var applied = LastAppliedIndex;
-        return () => new MetaSnapshot
-        {
-            LastAppliedIndex = applied,
-            Kv = UnsafeByteOperations.UnsafeWrap(kv()),
-            Locks = UnsafeByteOperations.UnsafeWrap(locks),
-            Queues = UnsafeByteOperations.UnsafeWrap(queues),
-            Broadcast = UnsafeByteOperations.UnsafeWrap(broadcast),
-        }.ToByteArray();
-    }
+    /// <summary>The KV, the part that grows with the data, is copied here and encoded later off the apply thread, in
+    /// place in the group snapshot's buffer; locks, queues and broadcast are serialized at once.</summary>
+    public SnapshotContent CaptureSnapshot() =>
+        new MetaSnapshotContent(LastAppliedIndex, Kv.CaptureSnapshot(), Locks.Snapshot(), Catalog.Snapshot(), Broadcast.Snapshot());
 
     /// <exception cref="InvalidDataException">Not a meta snapshot, or a service's part is inconsistent; the state is then unchanged.</exception>
     public void Restore(ReadOnlySpan<byte> snapshot)

@@ -1,29 +1,30 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
 namespace DistSync.Persistence.Serialization;
 
 /// <summary>
-/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), table driven. Guards snapshot blobs against
-/// corruption at rest; not on a per-event hot path, so a byte-at-a-time table is fast enough.
+/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78). Guards snapshot blobs against corruption at rest.
+/// <see cref="BitOperations.Crc32C(uint, ulong)"/> takes 8 bytes a step on the CPU's CRC instruction (SSE4.2, ARMv8)
+/// and falls back to software elsewhere: a byte-at-a-time table took ~0.2 s per 90 MB snapshot. Incremental
+/// (<see cref="Start"/>, <see cref="Append"/>, <see cref="Finish"/>), so a blob written in pieces needs no copy.
 /// </summary>
 public static class Crc32C
 {
-    private static readonly uint[] Table = BuildTable();
+    /// <summary>The running value before the first byte.</summary>
+    public const uint Start = 0xFFFFFFFFu;
 
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => Finish(Append(Start, data));
+
+    /// <summary>Continues a running value over <paramref name="data"/>.</summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return ~crc;
+        var i = 0;
+        for (; i + 8 <= data.Length; i += 8) crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data[i..]));
+        for (; i < data.Length; i++) crc = BitOperations.Crc32C(crc, data[i]);
+        return crc;
     }
 
-    private static uint[] BuildTable()
-    {
-        var table = new uint[256];
-        for (uint i = 0; i < 256; i++)
-        {
-            var c = i;
-            for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0x82F63B78u ^ (c >> 1) : c >> 1;
-            table[i] = c;
-        }
-        return table;
-    }
+    /// <summary>The checksum of everything appended.</summary>
+    public static uint Finish(uint crc) => ~crc;
 }

@@ -16,17 +16,36 @@ public static class SnapshotBlobCodec
 
     public static byte[] Encode(SerializedSnapshot snapshot)
     {
-        var blob = new byte[HeaderSize + snapshot.Payload.Length + TrailerSize];
+        var blob = new byte[BlobLength(snapshot.Payload.Length)];
         var span = blob.AsSpan();
-        Magic.CopyTo(span);
-        span[3] = FormatVersion;
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], snapshot.TypeId);
-        BinaryPrimitives.WriteInt32LittleEndian(span[8..], snapshot.Payload.Length);
+        WriteHeader(span[..HeaderSize], snapshot.TypeId, snapshot.Payload.Length);
         snapshot.Payload.CopyTo(span[HeaderSize..]);
-        var crc = Crc32C.Compute(span[..^TrailerSize]);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[^TrailerSize..], crc);
+        WriteTrailer(span[^TrailerSize..], span[..HeaderSize], snapshot.Payload);
         return blob;
     }
+
+    /// <summary>Bytes of the frame's header, written before the payload.</summary>
+    public const int HeaderLength = HeaderSize;
+
+    /// <summary>Bytes of the frame's trailer (the checksum), written after the payload.</summary>
+    public const int TrailerLength = TrailerSize;
+
+    /// <summary>The stored length of a payload of <paramref name="payloadLength"/> bytes.</summary>
+    public static long BlobLength(int payloadLength) => (long)HeaderSize + payloadLength + TrailerSize;
+
+    /// <summary>Writes the <see cref="HeaderLength"/> bytes before a payload (a store that writes the blob in pieces
+    /// needs no copy of the payload).</summary>
+    public static void WriteHeader(Span<byte> header, int typeId, int payloadLength)
+    {
+        Magic.CopyTo(header);
+        header[3] = FormatVersion;
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], typeId);
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], payloadLength);
+    }
+
+    /// <summary>Writes the <see cref="TrailerLength"/> bytes after the payload: the checksum of header and payload.</summary>
+    public static void WriteTrailer(Span<byte> trailer, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Start, header), payload)));
 
     /// <summary>Decodes a blob; false with a reason when it is truncated, of an unknown version or fails its checksum.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> blob, out SerializedSnapshot? snapshot, out string? error)

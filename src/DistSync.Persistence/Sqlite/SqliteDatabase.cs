@@ -35,7 +35,13 @@ internal static class SqliteDatabase
             PRIMARY KEY (persistence_id, sequence_nr));
         """;
 
-    public static SqliteConnection Open(string path, TimeSpan busyTimeout, bool forWriting)
+    /// <summary>SQLite's own default page cache (2 MiB).</summary>
+    public const int DefaultCacheKiB = 2048;
+
+    /// <summary>The journal writer's page cache: see the PRAGMA below.</summary>
+    public const int JournalCacheKiB = 65536;
+
+    public static SqliteConnection Open(string path, TimeSpan busyTimeout, bool forWriting, int cacheKiB = JournalCacheKiB)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
@@ -60,7 +66,7 @@ internal static class SqliteDatabase
                 // page that many batches dirtied be copied into the database file once (64 MiB of WAL at most).
                 Execute(connection, "PRAGMA wal_autocheckpoint = 16384;");
                 // Keep the index pages of many persistence ids in memory instead of re-reading them per batch.
-                Execute(connection, "PRAGMA cache_size = -65536;");
+                Execute(connection, $"PRAGMA cache_size = -{cacheKiB};");
                 Execute(connection, Schema);
                 CheckSchemaVersion(connection, path);
             }

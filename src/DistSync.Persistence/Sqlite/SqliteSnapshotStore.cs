@@ -20,24 +20,48 @@ public sealed class SqliteSnapshotStore : ISnapshotStore
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         _log = log ?? Serilog.Core.Logger.None;
-        _connection = SqliteDatabase.Open(databasePath, busyTimeout ?? TimeSpan.FromSeconds(30), forWriting: true);
+        // SQLite's default page cache: a snapshot's pages are written once and read back only at a restart, so the
+        // journal's 64 MiB cache would only hold the last snapshot's overflow pages.
+        _connection = SqliteDatabase.Open(databasePath, busyTimeout ?? TimeSpan.FromSeconds(30), forWriting: true, cacheKiB: SqliteDatabase.DefaultCacheKiB);
     }
 
+    /// <summary>
+    /// Inserts a zeroed blob of the frame's length and writes header, payload and checksum into it in place, in one
+    /// transaction: binding the framed blob as a parameter made two more copies of a snapshot that can be ~100 MB (the
+    /// frame, then SQLite's own), and those set the process's memory high-water mark.
+    /// </summary>
     public Task SaveAsync(SnapshotMetadata metadata, SerializedSnapshot snapshot, CancellationToken cancellationToken = default)
     {
-        var blob = SnapshotBlobCodec.Encode(snapshot);
+        var payload = snapshot.Payload;
+        var header = new byte[SnapshotBlobCodec.HeaderLength];
+        SnapshotBlobCodec.WriteHeader(header, snapshot.TypeId, payload.Length);
+        var trailer = new byte[SnapshotBlobCodec.TrailerLength];
+        SnapshotBlobCodec.WriteTrailer(trailer, header, payload);
         return WithConnection(cancellationToken, c =>
         {
-            using var command = c.CreateCommand();
-            command.CommandText = """
-                INSERT OR REPLACE INTO snapshot (persistence_id, sequence_nr, created_utc_ticks, blob)
-                VALUES ($pid, $seq, $ticks, $blob);
-                """;
-            command.Parameters.AddWithValue("$pid", metadata.PersistenceId);
-            command.Parameters.AddWithValue("$seq", metadata.SequenceNr);
-            command.Parameters.AddWithValue("$ticks", metadata.Timestamp.UtcTicks);
-            command.Parameters.AddWithValue("$blob", blob);
-            command.ExecuteNonQuery();
+            using var transaction = c.BeginTransaction();
+            long rowId;
+            using (var command = c.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = """
+                    INSERT OR REPLACE INTO snapshot (persistence_id, sequence_nr, created_utc_ticks, blob)
+                    VALUES ($pid, $seq, $ticks, zeroblob($length));
+                    SELECT last_insert_rowid();
+                    """;
+                command.Parameters.AddWithValue("$pid", metadata.PersistenceId);
+                command.Parameters.AddWithValue("$seq", metadata.SequenceNr);
+                command.Parameters.AddWithValue("$ticks", metadata.Timestamp.UtcTicks);
+                command.Parameters.AddWithValue("$length", SnapshotBlobCodec.BlobLength(payload.Length));
+                rowId = (long)command.ExecuteScalar()!;
+            }
+            using (var blob = new SqliteBlob(c, "snapshot", "blob", rowId))
+            {
+                blob.Write(header);
+                blob.Write(payload);
+                blob.Write(trailer);
+            }
+            transaction.Commit();
             return true;
         });
     }

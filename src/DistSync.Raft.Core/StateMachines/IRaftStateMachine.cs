@@ -17,15 +17,16 @@ public interface IRaftStateMachine
     byte[] Snapshot();
 
     /// <summary>
-    /// Captures the state for a snapshot on the apply thread and returns the work that turns the capture into the bytes
-    /// <see cref="Snapshot"/> would give. The host runs that work on another thread while it goes on applying entries,
-    /// so a large state does not stall ticks, heartbeats and proposals for the length of its serialization. The capture
-    /// must share nothing mutable with the live state. The default serializes at once (right for small states).
+    /// Captures the state for a snapshot on the apply thread and returns content that encodes the capture as the bytes
+    /// <see cref="Snapshot"/> would give. The host sizes and writes it on another thread while it goes on applying
+    /// entries, so a large state does not stall ticks, heartbeats and proposals for the length of its serialization,
+    /// and writes it straight into the group snapshot's one buffer. The capture must share nothing mutable with the
+    /// live state. The default serializes at once (right for small states).
     /// </summary>
-    Func<byte[]> CaptureSnapshot()
+    SnapshotContent CaptureSnapshot()
     {
         var bytes = Snapshot();
-        return () => bytes;
+        return SnapshotContent.Encoded(bytes);
     }
 
     /// <summary>Replaces the whole state with a snapshot taken by <see cref="Snapshot"/> (possibly on another node).</summary>

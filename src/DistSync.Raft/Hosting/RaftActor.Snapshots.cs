@@ -37,7 +37,7 @@ internal sealed partial class RaftActor
         appliedBytesSinceSnapshot = 0;
         snapshotInProgress = true;
         var started = Stopwatch.GetTimestamp();
-        var serialize = stateMachine.CaptureSnapshot();
+        var content = stateMachine.CaptureSnapshot();
         var members = new List<MemberInfo>(book.Members);
         var confState = node.ConfState.Clone();
         var captureMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -47,15 +47,37 @@ internal sealed partial class RaftActor
             var serializing = Stopwatch.GetTimestamp();
             try
             {
-                var gs = new GroupSnapshot { State = UnsafeByteOperations.UnsafeWrap(serialize()) };
-                gs.Members.AddRange(members);
-                return new SnapshotSerialized(index, confState, gs.ToByteString(), captureMs, Stopwatch.GetElapsedTime(serializing).TotalMilliseconds, null);
+                var data = EncodeGroupSnapshot(members, content);
+                return new SnapshotSerialized(index, confState, data, captureMs, Stopwatch.GetElapsedTime(serializing).TotalMilliseconds, null);
             }
             catch (Exception ex)
             {
                 return new SnapshotSerialized(index, confState, null, captureMs, 0, ex);
             }
         }).PipeTo(self);
+    }
+
+    /// <summary>
+    /// A <see cref="GroupSnapshot"/> encoded as its generated code would (members, then the state), sized first and
+    /// written into one array with the state machine's content written in place: no intermediate copy of the state.
+    /// </summary>
+    internal static ByteString EncodeGroupSnapshot(List<MemberInfo> members, SnapshotContent state)
+    {
+        long total = state.FieldSize();
+        foreach (var m in members) total += 1 + CodedOutputStream.ComputeMessageSize(m);
+        if (total > int.MaxValue)
+            throw new InvalidOperationException($"the group snapshot would take {total:N0} bytes, over the 2 GiB a snapshot can hold");
+        var bytes = new byte[total];
+        var output = new CodedOutputStream(bytes);
+        foreach (var m in members)
+        {
+            output.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            output.WriteMessage(m);
+        }
+        state.WriteField(output, 2);
+        output.Flush();
+        output.CheckNoSpaceLeft();
+        return UnsafeByteOperations.UnsafeWrap(bytes);
     }
 
     private void OnSnapshotSerialized(SnapshotSerialized s)

@@ -16,8 +16,9 @@ public sealed record RaftHostSettings
     public long SnapshotEveryEntries { get; init; } = 10_000;
 
     /// <summary>A snapshot also waits until the entries applied since the last one weigh this fraction of its size, so
-    /// the cost of snapshots per byte written stays flat as the state grows (0: entries alone decide).</summary>
-    public double SnapshotLogRatio { get; init; } = 1.0;
+    /// the cost of snapshots per byte written stays flat as the state grows (0: entries alone decide). The log since
+    /// the snapshot stays in memory too, hence a quarter (hocon/raft.conf).</summary>
+    public double SnapshotLogRatio { get; init; } = 0.25;
     public bool CheckQuorum { get; init; } = true;
     public bool PreVote { get; init; } = true;
 
