@@ -27,6 +27,12 @@ public static class DsyncCli
         Recursive = true,
     };
 
+    public static readonly Option<string?> TokenOption = new("--token")
+    {
+        Description = "bearer token for nodes with security on (default $DSYNC_TOKEN; make one with 'dsync token issue')",
+        Recursive = true,
+    };
+
     public static readonly Option<double> TimeoutOption = CliOptions.Seconds("--timeout", "seconds to wait for each node's answer", 10.0);
 
     public static readonly Option<string> OutputOption = CreateOutputOption();
@@ -49,6 +55,7 @@ public static class DsyncCli
                                    "Exit codes: see the end of this help or 'dsync help exit-codes'.");
         root.Options.Add(NodeOption);
         root.Options.Add(EndpointsOption);
+        root.Options.Add(TokenOption);
         root.Options.Add(TimeoutOption);
         root.Options.Add(OutputOption);
         root.Subcommands.Add(ClusterCommands.Build(output));
@@ -64,6 +71,7 @@ public static class DsyncCli
         root.Subcommands.Add(BroadcastCommands.Build(output));
         root.Subcommands.Add(ChatCommand.Build(output));
         root.Subcommands.Add(TopCommand.Build(output));
+        root.Subcommands.Add(TokenCommands.Build(output));
         root.Subcommands.Add(CompletionCommand.Build(output));
         root.Subcommands.Add(HelpCommand.Build(output));
         var help = root.Options.OfType<HelpOption>().Single();
@@ -106,7 +114,23 @@ public static class DsyncCli
 
     /// <summary>A client for the nodes the parse result names; <paramref name="longerBy"/> extends each request's deadline (a lock wait).</summary>
     public static DistSyncClient ClientFor(ParseResult parse, TimeSpan longerBy = default) =>
-        new(EndpointsFor(parse), TimeSpan.FromSeconds(parse.GetValue(TimeoutOption)) + longerBy);
+        new(EndpointsFor(parse), TimeSpan.FromSeconds(parse.GetValue(TimeoutOption)) + longerBy) { AccessToken = TokenFor(parse) };
+
+    /// <summary>The bearer token: <c>--token</c>, else <c>$DSYNC_TOKEN</c>, else none. A value starting with '@' names a file holding it.</summary>
+    public static string? TokenFor(ParseResult parse)
+    {
+        var token = parse.GetValue(TokenOption) ?? Environment.GetEnvironmentVariable("DSYNC_TOKEN");
+        if (string.IsNullOrWhiteSpace(token)) return null;
+        if (!token.StartsWith('@')) return token.Trim();
+        try
+        {
+            return File.ReadAllText(token[1..]).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--token {token}: {e.Message}", e);
+        }
+    }
 
     private static string[] Split(string list, string from)
     {

@@ -27,6 +27,9 @@ public static class ExitCodes
     /// <summary>No node answered (refused, reset, timed out), or 503: no quorum or leader within the deadline; safe to retry.</summary>
     public const int Unavailable = 5;
 
+    /// <summary>401 or 403: the node has security on and refused the token (missing, invalid, expired) or its right (role, prefix).</summary>
+    public const int Denied = 6;
+
     /// <summary>The table as <c>dsync help exit-codes</c> prints it.</summary>
     public static readonly string Table = string.Join(Environment.NewLine,
         "Exit codes:",
@@ -35,7 +38,8 @@ public static class ExitCodes
         $"  {Usage}  usage error: bad option or argument, or a request the node refused as invalid (400, 413)",
         $"  {NotFound}  not found: no such key, session, receipt, queue or member; lock not held; no message ready",
         $"  {Conflict}  conflict (409): version-mismatch, lock timeout / deadlock / conflict, stale-fence, stale-sequence; kv txn compares failed",
-        $"  {Unavailable}  unavailable: no node reachable (refused, timed out), or 503 (no quorum / no leader in time; safe to retry)");
+        $"  {Unavailable}  unavailable: no node reachable (refused, timed out), or 503 (no quorum / no leader in time; safe to retry)",
+        $"  {Denied}  denied (401/403): a missing, invalid or expired token (--token, $DSYNC_TOKEN), or one without the role or prefix");
 
     /// <summary>The exit code of a failure the verbs let through; null for an exception that is a bug, not an outcome.</summary>
     public static int? For(Exception e) => e switch
@@ -55,6 +59,7 @@ public static class ExitCodes
         HttpStatusCode.NotFound => NotFound,
         HttpStatusCode.Conflict => Conflict,
         HttpStatusCode.ServiceUnavailable => Unavailable,
+        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => Denied,
         _ => Failed,
     };
 }

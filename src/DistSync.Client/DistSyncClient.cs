@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using DistSync.Client.Contracts;
@@ -60,6 +61,16 @@ public sealed partial class DistSyncClient : IDisposable
         if (_http.BaseAddress is null) throw new ArgumentException("HttpClient.BaseAddress must be set", nameof(http));
         _endpoints = [_http.BaseAddress];
         _ownsHttp = ownsHttp;
+    }
+
+    /// <summary>
+    /// The bearer token sent with every request, for nodes with security on (<c>dsync token issue</c>); null sends
+    /// none. A node that refuses it answers 401 (missing or invalid) or 403 (no right), as a <see cref="DistSyncApiException"/>.
+    /// </summary>
+    public string? AccessToken
+    {
+        get => _http.DefaultRequestHeaders.Authorization?.Parameter;
+        set => _http.DefaultRequestHeaders.Authorization = string.IsNullOrEmpty(value) ? null : new AuthenticationHeaderValue("Bearer", value);
     }
 
     /// <summary>The node requests go to now: the last one that answered (the first given, before any request).</summary>

@@ -16,7 +16,8 @@ internal sealed class LocalNodes : IAsyncDisposable
 
     public List<DistSyncNode> Nodes { get; } = [];
 
-    public static async Task<LocalNodes> StartAsync(int size)
+    /// <param name="extra">More settings inside every node's <c>dsync</c> block (HOCON), e.g. <c>security { ... }</c>.</param>
+    public static async Task<LocalNodes> StartAsync(int size, string extra = "")
     {
         var nodes = new LocalNodes();
         var ports = FreePorts(size);
@@ -30,6 +31,7 @@ internal sealed class LocalNodes : IAsyncDisposable
                   http { host = "127.0.0.1", port = 0 }
                   remote { host = "127.0.0.1", port = {{ports[i]}} }
                   cluster { seeds = [{{seeds}}], initial-members = [{{founders}}] }
+                  {{extra}}
                 }
                 """;
             var config = new ConfigurationBuilder().AddHoconString(hocon).Build();

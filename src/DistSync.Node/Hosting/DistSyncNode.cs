@@ -14,6 +14,10 @@ using DistSync.Node.Locks;
 using DistSync.Node.Meta;
 using DistSync.Node.Metrics;
 using DistSync.Node.Queues;
+using DistSync.Node.Security;
+using DistSync.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
 using DistSync.Persistence.Plugins;
 using DistSync.Queues;
 using DistSync.Cluster.Metrics;
@@ -137,6 +141,19 @@ public sealed class DistSyncNode : IAsyncDisposable
         {
             throw new NodeStartupException($"cannot create the data directory '{settings.DataDir}': {e.Message}", e);
         }
+        var security = SecuritySettings.From(config, settings.DataDir);
+        SymmetricSecurityKey? tokenKey = null;
+        if (security.Enabled)
+        {
+            try
+            {
+                tokenKey = ClusterSigningKey.Load(security.TokenKeyFile);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                throw new NodeStartupException($"cannot load the token signing key: {e.Message}", e);
+            }
+        }
 
         IHost akkaHost;
         ActorSystem system;
@@ -190,6 +207,16 @@ public sealed class DistSyncNode : IAsyncDisposable
             });
             builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.ShutdownTimeout);
             builder.Services.AddDistSyncOpenApi();
+            if (tokenKey is not null)
+            {
+                builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+                {
+                    jwt.MapInboundClaims = false; // keep "sub" and "role" as issued
+                    jwt.TokenValidationParameters = ClientTokens.ValidationParameters(tokenKey, security.ClockSkew);
+                });
+                // created by the container, so the web host's disposal flushes and closes it
+                builder.Services.AddSingleton(_ => new AuditLog(security.AuditFile, security.AuditMaxFileBytes, security.AuditRetainedFiles, logger));
+            }
             web = builder.Build();
             raft = await StartRaftAsync(settings, config, system, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics, links, catalog,
                 broadcastSettings, broadcastHub, kvWatchHub, kvMetrics, metrics.Raft).ConfigureAwait(false);
@@ -210,6 +237,17 @@ public sealed class DistSyncNode : IAsyncDisposable
 
             web.UseMiddleware<RequestIdMiddleware>();
             web.UseMiddleware<HttpMetricsMiddleware>(metrics.Http);
+            if (tokenKey is not null)
+            {
+                var denied = metrics.Factory.CreateCounter("dsync_security_denied_total", "HTTP requests refused by access control (401/403), by reason", ["reason"]);
+                web.UseMiddleware<AccessMiddleware>(security, settings.NodeId, denied, logger);
+                logger.Information("security on: client tokens checked with key {KeyId}, audit log {AuditFile}", tokenKey.KeyId, Path.GetFullPath(security.AuditFile));
+            }
+            else
+            {
+                logger.Warning("SECURITY IS OFF: anyone who reaches {Host}:{Port} can take locks, read queues and change the cluster " +
+                               "(set dsync.security.enabled = on with a token-key-file; see README, Security)", settings.HttpHost, settings.HttpPort);
+            }
             SystemRoutes.Map(web, settings, members, raft.Meta, metrics);
             KvRoutes.Map(web, settings, raft.Meta, settings.KvLimits);
             KvTxnRoutes.Map(web, settings, raft.Meta, settings.KvLimits);

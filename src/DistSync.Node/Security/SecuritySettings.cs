@@ -1,0 +1,35 @@
+using DistSync.Hocon;
+
+namespace DistSync.Node.Security;
+
+/// <summary><c>dsync.security.*</c> (hocon/security.conf): client tokens, roles, prefixes and the audit log.</summary>
+public sealed record SecuritySettings
+{
+    public bool Enabled { get; init; }
+    public string TokenKeyFile { get; init; } = "";
+    public bool MetricsOpen { get; init; } = true;
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
+    public string AuditFile { get; init; } = "";
+    public long AuditMaxFileBytes { get; init; } = 16 * 1024 * 1024;
+    public int AuditRetainedFiles { get; init; } = 5;
+
+    public static SecuritySettings From(IConfiguration config, string dataDir)
+    {
+        var settings = new SecuritySettings
+        {
+            Enabled = config.GetBool("dsync.security.enabled", false),
+            TokenKeyFile = config.GetString("dsync.security.token-key-file", ""),
+            MetricsOpen = config.GetBool("dsync.security.metrics-open", true),
+            ClockSkew = config.GetDuration("dsync.security.clock-skew", TimeSpan.FromSeconds(30)),
+            AuditFile = config.GetString("dsync.security.audit.file", "") is { Length: > 0 } file ? file : Path.Combine(dataDir, "audit", "audit.jsonl"),
+            AuditMaxFileBytes = config.GetSize("dsync.security.audit.max-file-size", 16 * 1024 * 1024),
+            AuditRetainedFiles = config.GetInt("dsync.security.audit.retained-files", 5),
+        };
+        if (settings.Enabled && string.IsNullOrWhiteSpace(settings.TokenKeyFile))
+            throw new FormatException("configuration key 'dsync.security.token-key-file' must name the cluster signing key when dsync.security.enabled is on");
+        if (settings.ClockSkew < TimeSpan.Zero) throw new FormatException("configuration key 'dsync.security.clock-skew' must not be negative");
+        if (settings.AuditMaxFileBytes < 4096) throw new FormatException("configuration key 'dsync.security.audit.max-file-size' must be at least 4KiB");
+        if (settings.AuditRetainedFiles < 0) throw new FormatException("configuration key 'dsync.security.audit.retained-files' must not be negative");
+        return settings;
+    }
+}
