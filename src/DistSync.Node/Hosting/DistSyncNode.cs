@@ -216,6 +216,8 @@ public sealed class DistSyncNode : IAsyncDisposable
                 });
                 // created by the container, so the web host's disposal flushes and closes it
                 builder.Services.AddSingleton(_ => new AuditLog(security.AuditFile, security.AuditMaxFileBytes, security.AuditRetainedFiles, logger));
+                ClientRateLimits.Add(builder.Services, security,
+                    metrics.Factory.CreateCounter("dsync_security_rate_limited_total", "HTTP requests refused with 429 by the per-client rate limits, by route", ["route"]));
             }
             web = builder.Build();
             raft = await StartRaftAsync(settings, config, system, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics, links, catalog,
@@ -241,6 +243,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             {
                 var denied = metrics.Factory.CreateCounter("dsync_security_denied_total", "HTTP requests refused by access control (401/403), by reason", ["reason"]);
                 web.UseMiddleware<AccessMiddleware>(security, settings.NodeId, denied, logger);
+                web.UseRateLimiter(); // after access control, so a client is its token's subject
                 logger.Information("security on: client tokens checked with key {KeyId}, audit log {AuditFile}", tokenKey.KeyId, Path.GetFullPath(security.AuditFile));
             }
             else

@@ -12,6 +12,8 @@ public sealed record SecuritySettings
     public string AuditFile { get; init; } = "";
     public long AuditMaxFileBytes { get; init; } = 16 * 1024 * 1024;
     public int AuditRetainedFiles { get; init; } = 5;
+    public int SessionCreatesPerSecond { get; init; } = 50;
+    public int AcquiresPerSecond { get; init; } = 2000;
 
     public static SecuritySettings From(IConfiguration config, string dataDir)
     {
@@ -24,12 +26,16 @@ public sealed record SecuritySettings
             AuditFile = config.GetString("dsync.security.audit.file", "") is { Length: > 0 } file ? file : Path.Combine(dataDir, "audit", "audit.jsonl"),
             AuditMaxFileBytes = config.GetSize("dsync.security.audit.max-file-size", 16 * 1024 * 1024),
             AuditRetainedFiles = config.GetInt("dsync.security.audit.retained-files", 5),
+            SessionCreatesPerSecond = config.GetInt("dsync.security.rate-limits.session-creates-per-second", 50),
+            AcquiresPerSecond = config.GetInt("dsync.security.rate-limits.acquires-per-second", 2000),
         };
         if (settings.Enabled && string.IsNullOrWhiteSpace(settings.TokenKeyFile))
             throw new FormatException("configuration key 'dsync.security.token-key-file' must name the cluster signing key when dsync.security.enabled is on");
         if (settings.ClockSkew < TimeSpan.Zero) throw new FormatException("configuration key 'dsync.security.clock-skew' must not be negative");
         if (settings.AuditMaxFileBytes < 4096) throw new FormatException("configuration key 'dsync.security.audit.max-file-size' must be at least 4KiB");
         if (settings.AuditRetainedFiles < 0) throw new FormatException("configuration key 'dsync.security.audit.retained-files' must not be negative");
+        if (settings.SessionCreatesPerSecond < 0 || settings.AcquiresPerSecond < 0)
+            throw new FormatException("configuration keys 'dsync.security.rate-limits.*' must not be negative (0: no limit)");
         return settings;
     }
 }

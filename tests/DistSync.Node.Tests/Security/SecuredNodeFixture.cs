@@ -16,7 +16,7 @@ public sealed class SecuredNodeFixture : IAsyncLifetime
     {
         ClusterSigningKey.Create(keyFile);
         Key = ClusterSigningKey.Load(keyFile);
-        Cluster = await InProcessCluster.StartAsync(1, extra: $$"""security { enabled = on, token-key-file = "{{keyFile.Replace("\\", "/")}}", metrics-open = on }""");
+        Cluster = await InProcessCluster.StartAsync(1, extra: $$"""security { enabled = on, token-key-file = "{{keyFile.Replace("\\", "/")}}", metrics-open = on, rate-limits.session-creates-per-second = 5 }""");
         await Cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(60));
         Http = new HttpClient { BaseAddress = Cluster.Nodes[0].HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
     }

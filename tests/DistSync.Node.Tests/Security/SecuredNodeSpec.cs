@@ -18,8 +18,9 @@ public sealed class SecuredNodeSpec(SecuredNodeFixture node) : IClassFixture<Sec
     private readonly HttpClient http = node.Http;
     private InProcessCluster Cluster => node.Cluster;
 
-    private string Token(AccessRole role, string? prefix = null, TimeSpan? lifetime = null, DateTime? now = null, SymmetricSecurityKey? signedWith = null) =>
-        ClientTokens.Issue(signedWith ?? key, "spec-" + AccessRoles.Name(role), role, prefix, lifetime ?? TimeSpan.FromHours(1), now ?? DateTime.UtcNow);
+    private string Token(AccessRole role, string? prefix = null, TimeSpan? lifetime = null, DateTime? now = null, SymmetricSecurityKey? signedWith = null,
+        string? subject = null) =>
+        ClientTokens.Issue(signedWith ?? key, subject ?? "spec-" + AccessRoles.Name(role), role, prefix, lifetime ?? TimeSpan.FromHours(1), now ?? DateTime.UtcNow);
 
     private async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, string? token, string? json = null)
     {
@@ -144,6 +145,23 @@ public sealed class SecuredNodeSpec(SecuredNodeFixture node) : IClassFixture<Sec
 
         var metrics = (await SendAsync(HttpMethod.Get, "/metrics", null)).Body;
         Assert.Contains("dsync_security_denied_total{reason=\"missing-token\"}", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_that_creates_sessions_faster_than_its_rate_gets_429s_with_retry_after_and_others_do_not()
+    {
+        // the fixture allows 5 creations per second per client, bursts of 10
+        var flooding = Token(AccessRole.Writer, subject: "spec-flood");
+        // sent at once, so they arrive within the bucket's first second however slow a commit is under load
+        var sent = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => SendAsync(HttpMethod.Post, "/session", flooding, """{"ttlMs":5000}""")));
+        var statuses = sent.Select(r => r.Status).ToList();
+        var limited = sent.Select(r => r.Response).FirstOrDefault(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(HttpStatusCode.Created, statuses);
+        Assert.NotNull(limited);
+        Assert.True(limited!.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        Assert.InRange(statuses.Count(s => s == HttpStatusCode.Created), 10, 25);
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Created or HttpStatusCode.TooManyRequests, $"unexpected {s}"));
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "/session", Token(AccessRole.Writer, subject: "spec-quiet"), """{"ttlMs":5000}""")).Status);
     }
 
     private static string[] ReadShared(string file)
