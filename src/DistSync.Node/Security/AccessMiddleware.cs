@@ -57,7 +57,17 @@ public sealed class AccessMiddleware(RequestDelegate next, SecuritySettings sett
         string? resource = access.Resources == ResourceSource.Path ? path[access.PathResource.Length..] : null;
         if (prefix.Length > 0 || (access.Privileged && access.Resources == ResourceSource.Body))
         {
-            var (uncovered, named, malformed) = await CheckResourcesAsync(context, access, path, prefix).ConfigureAwait(false);
+            string? uncovered, named;
+            bool malformed;
+            try
+            {
+                (uncovered, named, malformed) = await CheckResourcesAsync(context, access, path, prefix).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                await RefuseAsync(context, access, resource, 413, "too-large", "the body is larger than dsync.http.max-request-body").ConfigureAwait(false);
+                return;
+            }
             resource ??= named;
             if (malformed)
             {
@@ -133,7 +143,7 @@ public sealed class AccessMiddleware(RequestDelegate next, SecuritySettings sett
         log.Debug("refused {Method} {Path}: {Status} {Reason}", context.Request.Method, context.Request.Path.Value, status, reason);
         if (status == 401)
             context.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{detail.Replace('"', '\'')}\"";
-        var title = status switch { 401 => "unauthorized", 403 => "forbidden", _ => "bad request" };
+        var title = status switch { 401 => "unauthorized", 403 => "forbidden", 413 => "request body too large", _ => "bad request" };
         await Problems.Of(status, title, detail).ExecuteAsync(context).ConfigureAwait(false);
     }
 

@@ -16,8 +16,15 @@ public static class AccessPolicy
     private static readonly RouteAccess OpenMetrics = RouteAccess.Public("metrics");
     private static readonly RouteAccess ReaderMetrics = Read("metrics");
 
-    /// <summary>The access one request needs.</summary>
+    /// <summary>The access one request needs. Whatever the table says, a request that is not a GET needs at least
+    /// <c>writer</c>: a key may be named like a route (<c>PUT /kv/watch</c> writes the key "watch").</summary>
     public static RouteAccess For(string method, string path, bool metricsOpen)
+    {
+        var access = Lookup(method, path, metricsOpen);
+        return access.Open || method is "GET" or "HEAD" || access.Role >= AccessRole.Writer ? access : access with { Role = AccessRole.Writer };
+    }
+
+    private static RouteAccess Lookup(string method, string path, bool metricsOpen)
     {
         var get = method is "GET" or "HEAD";
         if (path == "/health") return Health;
@@ -48,8 +55,8 @@ public static class AccessPolicy
     private static RouteAccess Kv(string method, string path)
     {
         var get = method is "GET" or "HEAD";
-        if (path == "/kv/watch") return new RouteAccess(false, AccessRole.Reader, "kv.watch", false, ResourceSource.Query);
-        if (path == "/kv/txn") return new RouteAccess(false, AccessRole.Writer, "kv.txn", false, ResourceSource.Body);
+        if (path == "/kv/watch" && get) return new RouteAccess(false, AccessRole.Reader, "kv.watch", false, ResourceSource.Query);
+        if (path == "/kv/txn" && method == "POST") return new RouteAccess(false, AccessRole.Writer, "kv.txn", false, ResourceSource.Body);
         if (path == "/kv") return new RouteAccess(false, get ? AccessRole.Reader : AccessRole.Writer, get ? "kv.range" : "kv.delete-range", false, ResourceSource.Query);
         var action = get ? "kv.get" : method == "DELETE" ? "kv.delete" : "kv.put";
         return new RouteAccess(false, get ? AccessRole.Reader : AccessRole.Writer, action, false, ResourceSource.Path, "/kv/");

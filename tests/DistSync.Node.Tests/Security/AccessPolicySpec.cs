@@ -32,6 +32,10 @@ public class AccessPolicySpec
     [InlineData("GET", "/broadcast/subscribe", AccessRole.Reader)]
     [InlineData("POST", "/broadcast/publish", AccessRole.Writer)]
     [InlineData("POST", "/some/route/added/later", AccessRole.Admin)]
+    [InlineData("PUT", "/kv/watch", AccessRole.Writer)] // the key "watch", not the watch route
+    [InlineData("DELETE", "/kv/watch", AccessRole.Writer)]
+    [InlineData("GET", "/kv/txn", AccessRole.Reader)] // the key "txn"
+    [InlineData("POST", "/cache/read/k", AccessRole.Writer)]
     public void Each_route_needs_its_role(string method, string path, AccessRole role)
     {
         var access = AccessPolicy.For(method, path, metricsOpen: true);

@@ -120,6 +120,15 @@ public sealed class SecuredNodeSpec(SecuredNodeFixture node) : IClassFixture<Sec
     }
 
     [Fact]
+    public async Task An_oversized_body_from_a_prefixed_token_is_a_413_and_a_reader_cannot_write_a_key_named_like_a_route()
+    {
+        var scoped = Token(AccessRole.Writer, prefix: "app/");
+        var big = $$"""{"queue":"app/q","payload":"{{new string('x', 2 * 1024 * 1024)}}"}""";
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await SendAsync(HttpMethod.Post, "/queue/produce", scoped, big)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Put, "/kv/watch", Token(AccessRole.Reader), """{"value":"v"}""")).Status);
+    }
+
+    [Fact]
     public async Task Refusals_and_lock_grants_are_audited_and_refusals_are_counted()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/status", null)).Status);
