@@ -33,6 +33,13 @@ public static class DsyncCli
         Recursive = true,
     };
 
+    public static readonly Option<string?> CaOption = new("--ca")
+    {
+        Description = "the cluster CA certificate (ca.crt) for nodes serving HTTPS: the nodes are called over https and trusted only " +
+                      "if that CA signed their certificate (default $DSYNC_CA)",
+        Recursive = true,
+    };
+
     public static readonly Option<double> TimeoutOption = CliOptions.Seconds("--timeout", "seconds to wait for each node's answer", 10.0);
 
     public static readonly Option<string> OutputOption = CreateOutputOption();
@@ -56,6 +63,7 @@ public static class DsyncCli
         root.Options.Add(NodeOption);
         root.Options.Add(EndpointsOption);
         root.Options.Add(TokenOption);
+        root.Options.Add(CaOption);
         root.Options.Add(TimeoutOption);
         root.Options.Add(OutputOption);
         root.Subcommands.Add(ClusterCommands.Build(output));
@@ -72,6 +80,7 @@ public static class DsyncCli
         root.Subcommands.Add(ChatCommand.Build(output));
         root.Subcommands.Add(TopCommand.Build(output));
         root.Subcommands.Add(TokenCommands.Build(output));
+        root.Subcommands.Add(CertsCommands.Build(output));
         root.Subcommands.Add(CompletionCommand.Build(output));
         root.Subcommands.Add(HelpCommand.Build(output));
         var help = root.Options.OfType<HelpOption>().Single();
@@ -114,7 +123,21 @@ public static class DsyncCli
 
     /// <summary>A client for the nodes the parse result names; <paramref name="longerBy"/> extends each request's deadline (a lock wait).</summary>
     public static DistSyncClient ClientFor(ParseResult parse, TimeSpan longerBy = default) =>
-        new(EndpointsFor(parse), TimeSpan.FromSeconds(parse.GetValue(TimeoutOption)) + longerBy) { AccessToken = TokenFor(parse) };
+        ClientFor(parse, EndpointsFor(parse), TimeSpan.FromSeconds(parse.GetValue(TimeoutOption)) + longerBy);
+
+    /// <summary>A client for <paramref name="endpoints"/> with the parse result's token and, with <c>--ca</c>, HTTPS
+    /// trusting only that CA (a <c>host:port</c> is then called as <c>https://host:port</c>).</summary>
+    public static DistSyncClient ClientFor(ParseResult parse, IEnumerable<string> endpoints, TimeSpan timeout)
+    {
+        var token = TokenFor(parse);
+        if (CaFor(parse) is not { } ca) return new DistSyncClient(endpoints, timeout) { AccessToken = token };
+        var https = endpoints.Select(e => e.Contains("://", StringComparison.Ordinal) ? e : "https://" + e).ToList();
+        return new DistSyncClient(https, ClusterHttps.Handler(ca), timeout) { AccessToken = token };
+    }
+
+    /// <summary>The CA file: <c>--ca</c>, else <c>$DSYNC_CA</c>, else none (plain HTTP).</summary>
+    public static string? CaFor(ParseResult parse) =>
+        parse.GetValue(CaOption) ?? (Environment.GetEnvironmentVariable("DSYNC_CA") is { Length: > 0 } env ? env : null);
 
     /// <summary>The bearer token: <c>--token</c>, else <c>$DSYNC_TOKEN</c>, else none. A value starting with '@' names a file holding it.</summary>
     public static string? TokenFor(ParseResult parse)

@@ -14,13 +14,8 @@ public static class ClusterSigningKey
     /// <summary>Writes a new random key to <paramref name="path"/> (mode 0600); refuses to overwrite one.</summary>
     public static void Create(string path)
     {
-        if (File.Exists(path)) throw new IOException($"{path} exists already; a new key would invalidate every token signed with it");
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var file = new StreamWriter(path, options);
-        file.WriteLine(Convert.ToBase64String(RandomNumberGenerator.GetBytes(Bytes)));
+        SecretFile.WriteNew(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(Bytes)) + Environment.NewLine,
+            "a new key would invalidate every token signed with it");
     }
 
     /// <summary>Reads the key at <paramref name="path"/>; a missing, unreadable or short key is a clear error.</summary>

@@ -57,8 +57,7 @@ public static class ChatCommand
                 : DsyncCli.EndpointsFor(parse);
             if (addresses.Count == 0) throw new ArgumentException("--nodes: no address given");
             var timeout = TimeSpan.FromSeconds(parse.GetValue(DsyncCli.TimeoutOption));
-            var token = DsyncCli.TokenFor(parse);
-            var clients = addresses.Select(a => new DistSyncClient(a, timeout) { AccessToken = token }).ToList();
+            var clients = addresses.Select(a => DsyncCli.ClientFor(parse, [a], timeout)).ToList();
             try
             {
                 return await RunAsync(clients, settings, Console.In, output, parse.InvocationConfiguration.Error, TimeProvider.System, ct).ConfigureAwait(false);

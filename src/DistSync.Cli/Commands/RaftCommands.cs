@@ -39,7 +39,7 @@ public static class RaftCommands
         if (group is null || group.Role == "leader" || here.LeaderHttp is not { Length: > 0 } leaderHttp) return null;
         try
         {
-            using var leader = new DistSyncClient(leaderHttp, TimeSpan.FromSeconds(parse.GetValue(DsyncCli.TimeoutOption))) { AccessToken = DsyncCli.TokenFor(parse) };
+            using var leader = DsyncCli.ClientFor(parse, [leaderHttp], TimeSpan.FromSeconds(parse.GetValue(DsyncCli.TimeoutOption)));
             return await leader.GetRaftStatusAsync(ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NodeUnreachableException or DistSyncApiException)

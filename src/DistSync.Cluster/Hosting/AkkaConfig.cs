@@ -66,6 +66,7 @@ public static class AkkaConfig
         Line(sb, tcp + ".port", Q(s.Port.ToString(CultureInfo.InvariantCulture)));
         if (!string.IsNullOrEmpty(s.PublicHostname)) Line(sb, tcp + ".public-hostname", Q(s.PublicHostname));
         Line(sb, tcp + ".applied-adapters", List(s.FaultInjection ? ["trttl", "gremlin"] : []));
+        Line(sb, tcp + ".enable-ssl", s.Ssl ? "on" : "off");
         if (s.MaximumFrameSize is { } frame) Line(sb, tcp + ".maximum-frame-size", Q(frame.ToString(CultureInfo.InvariantCulture) + "b"));
         if (s.RetryGateClosedFor is { } gate) Line(sb, "akka.remote.retry-gate-closed-for", Duration(gate));
 

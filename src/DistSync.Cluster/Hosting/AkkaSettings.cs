@@ -42,6 +42,10 @@ public sealed record AkkaSettings
     /// becomes <c>akka.trttl.gremlin.tcp</c>, so every node of a cluster must agree.</summary>
     public bool FaultInjection { get; init; }
 
+    /// <summary>Remoting over TLS (<c>enable-ssl</c>; the certificate and validator come in a <c>DotNettySslSetup</c>):
+    /// the protocol becomes <c>akka.ssl.tcp</c>, so every node of a cluster must agree.</summary>
+    public bool Ssl { get; init; }
+
     public DowningKind Downing { get; init; } = DowningKind.Raft;
 
     public AkkaLoggerKind Logger { get; init; } = AkkaLoggerKind.Serilog;
@@ -55,8 +59,9 @@ public sealed record AkkaSettings
     /// <summary>Overrides hocon/akka.conf's <c>retry-gate-closed-for</c> when set.</summary>
     public TimeSpan? RetryGateClosedFor { get; init; }
 
-    /// <summary>The remoting protocol these settings give: <c>akka.tcp</c>, or <c>akka.trttl.gremlin.tcp</c>.</summary>
-    public string Protocol => FaultInjection ? "akka.trttl.gremlin.tcp" : "akka.tcp";
+    /// <summary>The remoting protocol these settings give: <c>akka.tcp</c>, <c>akka.ssl.tcp</c>, and with the fault
+    /// adapters <c>akka.trttl.gremlin.tcp</c> or <c>akka.trttl.gremlin.ssl.tcp</c>.</summary>
+    public string Protocol => "akka." + (FaultInjection ? "trttl.gremlin." : "") + (Ssl ? "ssl.tcp" : "tcp");
 
     /// <summary>Reads <c>dsync.node.id</c>, <c>dsync.remote.{host,port,public-hostname}</c>, <c>dsync.cluster.seeds</c>,
     /// <c>dsync.failure-detector.*</c> and <c>dsync.testing.fault-injection</c>; other fields keep their defaults.</summary>

@@ -155,11 +155,15 @@ public sealed class DistSyncNode : IAsyncDisposable
             }
         }
 
+        // loaded before anything starts, so a bad certificate fails the start with its reason
+        var tls = security.UsesTls ? NodeTls.Load(security, logger) : null;
+
         IHost akkaHost;
         ActorSystem system;
         try
         {
-            (akkaHost, system) = await NodeAkka.StartAsync(settings, config, logger, options).ConfigureAwait(false);
+            (akkaHost, system) = await NodeAkka.StartAsync(settings, config, logger, options,
+                security.RemotingTls ? tls!.RemotingSetup() : null).ConfigureAwait(false);
         }
         catch (Exception e) when (IsBindFailure(e))
         {
@@ -203,10 +207,19 @@ public sealed class DistSyncNode : IAsyncDisposable
                 kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
                 kestrel.AddServerHeader = false;
                 var ip = settings.HttpHost is "localhost" ? IPAddress.Loopback : IPAddress.Parse(settings.HttpHost);
-                kestrel.Listen(ip, settings.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+                kestrel.Listen(ip, settings.HttpPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    if (security.Https) tls!.UseHttps(listen);
+                });
             });
             builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = settings.ShutdownTimeout);
             builder.Services.AddDistSyncOpenApi();
+            if (tokenKey is not null || tls is not null)
+            {
+                // created by the container, so the web host's disposal flushes and closes it
+                builder.Services.AddSingleton(_ => new AuditLog(security.AuditFile, security.AuditMaxFileBytes, security.AuditRetainedFiles, logger));
+            }
             if (tokenKey is not null)
             {
                 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
@@ -214,15 +227,21 @@ public sealed class DistSyncNode : IAsyncDisposable
                     jwt.MapInboundClaims = false; // keep "sub" and "role" as issued
                     jwt.TokenValidationParameters = ClientTokens.ValidationParameters(tokenKey, security.ClockSkew);
                 });
-                // created by the container, so the web host's disposal flushes and closes it
-                builder.Services.AddSingleton(_ => new AuditLog(security.AuditFile, security.AuditMaxFileBytes, security.AuditRetainedFiles, logger));
                 ClientRateLimits.Add(builder.Services, security,
                     metrics.Factory.CreateCounter("dsync_security_rate_limited_total", "HTTP requests refused with 429 by the per-client rate limits, by route", ["route"]));
             }
             web = builder.Build();
+            if (tls is not null)
+            {
+                var audit = web.Services.GetRequiredService<AuditLog>();
+                var nodeId = settings.NodeId;
+                tls.Audit = (remote, action, reason) => audit.Record(new AuditRecord(DateTimeOffset.UtcNow, nodeId, "anonymous", "none", remote, action,
+                    "", "", null, "denied", 0, reason, ""));
+            }
             raft = await StartRaftAsync(settings, config, system, settings.HttpPort == 0 ? "" : advertisedHttp, lockWaiters, lockMetrics, links, catalog,
                 broadcastSettings, broadcastHub, kvWatchHub, kvMetrics, metrics.Raft).ConfigureAwait(false);
             metrics.Observe(members, JournalPluginMetrics.For(system), raft);
+            if (tls is not null) metrics.ObserveTls(tls);
             var applied = new AsyncPulse();
             var queues = new QueueService(raft, catalog, new PartitionCaller(system, raft, settings.NodeId), queueSettings, queueMetrics, applied);
             var hostedRaft = raft;
@@ -245,6 +264,12 @@ public sealed class DistSyncNode : IAsyncDisposable
                 web.UseMiddleware<AccessMiddleware>(security, settings.NodeId, denied, logger);
                 web.UseRateLimiter(); // after access control, so a client is its token's subject
                 logger.Information("security on: client tokens checked with key {KeyId}, audit log {AuditFile}", tokenKey.KeyId, Path.GetFullPath(security.AuditFile));
+            }
+            if (tls is not null)
+            {
+                logger.Information("TLS: https {Https}, remoting mutual TLS {Remoting}, certificate {Subject} (expires {NotAfter:u}), cluster CA {Ca}",
+                    security.Https ? "on" : "off", security.RemotingTls ? "on" : "off", tls.Certificate.Subject, tls.Certificate.NotAfter.ToUniversalTime(),
+                    tls.Trust.CaThumbprint);
             }
             else
             {

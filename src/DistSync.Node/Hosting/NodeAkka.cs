@@ -26,9 +26,9 @@ namespace DistSync.Node.Hosting;
 internal static class NodeAkka
 {
     public static async Task<(IHost Host, ActorSystem System)> StartAsync(NodeSettings settings, IConfiguration config, Serilog.ILogger logger,
-        NodeStartOptions options)
+        NodeStartOptions options, Akka.Remote.Transport.DotNetty.DotNettySslSetup? remotingTls = null)
     {
-        var akka = AkkaSettingsOf(settings, config, options);
+        var akka = AkkaSettingsOf(settings, config, options) with { Ssl = remotingTls is not null };
         var persistence = PersistenceSettings.FromConfiguration(config) with { NodeId = settings.NodeId, DataDirectory = settings.DataDir };
         var rendered = AkkaConfig.Build(akka, shared: AkkaConfig.LoadStatic(SharedConfigFile()));
         if (options.AkkaOverrides is { Length: > 0 } overrides) rendered = ConfigurationFactory.ParseString(overrides).WithFallback(rendered);
@@ -49,6 +49,7 @@ internal static class NodeAkka
             AddIfPresent<WireRegistrySetup>(b, setup);
             AddIfPresent<EventRegistrySetup>(b, setup);
             AddIfPresent<PersistenceEngineSetup>(b, setup);
+            if (remotingTls is not null) b.AddSetup(remotingTls);
             b.ConfigureLoggers(l =>
             {
                 l.LogLevel = AkkaLevelOf(settings.LogLevel);

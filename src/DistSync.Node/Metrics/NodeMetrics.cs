@@ -47,6 +47,21 @@ public sealed class NodeMetrics
         Raft.Observe(() => raft.Groups.Prepend(raft.Meta));
     }
 
+    /// <summary>Exports the TLS refusals of <paramref name="tls"/> (remoting handshakes, plain HTTP on the HTTPS port).</summary>
+    public void ObserveTls(Security.NodeTls tls)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        var refused = Factory.CreateCounter("dsync_security_tls_refused_total",
+            "TLS connections refused: remoting peers without a certificate of the cluster CA, plain HTTP on the HTTPS port", ["kind"]);
+        var remoting = refused.WithLabels("remoting");
+        var plain = refused.WithLabels("plain-http");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            remoting.IncTo(tls.RemotingRefused);
+            plain.IncTo(tls.PlainHttpRefused);
+        });
+    }
+
     // prometheus-net runs the scrape callbacks of concurrent scrapes concurrently (Prometheus and a dashboard both
     // poll); ours keep a little state between scrapes, so one scrape at a time.
     private readonly SemaphoreSlim scrape = new(1, 1);

@@ -14,6 +14,14 @@ public sealed record SecuritySettings
     public int AuditRetainedFiles { get; init; } = 5;
     public int SessionCreatesPerSecond { get; init; } = 50;
     public int AcquiresPerSecond { get; init; } = 2000;
+    public bool Https { get; init; }
+    public bool RemotingTls { get; init; }
+    public string CaFile { get; init; } = "";
+    public string CertFile { get; init; } = "";
+    public string KeyFile { get; init; } = "";
+
+    /// <summary>Whether the node needs its certificate (HTTPS or remoting TLS on).</summary>
+    public bool UsesTls => Https || RemotingTls;
 
     public static SecuritySettings From(IConfiguration config, string dataDir)
     {
@@ -28,7 +36,18 @@ public sealed record SecuritySettings
             AuditRetainedFiles = config.GetInt("dsync.security.audit.retained-files", 5),
             SessionCreatesPerSecond = config.GetInt("dsync.security.rate-limits.session-creates-per-second", 50),
             AcquiresPerSecond = config.GetInt("dsync.security.rate-limits.acquires-per-second", 2000),
+            Https = config.GetBool("dsync.security.tls.https", false),
+            RemotingTls = config.GetBool("dsync.security.tls.remoting", false),
+            CaFile = config.GetString("dsync.security.tls.ca-file", ""),
+            CertFile = config.GetString("dsync.security.tls.cert-file", ""),
+            KeyFile = config.GetString("dsync.security.tls.key-file", ""),
         };
+        if (settings.UsesTls)
+        {
+            foreach (var (key, value) in new[] { ("ca-file", settings.CaFile), ("cert-file", settings.CertFile), ("key-file", settings.KeyFile) })
+                if (string.IsNullOrWhiteSpace(value))
+                    throw new FormatException($"configuration key 'dsync.security.tls.{key}' must name a file when dsync.security.tls.https or .remoting is on");
+        }
         if (settings.Enabled && string.IsNullOrWhiteSpace(settings.TokenKeyFile))
             throw new FormatException("configuration key 'dsync.security.token-key-file' must name the cluster signing key when dsync.security.enabled is on");
         if (settings.ClockSkew < TimeSpan.Zero) throw new FormatException("configuration key 'dsync.security.clock-skew' must not be negative");
