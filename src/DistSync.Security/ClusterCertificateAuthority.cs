@@ -67,16 +67,25 @@ public sealed class ClusterCertificateAuthority : IDisposable
     /// Signs a certificate for node <paramref name="node"/>, valid for TLS server and client authentication, with the
     /// node name, <paramref name="dnsNames"/> and <paramref name="addresses"/> as subject alternative names, and writes
     /// <c>&lt;node&gt;.crt</c> (the node certificate then the CA's) and <c>&lt;node&gt;.key</c> (0600) into
-    /// <paramref name="directory"/>. Returns the certificate file's path.
+    /// <paramref name="directory"/>. Returns the certificate file's path. Existing files are an <see cref="IOException"/>
+    /// unless <paramref name="replace"/> (a rotation): then both are replaced, each by a rename, so a node restarting
+    /// meanwhile reads the old pair or the new one.
     /// </summary>
     public string IssueNode(string directory, string node, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, TimeSpan validity,
-        DateTimeOffset now)
+        DateTimeOffset now, bool replace = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(node);
         if (node.IndexOfAny(['/', '\\', ',', '=', '+', '"', '<', '>', ';']) >= 0 || node.Contains("..", StringComparison.Ordinal))
             throw new ArgumentException($"'{node}' is not a node name (letters, digits, '-', '_' and '.')", nameof(node));
         var certPath = Path.Combine(directory, node + ".crt");
         var keyPath = Path.Combine(directory, node + ".key");
+        const string why = "pass --replace to rotate it (rotating a node certificate needs only that node's restart)";
+        if (!replace)
+        {
+            // checked for both before writing either, so a refusal leaves no half-issued pair behind
+            foreach (var path in new[] { certPath, keyPath })
+                if (File.Exists(path)) throw new IOException($"{path} exists already; {why}");
+        }
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(new X500DistinguishedName($"CN={node}, O=DistSync"), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
@@ -93,9 +102,18 @@ public sealed class ClusterCertificateAuthority : IDisposable
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F; // positive
         using var signed = request.Create(_certificate, now.AddMinutes(-5), notAfter, serial);
-        SecretFile.WriteNew(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n", "remove it first to re-issue (rotating a node certificate needs only that node's restart)");
-        SecretFile.WritePublic(certPath, signed.ExportCertificatePem() + "\n" + _certificate.ExportCertificatePem() + "\n",
-            "remove it first to re-issue (rotating a node certificate needs only that node's restart)");
+        var keyText = key.ExportPkcs8PrivateKeyPem() + "\n";
+        var certText = signed.ExportCertificatePem() + "\n" + _certificate.ExportCertificatePem() + "\n";
+        if (replace)
+        {
+            SecretFile.Replace(keyPath, keyText, secret: true);
+            SecretFile.Replace(certPath, certText, secret: false);
+        }
+        else
+        {
+            SecretFile.WriteNew(keyPath, keyText, why);
+            SecretFile.WritePublic(certPath, certText, why);
+        }
         return certPath;
     }
 

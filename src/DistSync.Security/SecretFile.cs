@@ -28,4 +28,16 @@ public static class SecretFile
         using var file = new StreamWriter(path, options);
         file.Write(text);
     }
+
+    /// <summary>Writes <paramref name="text"/> to a new file beside <paramref name="path"/> (0600 when
+    /// <paramref name="secret"/>, else 0644) and renames it over <paramref name="path"/>: a reader sees the old file or
+    /// the new one, never half of either.</summary>
+    public static void Replace(string path, string text, bool secret)
+    {
+        var temporary = path + ".new";
+        File.Delete(temporary);
+        if (secret) WriteNew(temporary, text, "");
+        else WritePublic(temporary, text, "");
+        File.Move(temporary, path, overwrite: true);
+    }
 }

@@ -39,13 +39,19 @@ internal sealed class InProcessCluster : IAsyncDisposable
 
     private string Extra { get; init; } = "";
 
+    private Func<int, string>? ExtraFor { get; init; }
+
+    /// <summary>Where every node's data directory lives (n1, n2, ... under it).</summary>
+    public string DataRoot => _dataRoot;
+
     /// <param name="founders">Size of the founding member list (default: <paramref name="size"/>); more than
     /// <paramref name="size"/> leaves founders that never start.</param>
     /// <param name="extra">More settings inside the <c>dsync</c> block of every node (HOCON), e.g. <c>broadcast.max-messages = 5</c>.</param>
+    /// <param name="extraFor">More settings for node i (0-based) only, e.g. its own certificate files.</param>
     public static async Task<InProcessCluster> StartAsync(int size, bool faultRoutes = false, TimeSpan? requestTimeout = null, int? founders = null,
-        string? extra = null)
+        string? extra = null, Func<int, string>? extraFor = null)
     {
-        var cluster = new InProcessCluster { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(5), Extra = extra ?? "" };
+        var cluster = new InProcessCluster { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(5), Extra = extra ?? "", ExtraFor = extraFor };
         cluster.RemotePorts = TestPorts.Free(Math.Max(size, founders ?? size));
         for (var i = 0; i < size; i++)
         {
@@ -102,6 +108,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
               failure-detector { heartbeat-interval = 200ms, acceptable-heartbeat-pause = 1s, min-std-deviation = 100ms, threshold = 8 }
               testing.fault-injection = {{(faultRoutes ? "on" : "off")}}
               {{Extra}}
+              {{ExtraFor?.Invoke(index) ?? ""}}
             }
             """;
         return new ConfigurationBuilder().AddHoconString(hocon).Build();

@@ -73,7 +73,8 @@ public static class CertsCommands
         var dns = new Option<string[]>("--dns") { Description = "host names peers and clients call the node by (besides the node name and localhost)", AllowMultipleArgumentsPerToken = true };
         var ip = new Option<string[]>("--ip") { Description = "IP addresses the node is called by (default 127.0.0.1 and ::1)", AllowMultipleArgumentsPerToken = true };
         var days = DaysOption(365);
-        var issue = new Command("issue", "signs a certificate for one node with the cluster CA (server and client authentication)") { node, dir, dns, ip, days };
+        var replace = new Option<bool>("--replace") { Description = "replace the node's existing certificate and key (a rotation: restart that node after)" };
+        var issue = new Command("issue", "signs a certificate for one node with the cluster CA (server and client authentication)") { node, dir, dns, ip, days, replace };
         issue.SetAction(async (parse, _) =>
         {
             var folder = parse.GetValue(dir)!;
@@ -88,7 +89,8 @@ public static class CertsCommands
             try
             {
                 using var ca = ClusterCertificateAuthority.Load(folder);
-                var certPath = ca.IssueNode(folder, name, names, addresses, TimeSpan.FromDays(parse.GetValue(days)), DateTimeOffset.UtcNow);
+                var certPath = ca.IssueNode(folder, name, names, addresses, TimeSpan.FromDays(parse.GetValue(days)), DateTimeOffset.UtcNow,
+                    parse.GetValue(replace));
                 using var issued = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(certPath);
                 var result = new IssuedCertificate(name, Path.GetFullPath(certPath), Path.GetFullPath(Path.Combine(folder, name + ".key")),
                     [.. names.Distinct(StringComparer.OrdinalIgnoreCase), .. addresses.Select(a => a.ToString())], new DateTimeOffset(issued.NotAfter.ToUniversalTime()));

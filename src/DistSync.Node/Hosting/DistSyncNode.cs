@@ -194,6 +194,7 @@ public sealed class DistSyncNode : IAsyncDisposable
             var self = new NodeInfo { NodeId = settings.NodeId, HttpEndpoint = advertisedHttp, RemoteAddress = NodeAddress.Format(cluster.SelfAddress) };
             var members = MemberDirectory.Start(system, self);
             DeadLetterCounter.Start(system);
+            if (security.RemotingTls) RemotingHandshakeWatcher.Start(system, tls!);
             cluster.JoinSeedNodes(NodeAkka.JoinTargets(settings, cluster.SelfAddress));
             // every node runs a key-home region (the per-key home actors the cache will fill), placed by the hash ring
             await KeyHomes.StartAsync(system).ConfigureAwait(false);

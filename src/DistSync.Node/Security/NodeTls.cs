@@ -23,6 +23,8 @@ public sealed class NodeTls : IDisposable
     private readonly Serilog.ILogger _log;
     private long _remotingRefused;
     private long _plainHttpRefused;
+    private const int MaxPendingReasons = 1024;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _refusalReasons = new(StringComparer.Ordinal);
 
     private NodeTls(X509Certificate2 certificate, ClusterTrust trust, Serilog.ILogger log)
     {
@@ -38,7 +40,7 @@ public sealed class NodeTls : IDisposable
     /// <summary>Where refusals are written besides the log (set once the audit log exists).</summary>
     public Action<string, string, string>? Audit { get; set; }
 
-    /// <summary>Remoting handshakes refused by <see cref="ValidatePeer"/> (another CA, none, expired).</summary>
+    /// <summary>Inbound remoting connections refused at the TLS handshake (no TLS, no certificate, another CA, expired).</summary>
     public long RemotingRefused => Interlocked.Read(ref _remotingRefused);
 
     /// <summary>Plain HTTP requests answered 400 on the HTTPS port.</summary>
@@ -73,10 +75,21 @@ public sealed class NodeTls : IDisposable
     public bool ValidatePeer(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log)
     {
         if (Trust.IsTrustedPeer(certificate, out var reason)) return true;
-        Interlocked.Increment(ref _remotingRefused);
-        _log.Warning("refused remoting peer {Peer}: {Reason}", remotePeer, reason);
-        Audit?.Invoke(remotePeer, "remoting.handshake", reason);
+        // kept for the handshake failure Akka reports next (RemotingHandshakeWatcher), which counts and audits it
+        if (_refusalReasons.Count > MaxPendingReasons) _refusalReasons.Clear();
+        _refusalReasons[remotePeer] = reason;
+        _log.Debug("remoting peer {Peer} presented a certificate this cluster does not trust: {Reason}", remotePeer, reason);
         return false;
+    }
+
+    /// <summary>An inbound remoting connection whose TLS handshake failed: counted, logged and audited once, with the
+    /// certificate check's reason when <see cref="ValidatePeer"/> gave one, else <paramref name="fallbackReason"/>.</summary>
+    public void OnInboundHandshakeFailed(string remotePeer, string fallbackReason)
+    {
+        var reason = _refusalReasons.TryRemove(remotePeer, out var why) ? why : fallbackReason;
+        Interlocked.Increment(ref _remotingRefused);
+        _log.Warning("refused remoting connection from {Peer}: {Reason}", remotePeer, reason);
+        Audit?.Invoke(remotePeer, "remoting.handshake", reason);
     }
 
     /// <summary>Kestrel's HTTPS on <paramref name="listen"/>, after the plain-HTTP check.</summary>

@@ -138,9 +138,9 @@ public sealed class SecuredNodeSpec(SecuredNodeFixture node) : IClassFixture<Sec
         Assert.Equal(HttpStatusCode.OK,
             (await SendAsync(HttpMethod.Post, "/lock/acquire", admin, $$"""{"resource":"audited/r","sessionId":"{{sessionId}}","mode":"exclusive"}""")).Status);
 
-        var file = Path.Combine(Cluster.Nodes[0].Settings.DataDir, "audit", "audit.jsonl");
+        var file = AuditLines.FileOf(Cluster.Nodes[0]);
         var lines = await Eventually.Until(
-            () => Task.FromResult(File.Exists(file) ? ReadShared(file) : []),
+            () => Task.FromResult(AuditLines.Read(file)),
             l => l.Any(x => x.Contains("\"lock.acquire\"", StringComparison.Ordinal)) && l.Any(x => x.Contains("\"missing-token\"", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), "the audit lines of the refusal and the grant");
         using var grant = JsonDocument.Parse(lines.First(x => x.Contains("\"lock.acquire\"", StringComparison.Ordinal)));
@@ -171,12 +171,5 @@ public sealed class SecuredNodeSpec(SecuredNodeFixture node) : IClassFixture<Sec
         Assert.InRange(statuses.Count(s => s == HttpStatusCode.Created), 10, 25);
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Created or HttpStatusCode.TooManyRequests, $"unexpected {s}"));
         Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "/session", Token(AccessRole.Writer, subject: "spec-quiet"), """{"ttlMs":5000}""")).Status);
-    }
-
-    private static string[] ReadShared(string file)
-    {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 }
