@@ -18,6 +18,7 @@ load_defaults() {
   log_format=console
   journal=sqlite
   redis_endpoint=""
+  secure=no
 }
 
 run_dir() { echo "$data/run"; }
@@ -28,7 +29,7 @@ save_settings() {
   file="$(run_dir)/cluster.env"
   {
     printf 'http_base=%q\nremote_base=%q\nlog_format=%q\n' "$http_base" "$remote_base" "$log_format"
-    printf 'journal=%q\nredis_endpoint=%q\n' "$journal" "$redis_endpoint"
+    printf 'journal=%q\nredis_endpoint=%q\nsecure=%q\n' "$journal" "$redis_endpoint" "$secure"
   } >"$file"
 }
 
@@ -106,6 +107,12 @@ node_args() {
     --set "dsync.cluster.initial-members=$founders"
     --set "dsync.node.data-dir=$data/n$i"
     --log-format "$log_format")
+  if [ "$secure" = yes ]; then
+    local s=$data/secrets
+    args+=(--set "dsync.security.enabled=on" --set "dsync.security.token-key-file=$s/token.key"
+      --set "dsync.security.tls.https=on" --set "dsync.security.tls.remoting=on" --set "dsync.security.tls.ca-file=$s/ca.crt"
+      --set "dsync.security.tls.cert-file=$s/n$i.crt" --set "dsync.security.tls.key-file=$s/n$i.key")
+  fi
   if [ "$journal" = redis ]; then
     args+=(--set "dsync.persistence.journal.plugin=redis"
       --set "dsync.persistence.snapshot-store.plugin=redis"
@@ -122,10 +129,33 @@ launch_node() {
   echo "$pid" >"$(run_dir)/n$i.pid"
 }
 
-# /health answers 200 once the node sees a leader. Without curl (a bare CI image), bash's /dev/tcp asks it.
+scheme() { if [ "$secure" = yes ]; then echo https; else echo http; fi; }
+
+# The secrets of a --secure cluster under $data/secrets: the CA, node certificates, the token signing key (each made
+# once, kept across restarts) and an admin and a reader token (issued anew at every start, valid 7 days).
+make_secrets() {
+  local s=$data/secrets i dsync=(dotnet "$cli_dll")
+  mkdir -p "$s"; chmod 700 "$s"
+  [ -f "$s/ca.crt" ] || "${dsync[@]}" certs init --dir "$s" --name dsync-local >/dev/null
+  for i in 1 2 3; do [ -f "$s/n$i.crt" ] || "${dsync[@]}" certs issue "n$i" --dir "$s" >/dev/null; done
+  [ -f "$s/token.key" ] || "${dsync[@]}" token init-key --key-file "$s/token.key" >/dev/null
+  local role
+  for role in admin reader; do
+    rm -f "$s/$role.token"
+    (umask 077; "${dsync[@]}" token issue --key-file "$s/token.key" --role "$role" --subject "local-$role" --ttl 7d >"$s/$role.token")
+  done
+  echo "secrets in $s/: ca.crt, n1..n3 certificates, token.key, admin.token, reader.token"
+}
+
+# /health answers 200 once the node sees a leader. Without curl (a bare CI image), bash's /dev/tcp asks it
+# (a --secure node: the CLI, since bash speaks no TLS).
 healthy() {
   local port line=""
   port=$(http_port "$1")
+  if [ "$secure" = yes ]; then
+    if command -v curl >/dev/null 2>&1; then curl -fsS -m 2 --cacert "$data/secrets/ca.crt" "https://127.0.0.1:$port/health" >/dev/null 2>&1; return; fi
+    dotnet "$cli_dll" --node "127.0.0.1:$port" --ca "$data/secrets/ca.crt" --timeout 2 health >/dev/null 2>&1; return
+  fi
   if command -v curl >/dev/null 2>&1; then curl -fsS -m 2 "http://127.0.0.1:$port/health" >/dev/null 2>&1; return; fi
   { exec 4<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
   printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&4

@@ -5,6 +5,7 @@
 #   scripts/cluster.sh node <n> --stop      stop node n on purpose (the watcher keeps the others running)
 # Options: --http-base PORT (8080), --remote-base PORT (4053), --data DIR (data/), --log-format console|json,
 #          --journal sqlite|redis, --redis HOST:PORT (use that server; default: start one under DIR/redis),
+#          --secure (mTLS between nodes, HTTPS, tokens: secrets under DIR/secrets, see README Security),
 #          --no-build. Environment: DSYNC_PORT_BASE, DSYNC_HTTP_BASE, DSYNC_REMOTE_BASE, DSYNC_REDIS_PORT,
 #          DSYNC_DATA, DSYNC_START_TIMEOUT (seconds, 180), DSYNC_NODE_DLL (a built node, implies --no-build).
 # Exit codes: 0 after Ctrl-C/SIGTERM, 1 when a port is taken, a node does not come up or a node dies, 2 bad usage.
@@ -21,7 +22,7 @@ if [ "${1:-}" = node ]; then
 fi
 build=${DSYNC_NODE_DLL:+no}; build=${build:-yes}
 stop_only=no
-opt_http="" opt_remote="" opt_log="" opt_journal="" opt_redis=""
+opt_http="" opt_remote="" opt_log="" opt_journal="" opt_redis="" opt_secure=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --http-base) opt_http=$2; shift 2;;
@@ -31,6 +32,7 @@ while [ $# -gt 0 ]; do
     --journal) opt_journal=$2; shift 2;;
     --redis) opt_redis=$2; shift 2;;
     --no-build) build=no; shift;;
+    --secure) opt_secure=yes; shift;;
     --stop) stop_only=yes; shift;;
     *) echo "cluster: unknown option $1" >&2; exit 2;;
   esac
@@ -39,6 +41,7 @@ done
 [ "$command" = node ] && load_settings
 http_base=${opt_http:-$http_base}; remote_base=${opt_remote:-$remote_base}
 log_format=${opt_log:-$log_format}; journal=${opt_journal:-$journal}; redis_endpoint=${opt_redis:-$redis_endpoint}
+secure=${opt_secure:-$secure}
 case "$journal" in sqlite|redis) ;; *) echo "cluster: --journal takes sqlite or redis, not '$journal'" >&2; exit 2;; esac
 start_timeout=${DSYNC_START_TIMEOUT:-180}
 run=$(run_dir)
@@ -76,7 +79,7 @@ node_command() {
     if [ "$waited" -ge $((start_timeout * 5)) ]; then echo "n$i did not answer /health within ${start_timeout}s" >&2; show_log "$i"; exit 1; fi
     sleep 0.2; waited=$((waited + 1))
   done
-  echo "n$i up: http://127.0.0.1:$(http_port "$i") (pid $pid, log $data/logs/n$i.log)"
+  echo "n$i up: $(scheme)://127.0.0.1:$(http_port "$i") (pid $pid, log $data/logs/n$i.log)"
   if ! alive "$(cat "$run/watcher.pid" 2>/dev/null || true)"; then
     echo "no cluster script watches $data/ now: n$i runs on its own (stop it with ./build.sh node $i --stop)"
   fi
@@ -163,6 +166,9 @@ start_command() {
   trap 'stop_all; exit 0' INT TERM
   trap stop_all EXIT
   if [ "$journal" = redis ] && [ -z "$redis_endpoint" ]; then start_redis; fi
+  if [ "$secure" = yes ]; then make_secrets; else
+    echo "WARNING: security is off: anyone who reaches these ports can take locks, read queues and change the cluster (./build.sh cluster --secure turns it on)" >&2
+  fi
   save_settings
   for i in 1 2 3; do launch_node "$i"; done
 
@@ -175,7 +181,7 @@ start_command() {
       alive "$pid" || node_died "$i" "$pid"
       if healthy "$i"; then
         up[i - 1]=yes
-        echo "n$i up: http://127.0.0.1:$(http_port "$i")  (remoting 127.0.0.1:$(remote_port "$i"), pid $pid, log $data/logs/n$i.log)"
+        echo "n$i up: $(scheme)://127.0.0.1:$(http_port "$i")  (remoting 127.0.0.1:$(remote_port "$i"), pid $pid, log $data/logs/n$i.log)"
       fi
     done
     if [ "$waited" -ge $((start_timeout * 5)) ]; then
@@ -189,6 +195,7 @@ start_command() {
 }
 
 usage_text() {
+  if [ "$secure" = yes ]; then secure_usage_text; return; fi
   cat <<USAGE
 
 The cluster is running (journal: $journal${redis_endpoint:+ on $redis_endpoint}). Try:
@@ -197,6 +204,25 @@ The cluster is running (journal: $journal${redis_endpoint:+ on $redis_endpoint})
   dotnet $cli_dll --node 127.0.0.1:$((http_base + 1)) kv get greeting
   curl -s http://127.0.0.1:$http_base/status
   open http://127.0.0.1:$http_base/ for the dashboard
+Restart one node with ./build.sh node <n>, stop one with ./build.sh node <n> --stop.
+Ctrl-C stops all three.
+USAGE
+}
+
+secure_usage_text() {
+  local s=$data/secrets
+  cat <<USAGE
+
+The cluster is running with security on (journal: $journal${redis_endpoint:+ on $redis_endpoint}): mutual TLS between
+the nodes, HTTPS only, a token needed for everything but /health. The secrets are in $s/:
+ca.crt (trust it), admin.token and reader.token (valid 7 days, re-issued at every start), the CA and signing keys.
+Try:
+  export DSYNC_CA=$s/ca.crt DSYNC_TOKEN=@$s/admin.token
+  dotnet $cli_dll --node 127.0.0.1:$http_base cluster show
+  dotnet $cli_dll --node 127.0.0.1:$((http_base + 2)) kv put greeting hello
+  dotnet $cli_dll --node 127.0.0.1:$((http_base + 1)) --token @$s/reader.token kv get greeting
+  curl -s --cacert $s/ca.crt -H "Authorization: Bearer \$(cat $s/admin.token)" https://127.0.0.1:$http_base/status
+  curl -s http://127.0.0.1:$http_base/health      (plain HTTP: a 400 that says HTTPS only)
 Restart one node with ./build.sh node <n>, stop one with ./build.sh node <n> --stop.
 Ctrl-C stops all three.
 USAGE

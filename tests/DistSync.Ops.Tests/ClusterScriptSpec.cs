@@ -132,4 +132,67 @@ public class ClusterScriptSpec
             throw;
         }
     }
+
+    [Fact]
+    public async Task With_secure_the_nodes_serve_HTTPS_over_mutual_TLS_with_tokens_and_the_secrets_it_made_work()
+    {
+        using var cluster = new ScriptCluster();
+        try
+        {
+            // 1. start with --secure: the script makes the CA, node certificates, the signing key and two tokens
+            cluster.Start("--secure");
+            await cluster.WaitRunningAsync();
+            var secrets = Path.Combine(cluster.Data, "secrets");
+            foreach (var file in new[] { "ca.crt", "ca.key", "n1.crt", "n1.key", "n2.crt", "n3.key", "token.key", "admin.token", "reader.token" })
+                Assert.True(File.Exists(Path.Combine(secrets, file)), $"{file} missing in {secrets}:\n{cluster.Output}");
+            foreach (var secret in new[] { "ca.key", "n1.key", "token.key", "admin.token" })
+                if (!OperatingSystem.IsWindows())
+                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(secrets, secret)));
+            Assert.Contains($"DSYNC_CA={secrets}/ca.crt", cluster.Output, StringComparison.Ordinal);
+            Assert.Contains($" up: https://127.0.0.1:{cluster.HttpPort(1)}", cluster.Output, StringComparison.Ordinal);
+
+            // 2. over HTTPS trusting ca.crt: the admin token writes, the reader token reads but may not write, none is a 401
+            var ca = Path.Combine(secrets, "ca.crt");
+            var admin = File.ReadAllText(Path.Combine(secrets, "admin.token")).Trim();
+            var reader = File.ReadAllText(Path.Combine(secrets, "reader.token")).Trim();
+            using (var n1 = Https(ca, cluster.HttpPort(1), admin))
+                await Eventually.Until(() => n1.PutAsync("ops/secure", "sealed"), _ => true, ScriptCluster.Patience, "PUT through n1 with the admin token");
+            using (var n3 = Https(ca, cluster.HttpPort(3), reader))
+            {
+                await Eventually.Until(() => n3.GetAsync("ops/secure"), r => r?.Value == "sealed", ScriptCluster.Patience, "GET from n3 with the reader token");
+                var denied = await Assert.ThrowsAsync<DistSyncApiException>(() => n3.PutAsync("ops/secure", "overwritten"));
+                Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+                await Eventually.Until(() => n3.GetStatusAsync(), st => st.Members.Count == 3, ScriptCluster.Patience, "three members seen by n3 over mTLS");
+            }
+            using (var anonymous = Https(ca, cluster.HttpPort(2), null))
+                Assert.Equal(HttpStatusCode.Unauthorized, (await Assert.ThrowsAsync<DistSyncApiException>(() => anonymous.GetStatusAsync())).StatusCode);
+
+            // 3. plain HTTP is refused with a 400 that says why
+            using (var plain = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+            {
+                var response = await plain.GetAsync($"http://127.0.0.1:{cluster.HttpPort(1)}/health");
+                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+                Assert.Contains("HTTPS only", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+        }
+        catch
+        {
+            Console.Error.WriteLine(cluster.Output);
+            throw;
+        }
+    }
+
+    private static DistSyncClient Https(string caFile, int port, string? token)
+    {
+        var trust = DistSync.Security.ClusterTrust.Load(caFile);
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    trust.IsTrustedServer(certificate as System.Security.Cryptography.X509Certificates.X509Certificate2, errors, out _),
+            },
+        };
+        return new DistSyncClient([$"https://127.0.0.1:{port}"], handler, TimeSpan.FromSeconds(10)) { AccessToken = token };
+    }
 }
