@@ -25,10 +25,25 @@ function setError(name, source, error) {
   p.classList.toggle('failing', map.size > 0);
 }
 
+/**
+ * A node with security on wants a token. It comes as /#token=<jwt> (a fragment never reaches a server or its
+ * logs), is kept for this tab only, and leaves the address bar at once.
+ */
+function takeToken() {
+  const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (m) {
+    sessionStorage.setItem('dsync-token', decodeURIComponent(m[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem('dsync-token');
+}
+const TOKEN = takeToken();
+
 async function getJson(url) {
   let r;
   try {
-    r = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const headers = TOKEN ? { Authorization: `Bearer ${TOKEN}` } : {};
+    r = await fetch(url, { cache: 'no-store', headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (e) {
     throw new Error(`GET ${url}: ${e.name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000} s` : e.message}`);
   }
@@ -38,6 +53,7 @@ async function getJson(url) {
       const p = await r.json();
       detail = p.detail ?? p.title ?? detail;
     } catch { /* not problem+json: keep the status text */ }
+    if (r.status === 401) detail += ' (security is on: open the dashboard as /#token=<a reader token from dsync token issue --role reader>)';
     throw new Error(`GET ${url}: ${r.status} ${detail}`);
   }
   return url === '/metrics' ? r.text() : r.json();
