@@ -141,6 +141,45 @@ public class ComposeLintSpec
     }
 
     [Fact]
+    public void Security_is_on_every_node_with_its_own_certificate_from_the_secrets_service_and_an_HTTPS_health_check()
+    {
+        var script = File.ReadAllText(Repo.PathOf("docker/make-secrets.sh"));
+        var secrets = Service("secrets");
+        Assert.Equal(["/bin/sh", "/app/make-secrets.sh"], Seq(secrets["entrypoint"], "secrets.entrypoint").Select(e => Str(e, "entrypoint")));
+        Assert.Contains(DockerfileInstructions(), i => i.Keyword == "COPY" && i.Args == "docker/make-secrets.sh /app/make-secrets.sh");
+        var secretsVolume = Seq(secrets["volumes"], "secrets.volumes").Select(v => Str(v, "volume")).Single(v => v.EndsWith(":/secrets", StringComparison.Ordinal)).Split(':')[0];
+        foreach (var name in Nodes)
+        {
+            var config = NodeConfig(name);
+            var security = DistSync.Node.Security.SecuritySettings.From(config, config.GetString("dsync.node.data-dir", ""));
+            Assert.True(security.Enabled && security.Https && security.RemotingTls, $"{name}: security, HTTPS and remoting TLS must all be on");
+            var id = config.GetString("dsync.node.id", "");
+            Assert.Equal([$"/secrets/{id}.crt", $"/secrets/{id}.key", "/secrets/ca.crt", "/secrets/token.key"],
+                new[] { security.CertFile, security.KeyFile, security.CaFile, security.TokenKeyFile });
+            // the node mounts the secrets the service made, read-only, and starts only after it finished
+            var service = Service(name);
+            Assert.Contains($"{secretsVolume}:/secrets:ro", Seq(service["volumes"], $"{name}.volumes").Select(v => v as string));
+            Assert.Equal("service_completed_successfully", Str(At(service, name, "depends_on", "secrets", "condition"), "condition"));
+            // the script issues this node's certificate for the service name peers and Prometheus call it by
+            Assert.Contains("dsync certs issue \"n$i\" --dir \"$ca\" --dns \"node$i\"", script, StringComparison.Ordinal);
+            Assert.Equal($"node{id[1..]}", name);
+            var health = string.Join(' ', Seq(At(service, name, "healthcheck", "test"), "healthcheck.test").Select(t => Str(t, "test")));
+            Assert.Contains($"--node 127.0.0.1:{config.GetInt("dsync.http.port", -1)} --ca {security.CaFile}", health, StringComparison.Ordinal);
+            Assert.EndsWith(" health", health, StringComparison.Ordinal);
+        }
+        // the CA's key stays in a volume no node mounts
+        Assert.Contains("ca:/ca", Seq(secrets["volumes"], "secrets.volumes").Select(v => v as string));
+        foreach (var name in Nodes) Assert.DoesNotContain(Seq(Service(name)["volumes"], name).Select(v => v as string), v => v!.StartsWith("ca:", StringComparison.Ordinal));
+
+        // Prometheus scrapes over HTTPS trusting the cluster CA from the same volume
+        var prometheus = Service("prometheus");
+        var job = Map(Seq(Yaml(BindMounts(prometheus).Single(m => m.Target == "/etc/prometheus/prometheus.yml").Source)["scrape_configs"], "scrape_configs").Single(), "job");
+        Assert.Equal("https", Str(job["scheme"], "scheme"));
+        Assert.Equal("/secrets/ca.crt", Str(At(job, "job", "tls_config", "ca_file"), "ca_file"));
+        Assert.Contains($"{secretsVolume}:/secrets:ro", Seq(prometheus["volumes"], "prometheus.volumes").Select(v => v as string));
+    }
+
+    [Fact]
     public void Grafana_is_provisioned_with_the_prometheus_datasource_and_the_dashboard_file()
     {
         var grafana = Service("grafana");

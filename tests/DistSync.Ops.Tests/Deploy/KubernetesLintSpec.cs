@@ -174,4 +174,34 @@ public partial class KubernetesLintSpec
             Assert.Equal(Enumerable.Range(0, replicas).Select(j => $"{name}-{j}@{name}-{j}.{headless}:{remotePort}"), config.GetStringList("dsync.cluster.initial-members"));
         }
     }
+
+    [Fact]
+    public void Security_is_on_in_every_pod_with_its_own_certificate_from_the_secret_and_HTTPS_probes()
+    {
+        var volumes = Seq(At(StatefulSet(), "statefulset", "spec", "template", "spec", "volumes"), "volumes").Select(v => Map(v, "volume")).ToList();
+        var secretVolume = volumes.Single(v => v.ContainsKey("secret"));
+        Assert.Equal("dsync-secrets", Str(At(secretVolume, "volume", "secret", "secretName"), "secretName"));
+        var mount = Seq(Container()["volumeMounts"], "volumeMounts").Select(m => Map(m, "mount")).Single(m => Str(m["name"], "name") == Str(secretVolume["name"], "name"));
+        var secrets = Str(mount["mountPath"], "mountPath");
+        var script = File.ReadAllText(Repo.PathOf("deploy/k8s/make-secrets.sh"));
+        var name = Name(StatefulSet());
+        var headless = Str(At(StatefulSet(), "statefulset", "spec", "serviceName"), "serviceName");
+        for (var i = 0; i < 3; i++)
+        {
+            var config = PodConfig(i);
+            var security = DistSync.Node.Security.SecuritySettings.From(config, config.GetString("dsync.node.data-dir", ""));
+            Assert.True(security.Enabled && security.Https && security.RemotingTls, $"pod {i}: security, HTTPS and remoting TLS must all be on");
+            Assert.Equal([$"{secrets}/{name}-{i}.crt", $"{secrets}/{name}-{i}.key", $"{secrets}/ca.crt", $"{secrets}/token.key"],
+                new[] { security.CertFile, security.KeyFile, security.CaFile, security.TokenKeyFile });
+        }
+        // the script puts each file the pods name into the Secret, certificates naming the pods' stable DNS names
+        Assert.Contains("pod=dsync-$i", script, StringComparison.Ordinal);
+        Assert.Contains($"--dns \"$pod.{headless}\"", script, StringComparison.Ordinal);
+        foreach (var file in new[] { "ca.crt=", "$pod.crt=", "$pod.key=", "token.key=" }) Assert.Contains($"--from-file=\"{file}", script, StringComparison.Ordinal);
+        Assert.Contains("kubectl create secret generic dsync-secrets", script, StringComparison.Ordinal);
+        foreach (var probe in new[] { "readinessProbe", "livenessProbe" })
+            Assert.Equal("HTTPS", Str(At(Container()[probe], probe, "httpGet", "scheme"), "scheme"));
+        // the liveness path must answer without a token now that security is on
+        Assert.Equal("/", Str(At(Container()["livenessProbe"], "livenessProbe", "httpGet", "path"), "path"));
+    }
 }
