@@ -150,7 +150,7 @@ public sealed class AkkaConfigSpec
             Assert.Equal("akka.tcp", AkkaCluster.Get(system).SelfAddress.Protocol);
             Assert.IsType<RaftDowningProvider>(AkkaCluster.Get(system).DowningProvider);
             Assert.Equal(DistSyncWireSerializer.SerializerId, system.Serialization.FindSerializerForType(typeof(NodeInfo)).Identifier);
-            Assert.Equal("HyperionSerializer", system.Serialization.FindSerializerForType(typeof(Stray)).GetType().Name);
+            Assert.IsType<FilteredHyperionSerializer>(system.Serialization.FindSerializerForType(typeof(Stray)));
             var info = new NodeInfo { NodeId = "n1", HttpEndpoint = "h:1", RemoteAddress = "dsync@h:2" };
             var serializer = (SerializerWithStringManifest)system.Serialization.FindSerializerFor(info);
             Assert.Equal("1001", serializer.Manifest(info));
