@@ -167,7 +167,17 @@ public class ClusterScriptSpec
             using (var anonymous = Https(ca, cluster.HttpPort(2), null))
                 Assert.Equal(HttpStatusCode.Unauthorized, (await Assert.ThrowsAsync<DistSyncApiException>(() => anonymous.GetStatusAsync())).StatusCode);
 
-            // 3. plain HTTP is refused with a 400 that says why
+            // 3. no secret in the node logs: not a token, not the signing key
+            var key = File.ReadAllText(Path.Combine(secrets, "token.key")).Trim();
+            foreach (var node in new[] { 1, 2, 3 })
+            {
+                var log = File.ReadAllText(Path.Combine(cluster.Data, "logs", $"n{node}.log"));
+                Assert.Contains("TLS: https on, remoting mutual TLS on", log, StringComparison.Ordinal);
+                foreach (var secret in new[] { admin, reader, key })
+                    Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
+            }
+
+            // 4. plain HTTP is refused with a 400 that says why
             using (var plain = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
             {
                 var response = await plain.GetAsync($"http://127.0.0.1:{cluster.HttpPort(1)}/health");
