@@ -104,7 +104,7 @@ public sealed class BroadcastBench : IBenchmark
             {
                 cluster.StartAll();
                 var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
-                nodes = new Nodes(cluster.HttpPorts);
+                nodes = new Nodes(cluster);
                 Console.WriteLine($"meta group leader n{leader + 1} (the sequencer)");
                 await DistSyncPublishAsync(nodes, publisherCounts, duration, publishRows);
                 foreach (var rate in modes) deliveryRows.Add(await DistSyncEndToEndAsync(nodes, subscribers, rate, duration));
@@ -827,15 +827,11 @@ public sealed class BroadcastBench : IBenchmark
         private readonly DistSyncClient[] _publish;
         private readonly DistSyncClient[] _subscribe;
 
-        public Nodes(IReadOnlyList<int> ports)
+        public Nodes(NodeCluster cluster)
         {
-            HttpClient Http(int port, TimeSpan timeout) => new(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-            {
-                BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
-                Timeout = timeout,
-            };
-            var publish = ports.Select(p => Http(p, TimeSpan.FromSeconds(30))).ToArray();
-            var subscribe = ports.Select(p => Http(p, Timeout.InfiniteTimeSpan)).ToArray();
+            var nodes = Enumerable.Range(0, cluster.HttpPorts.Count).ToArray();
+            var publish = nodes.Select(i => cluster.Http(i, TimeSpan.FromSeconds(30))).ToArray();
+            var subscribe = nodes.Select(i => cluster.Http(i, Timeout.InfiniteTimeSpan)).ToArray();
             _http = [.. publish, .. subscribe];
             _publish = publish.Select(h => new DistSyncClient(h)).ToArray();
             _subscribe = subscribe.Select(h => new DistSyncClient(h)).ToArray();

@@ -99,7 +99,7 @@ public sealed class CacheBench : IBenchmark
             {
                 cluster.StartAll();
                 var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
-                nodes = new CacheNodes(cluster.HttpPorts);
+                nodes = new CacheNodes(cluster);
                 redis = redisWanted ? await StartRedisAsync(redisProcesses, Path.Combine(work, "redis")) : null;
                 var first = await nodes[0].CacheStatsAsync();
                 Console.WriteLine($"meta group leader n{leader + 1}; n1's cache: capacity {first.Capacity:N0} lines, max {first.MaxBytes:N0} bytes, " +
@@ -720,13 +720,9 @@ public sealed class CacheBench : IBenchmark
         private readonly HttpClient[] _http;
         private readonly DistSyncClient[] _clients;
 
-        public CacheNodes(IReadOnlyList<int> ports)
+        public CacheNodes(NodeCluster cluster)
         {
-            _http = ports.Select(p => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-            {
-                BaseAddress = new Uri($"http://127.0.0.1:{p}/"),
-                Timeout = TimeSpan.FromSeconds(30),
-            }).ToArray();
+            _http = cluster.HttpPorts.Select((_, i) => cluster.Http(i, TimeSpan.FromSeconds(30))).ToArray();
             _clients = _http.Select(h => new DistSyncClient(h)).ToArray();
         }
 

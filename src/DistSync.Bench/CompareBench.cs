@@ -7,7 +7,7 @@ namespace DistSync.Bench;
 
 /// <summary>
 /// <c>./build.sh bench compare [--quick] [--seconds S] [--clients 1,16,64] [--trials N] [--node-dll PATH] [--no-etcd] [--no-rabbit]
-/// [--check] [--baseline PATH] [--save-baseline]</c>
+/// [--secure | --security plain|secure|both] [--check] [--baseline PATH] [--save-baseline]</c>
 /// <para>One run, same workloads, DistSync first and then etcd (never both on the machine at once): put, linearizable
 /// get (a one-key range), lock cycle (DistSync try-lock + release; etcd lease + txn create-if-absent + delete),
 /// contended lock (the largest client count over 4 lock names), each closed-loop at every client count, round-robin
@@ -19,7 +19,11 @@ namespace DistSync.Bench;
 /// <c>--quick</c>: 2 s runs, one 24 s warm-up per system (40 s without it), then 1 s warm-ups, 1 and 16 clients, 2 failover trials.
 /// <c>--check</c>: then hold each row's ratio against the same row of <c>artifacts/bench/baseline.csv</c> (or
 /// <c>--baseline PATH</c>) and exit 1 when one dropped more than 15% (failover: when it rose, lower is better there);
-/// rows on one side only are listed, not failed. <c>--save-baseline</c>: write this run's rows as the new baseline.</para>
+/// rows on one side only are listed, not failed. <c>--save-baseline</c>: write this run's rows as the new baseline.
+/// <c>--secure</c> (= <c>--security secure</c>): the DistSync side with security fully on (<see cref="NodeAccess"/>: HTTPS,
+/// mTLS between nodes, an admin bearer token on every request), rows <c>distsync-secure</c>; <c>--security both</c>: the
+/// DistSync side twice, plain then secure, each on a fresh cluster with its own warm-up, so one table holds both and
+/// etcd. The reference side is unchanged.</para>
 /// </summary>
 public sealed class CompareBench : IBenchmark
 {
@@ -44,6 +48,7 @@ public sealed class CompareBench : IBenchmark
         var check = false;
         var saveBaseline = false;
         string? baselinePath = null;
+        string[] systems = [CompareTable.Plain];
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--clients") clientsGiven = true;
@@ -56,6 +61,11 @@ public sealed class CompareBench : IBenchmark
                 case "--no-rabbit": rabbitWanted = false; break;
                 case "--check": check = true; break;
                 case "--save-baseline": saveBaseline = true; break;
+                case "--secure": systems = [CompareTable.Secure]; break;
+                case "--security" when value is "plain" or "secure" or "both":
+                    systems = value switch { "plain" => [CompareTable.Plain], "secure" => [CompareTable.Secure], _ => [CompareTable.Plain, CompareTable.Secure] };
+                    i++;
+                    break;
                 case "--baseline" when value is not null: baselinePath = Path.GetFullPath(value); i++; break;
                 default:
                     Console.Error.WriteLine($"compare: unknown or incomplete argument '{args[i]}'");
@@ -88,57 +98,14 @@ public sealed class CompareBench : IBenchmark
         Console.WriteLine($"compare: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {options.Seconds:0.#} s per run, {systemWarm.TotalSeconds:0} s warm-up per system, {warm.TotalSeconds:0.#} s per workload, " +
                           $"clients {string.Join(",", clientCounts)}, {trials} failover trials, load average {loadStart}");
 
-        var table = new CompareTable();
-        var work = Path.Combine(Path.GetTempPath(), "dsync-compare-" + Guid.NewGuid().ToString("N")[..8]);
-        try
-        {
-            // the shipped log level (info), so a failover that goes wrong leaves the Raft group's account of it
-            using var cluster = new NodeCluster(nodeDll, root, work, ["dsync.log.level=info"]);
-            using var target = new DistSyncKvTarget(cluster.HttpPorts);
-            cluster.StartAll();
-            var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
-            Console.WriteLine($"DistSync: 3 node processes (shipped hocon/dsync.conf, sqlite journal synchronous=FULL), leader n{leader + 1}");
-            await WarmUpAsync(target, systemWarm, async d => await LockCycles.DistSyncCycleAsync(cluster.Clients, await LockCycles.SessionsAsync(cluster.Clients, 16), 16, d, "sys-warm"));
-            await KvAsync(target, "etcd", clientCounts, window, warm, table, ours: true);
-            await DistSyncLocksAsync(cluster.Clients, clientCounts, window, warm, table);
-            if (rabbit is not null)
-            {
-                // its own guard: a queue failure should not cost the failover rows
-                try
-                {
-                    foreach (var r in await new QueuesBench().EndToEndRowsAsync(cluster, clientCounts, warm, window)) AddQueue(table, "RabbitMQ", true, r);
-                }
-                catch (Exception e) when (e is TimeoutException or HttpRequestException or System.Text.Json.JsonException or TaskCanceledException)
-                {
-                    Console.Error.WriteLine($"compare: DistSync queue failed: {e.Message}");
-                }
-            }
-            Console.WriteLine($"DistSync failover: kill -9 the leader, first successful write through a survivor ({trials} trials)");
-            try
-            {
-                var (median, max) = await KvBench.FailoverAsync(cluster, trials);
-                table.AddFailover("etcd", ours: true, 1, median, max);
-            }
-            catch (TimeoutException e)
-            {
-                Console.Error.WriteLine($"compare: DistSync failover failed: {e.Message}; the nodes' state and last log lines:");
-                await cluster.DiagnoseAsync();
-            }
-        }
-        catch (Exception e) when (e is TimeoutException or NodeUnreachableException or DistSyncApiException or HttpRequestException or InvalidDataException)
-        {
-            Console.Error.WriteLine($"compare: DistSync failed: {e.Message}");
-        }
-        finally
-        {
-            BenchSupport.TryDelete(work);
-        }
+        var table = new CompareTable(systems);
+        foreach (var system in systems) await DistSyncAsync(nodeDll, root, system, clientCounts, window, warm, systemWarm, trials, rabbit, table);
 
         if (etcd is not null) await EtcdAsync(etcd, clientCounts, window, warm, systemWarm, trials, table);
         if (rabbit is not null)
         {
             var dir = Path.Combine(Path.GetTempPath(), "dsync-compare-rabbit-" + Guid.NewGuid().ToString("N")[..8]);
-            foreach (var r in await RabbitQueueComparison.EndToEndRowsAsync(rabbit, dir, clientCounts, warm, window) ?? []) AddQueue(table, "RabbitMQ", false, r);
+            foreach (var r in await RabbitQueueComparison.EndToEndRowsAsync(rabbit, dir, clientCounts, warm, window) ?? []) AddQueue(table, "RabbitMQ", null, r);
             BenchSupport.TryDelete(dir);
         }
 
@@ -156,6 +123,60 @@ public sealed class CompareBench : IBenchmark
             Console.WriteLine($"baseline saved to {baselinePath}");
         }
         return result;
+    }
+
+    /// <summary>One DistSync pass on a fresh 3-node cluster: warm-up, put, get, locks, queue (with RabbitMQ present), failover;
+    /// <paramref name="system"/> <see cref="CompareTable.Secure"/> runs it with security fully on.</summary>
+    private static async Task DistSyncAsync(string nodeDll, string root, string system, int[] clientCounts, TimeSpan window, TimeSpan warm, TimeSpan systemWarm,
+        int trials, string? rabbit, CompareTable table)
+    {
+        var secure = system == CompareTable.Secure;
+        var work = Path.Combine(Path.GetTempPath(), "dsync-compare-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            using var access = secure ? NodeAccess.CreateSecure(Path.Combine(work, "secrets"), 3) : NodeAccess.Plain;
+            // the shipped log level (info), so a failover that goes wrong leaves the Raft group's account of it
+            using var cluster = new NodeCluster(nodeDll, root, work, ["dsync.log.level=info"], access: access);
+            using var target = new DistSyncKvTarget(cluster);
+            cluster.StartAll();
+            var leader = await cluster.WaitForLeaderAsync([0, 1, 2], TimeSpan.FromSeconds(60));
+            Console.WriteLine($"{system}: 3 node processes (shipped hocon/dsync.conf, sqlite journal synchronous=FULL" +
+                              (secure ? "; HTTPS, mTLS remoting, admin bearer token, shipped rate limits and audit log" : "") + $"), leader n{leader + 1}");
+            await WarmUpAsync(target, systemWarm, async d => await LockCycles.DistSyncCycleAsync(cluster.Clients, await LockCycles.SessionsAsync(cluster.Clients, 16), 16, d, "sys-warm"));
+            await KvAsync(target, "etcd", clientCounts, window, warm, table, system);
+            await DistSyncLocksAsync(cluster.Clients, clientCounts, window, warm, table, system);
+            if (rabbit is not null)
+            {
+                // its own guard: a queue failure should not cost the failover rows
+                try
+                {
+                    foreach (var r in await new QueuesBench().EndToEndRowsAsync(cluster, clientCounts, warm, window)) AddQueue(table, "RabbitMQ", system, r);
+                }
+                catch (Exception e) when (e is TimeoutException or HttpRequestException or System.Text.Json.JsonException or TaskCanceledException)
+                {
+                    Console.Error.WriteLine($"compare: {system} queue failed: {e.Message}");
+                }
+            }
+            Console.WriteLine($"{system} failover: kill -9 the leader, first successful write through a survivor ({trials} trials)");
+            try
+            {
+                var (median, max) = await KvBench.FailoverAsync(cluster, trials);
+                table.AddFailover("etcd", system, 1, median, max);
+            }
+            catch (TimeoutException e)
+            {
+                Console.Error.WriteLine($"compare: {system} failover failed: {e.Message}; the nodes' state and last log lines:");
+                await cluster.DiagnoseAsync();
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or NodeUnreachableException or DistSyncApiException or HttpRequestException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"compare: {system} failed: {e.Message}");
+        }
+        finally
+        {
+            BenchSupport.TryDelete(work);
+        }
     }
 
     /// <summary>--check: 1 when a ratio dropped more than 15% against the baseline, 2 when the baseline cannot be read, else 0.</summary>
@@ -219,17 +240,17 @@ public sealed class CompareBench : IBenchmark
             Console.WriteLine($"etcd {cluster.Version}: 3 members on loopback; {EtcdCluster.Settings}");
             var http = cluster.Clients;
             await WarmUpAsync(target, systemWarm, async d => await LockCycles.EtcdCycleAsync(http, await LockCycles.LeasesAsync(http, 16), 16, d, "sys-warm"));
-            await KvAsync(target, "etcd", clientCounts, window, warm, table, ours: false);
+            await KvAsync(target, "etcd", clientCounts, window, warm, table, null);
             await LockCycles.EtcdCycleAsync(http, await LockCycles.LeasesAsync(http, 16), 16, warm, "warm");
             var run = 0;
             foreach (var c in clientCounts)
-                Add(table, "lock cycle", "etcd", false, await LockCycles.EtcdCycleAsync(http, await LockCycles.LeasesAsync(http, c), c, window, $"u{run++}"));
+                Add(table, "lock cycle", "etcd", null, await LockCycles.EtcdCycleAsync(http, await LockCycles.LeasesAsync(http, c), c, window, $"u{run++}"));
             var contenders = clientCounts[^1];
-            Add(table, "lock contended/4", "etcd", false,
+            Add(table, "lock contended/4", "etcd", null,
                 await LockCycles.EtcdContendedAsync(http, await LockCycles.LeasesAsync(http, contenders), contenders, ContendedResources, window, "c"));
             Console.WriteLine($"etcd failover: kill -9 the leader, first successful put through a survivor ({trials} trials)");
             var (median, max) = await EtcdFailoverAsync(cluster, target, trials);
-            table.AddFailover("etcd", ours: false, 1, median, max);
+            table.AddFailover("etcd", null, 1, median, max);
         }
         catch (Exception e) when (e is TimeoutException or HttpRequestException or InvalidDataException or System.Text.Json.JsonException)
         {
@@ -265,14 +286,14 @@ public sealed class CompareBench : IBenchmark
         return FailoverProbe.Summarize(times);
     }
 
-    private static async Task DistSyncLocksAsync(DistSyncClient[] nodes, int[] clientCounts, TimeSpan window, TimeSpan warm, CompareTable table)
+    private static async Task DistSyncLocksAsync(DistSyncClient[] nodes, int[] clientCounts, TimeSpan window, TimeSpan warm, CompareTable table, string system)
     {
         await LockCycles.DistSyncCycleAsync(nodes, await LockCycles.SessionsAsync(nodes, 16), 16, warm, "warm");
         var run = 0;
         foreach (var c in clientCounts)
-            Add(table, "lock cycle", "etcd", true, await LockCycles.DistSyncCycleAsync(nodes, await LockCycles.SessionsAsync(nodes, c), c, window, $"u{run++}"));
+            Add(table, "lock cycle", "etcd", system, await LockCycles.DistSyncCycleAsync(nodes, await LockCycles.SessionsAsync(nodes, c), c, window, $"u{run++}"));
         var contenders = clientCounts[^1];
-        Add(table, "lock contended/4", "etcd", true,
+        Add(table, "lock contended/4", "etcd", system,
             await LockCycles.DistSyncContendedAsync(nodes, await LockCycles.SessionsAsync(nodes, contenders), contenders, ContendedResources, window, "c"));
     }
 
@@ -286,25 +307,26 @@ public sealed class CompareBench : IBenchmark
         await lockCycles(total / 3);
     }
 
-    /// <summary>put and linearizable get through <see cref="IKvLoadTarget"/>, so both systems see the same requests' shapes.</summary>
-    private static async Task KvAsync(IKvLoadTarget target, string reference, int[] clientCounts, TimeSpan window, TimeSpan warm, CompareTable table, bool ours)
+    /// <summary>put and linearizable get through <see cref="IKvLoadTarget"/>, so both systems see the same requests' shapes;
+    /// <paramref name="system"/>: DistSync's variant, null for the reference.</summary>
+    private static async Task KvAsync(IKvLoadTarget target, string reference, int[] clientCounts, TimeSpan window, TimeSpan warm, CompareTable table, string? system)
     {
         await PutRunAsync(target, 16, warm); // JIT, connections, journal / WAL
-        foreach (var c in clientCounts) Add(table, "put", reference, ours, await PutRunAsync(target, c, window));
+        foreach (var c in clientCounts) Add(table, "put", reference, system, await PutRunAsync(target, c, window));
         await GetRunAsync(target, 16, warm, seed: true);
-        foreach (var c in clientCounts) Add(table, "get (lin.)", reference, ours, await GetRunAsync(target, c, window));
+        foreach (var c in clientCounts) Add(table, "get (lin.)", reference, system, await GetRunAsync(target, c, window));
     }
 
-    private static void AddQueue(CompareTable table, string reference, bool ours, BenchSupport.EndToEndResult r)
+    private static void AddQueue(CompareTable table, string reference, string? system, BenchSupport.EndToEndResult r)
     {
-        Console.WriteLine($"  {(ours ? "DistSync" : reference)} queue end to end at {r.Clients} clients: {r.AckedPerSecond:N0} acked/s, p99 {r.P99:0.00} ms, {r.Errors} errors");
-        table.AddQueue(reference, ours, r);
+        Console.WriteLine($"  {system ?? reference} queue end to end at {r.Clients} clients: {r.AckedPerSecond:N0} acked/s, p99 {r.P99:0.00} ms, {r.Errors} errors");
+        table.AddQueue(reference, system, r);
     }
 
-    private static void Add(CompareTable table, string workload, string reference, bool ours, ClosedLoopResult r)
+    private static void Add(CompareTable table, string workload, string reference, string? system, ClosedLoopResult r)
     {
-        Console.WriteLine($"  {(ours ? "DistSync" : reference)} {workload} at {r.Clients} clients: {r.PerSecond:N0}/s, p99 {r.P99:0.00} ms, {r.Errors} errors");
-        table.Add(workload, r.Clients, reference, ours, r);
+        Console.WriteLine($"  {system ?? reference} {workload} at {r.Clients} clients: {r.PerSecond:N0}/s, p99 {r.P99:0.00} ms, {r.Errors} errors");
+        table.Add(workload, r.Clients, reference, system, r);
     }
 
     private static Task<ClosedLoopResult> PutRunAsync(IKvLoadTarget target, int clients, TimeSpan duration)

@@ -15,15 +15,14 @@ internal sealed class DistSyncKvTarget : IKvLoadTarget, IDisposable
     private readonly HttpClient[] _http;
     private readonly HttpClient[] _streams;
 
-    public DistSyncKvTarget(IReadOnlyList<int> httpPorts)
+    public DistSyncKvTarget(NodeCluster cluster)
     {
-        _http = new HttpClient[httpPorts.Count];
-        _streams = new HttpClient[httpPorts.Count];
-        for (var i = 0; i < httpPorts.Count; i++)
+        _http = new HttpClient[cluster.HttpPorts.Count];
+        _streams = new HttpClient[cluster.HttpPorts.Count];
+        for (var i = 0; i < _http.Length; i++)
         {
-            var address = new Uri($"http://127.0.0.1:{httpPorts[i]}/");
-            _http[i] = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
-            _streams[i] = new HttpClient { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
+            _http[i] = cluster.Http(i, TimeSpan.FromSeconds(10));
+            _streams[i] = cluster.Http(i, Timeout.InfiniteTimeSpan);
         }
     }
 

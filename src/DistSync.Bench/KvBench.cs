@@ -119,7 +119,7 @@ public sealed class KvBench : IBenchmark
             var ours = new KvResults();
             double? failoverMedian = null;
             using (var cluster = new NodeCluster(nodeDll, root, work, sets))
-            using (var target = new DistSyncKvTarget(cluster.HttpPorts))
+            using (var target = new DistSyncKvTarget(cluster))
             {
                 running = cluster;
                 try

@@ -51,7 +51,7 @@ public sealed class LocksBench : IBenchmark
             var http = BenchSupport.FreePorts(3);
             var remote = BenchSupport.FreePorts(3);
             for (var i = 0; i < 3; i++) BenchSupport.StartNode(cluster, nodeDll, root, work, http, remote, i, []);
-            var clients = http.Select(p => new DistSyncClient($"127.0.0.1:{p}", TimeSpan.FromSeconds(30))).ToArray();
+            var clients = http.Select(p => NodeAccess.Plain.Client(p, TimeSpan.FromSeconds(30))).ToArray();
             try
             {
                 await WaitForLeaderAsync(clients, cluster, TimeSpan.FromSeconds(60));

@@ -19,7 +19,8 @@ internal sealed class NodeCluster : IDisposable
     private readonly BenchProcesses _processes;
 
     /// <param name="spare">nodes beyond the three founders that can be started later as joiners (<see cref="StartJoiner"/>)</param>
-    public NodeCluster(string nodeDll, string root, string work, IReadOnlyList<string> sets, int spare = 0)
+    /// <param name="access">plain (the default) or secure, with certificates for at least 3 + <paramref name="spare"/> nodes; not disposed here</param>
+    public NodeCluster(string nodeDll, string root, string work, IReadOnlyList<string> sets, int spare = 0, NodeAccess? access = null)
     {
         _nodeDll = nodeDll;
         _root = root;
@@ -28,20 +29,27 @@ internal sealed class NodeCluster : IDisposable
         _http = BenchSupport.FreePorts(3 + spare);
         _remote = BenchSupport.FreePorts(3 + spare);
         _processes = new BenchProcesses(work);
-        Clients = _http.Select(p => new DistSyncClient($"127.0.0.1:{p}", TimeSpan.FromSeconds(10))).ToArray();
+        Access = access ?? NodeAccess.Plain;
+        Clients = _http.Select(p => Access.Client(p, TimeSpan.FromSeconds(10))).ToArray();
     }
 
     public DistSyncClient[] Clients { get; }
 
-    /// <summary>The nodes' HTTP ports, in node order (for plain HttpClients on routes the typed client lacks).</summary>
+    /// <summary>How the nodes are reached (plain or secure); make every other client of them through it.</summary>
+    public NodeAccess Access { get; }
+
+    /// <summary>The nodes' HTTP ports, in node order.</summary>
     public IReadOnlyList<int> HttpPorts => _http;
+
+    /// <summary>An HttpClient of node <paramref name="i"/> (0-based), for routes the typed client lacks.</summary>
+    public HttpClient Http(int i, TimeSpan timeout) => Access.Http(_http[i], timeout);
 
     /// <summary>The operating-system process id of node <paramref name="i"/> (0-based), as last started.</summary>
     public int ProcessId(int i) => _processes.ProcessId($"n{i + 1}");
 
     public void StartAll()
     {
-        for (var i = 0; i < 3; i++) BenchSupport.StartNode(_processes, _nodeDll, _root, _work, _http[..3], _remote[..3], i, _sets);
+        for (var i = 0; i < 3; i++) BenchSupport.StartNode(_processes, _nodeDll, _root, _work, _http[..3], _remote[..3], i, [.. _sets, .. Access.NodeSets(i)]);
     }
 
     /// <summary>Starts spare node <paramref name="i"/> (3 = n4) with the founders as seeds and no initial members: it asks
@@ -60,7 +68,7 @@ internal sealed class NodeCluster : IDisposable
             "--set", $"dsync.cluster.seeds={seeds}",
             "--set", "dsync.log.level=warning",
         };
-        foreach (var s in _sets) args.AddRange(["--set", s]);
+        foreach (var s in _sets.Concat(Access.NodeSets(i))) args.AddRange(["--set", s]);
         _processes.Start(name, "dotnet", args, _root);
     }
 

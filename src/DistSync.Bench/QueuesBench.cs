@@ -99,7 +99,7 @@ public sealed class QueuesBench : IBenchmark
         var endToEnd = new List<EndToEndResult>();
         if (!noLoad)
         using (var cluster = new NodeCluster(nodeDll, root, Path.Combine(work, "load"), sets))
-        using (var http = new QueueHttp(cluster.HttpPorts))
+        using (var http = new QueueHttp(cluster))
         {
             try
             {
@@ -166,7 +166,7 @@ public sealed class QueuesBench : IBenchmark
     /// </summary>
     internal async Task<List<EndToEndResult>> EndToEndRowsAsync(NodeCluster cluster, IReadOnlyList<int> clientCounts, TimeSpan warm, TimeSpan window)
     {
-        using var http = new QueueHttp(cluster.HttpPorts);
+        using var http = new QueueHttp(cluster);
         await CreateQueueAsync(http, Queue, TimeSpan.FromSeconds(60));
         await ProduceRunAsync(http, 16, warm);
         await DrainAsync(http);
@@ -302,7 +302,7 @@ public sealed class QueuesBench : IBenchmark
         Console.WriteLine($"(c) idle CPU: a fresh 3-node cluster, {IdleQueues} queues created by one produce each, {IdleSettle.TotalSeconds:0} s to settle, " +
                           $"then utime+stime of each node process over {IdleMeasure.TotalSeconds:0} s");
         using var cluster = new NodeCluster(nodeDll, root, work, sets);
-        using var http = new QueueHttp(cluster.HttpPorts);
+        using var http = new QueueHttp(cluster);
         try
         {
             cluster.StartAll();
@@ -417,12 +417,8 @@ public sealed class QueuesBench : IBenchmark
     {
         private readonly HttpClient[] _nodes;
 
-        public QueueHttp(IReadOnlyList<int> ports) =>
-            _nodes = ports.Select(p => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-            {
-                BaseAddress = new Uri($"http://127.0.0.1:{p}/"),
-                Timeout = TimeSpan.FromSeconds(30),
-            }).ToArray();
+        public QueueHttp(NodeCluster cluster) =>
+            _nodes = cluster.HttpPorts.Select((_, i) => cluster.Http(i, TimeSpan.FromSeconds(30))).ToArray();
 
         public async Task ProduceAsync(int node, string queue, string payload)
         {

@@ -113,9 +113,9 @@ public sealed class SoakBench : IBenchmark
         try
         {
             using var cluster = new NodeCluster(nodeDll, root, work, []);
-            using var target = new DistSyncKvTarget(cluster.HttpPorts);
+            using var target = new DistSyncKvTarget(cluster);
             var metrics = new HttpClient[cluster.HttpPorts.Count];
-            for (var i = 0; i < metrics.Length; i++) metrics[i] = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cluster.HttpPorts[i]}/"), Timeout = TimeSpan.FromSeconds(10) };
+            for (var i = 0; i < metrics.Length; i++) metrics[i] = cluster.Http(i, TimeSpan.FromSeconds(10));
             try
             {
                 cluster.StartAll();
