@@ -32,8 +32,9 @@ public sealed record DistSyncLeaseSettings(
         var timeouts = lease.TimeoutSettings;
         if (timeouts.HeartbeatTimeout < MinimumTtl)
             throw new ConfigurationException($"lease '{lease.LeaseName}': heartbeat-timeout must be at least {MinimumTtl.TotalSeconds:0} s, was {timeouts.HeartbeatTimeout}");
-        if (timeouts.HeartbeatInterval <= TimeSpan.Zero || timeouts.HeartbeatInterval >= timeouts.HeartbeatTimeout)
-            throw new ConfigurationException($"lease '{lease.LeaseName}': heartbeat-interval must be positive and below heartbeat-timeout ({timeouts.HeartbeatTimeout}), was {timeouts.HeartbeatInterval}");
+        // Akka's own rule (TimeoutSettings.Create), repeated for settings built in code: two beats fit in one TTL.
+        if (timeouts.HeartbeatInterval <= TimeSpan.Zero || timeouts.HeartbeatInterval >= timeouts.HeartbeatTimeout / 2)
+            throw new ConfigurationException($"lease '{lease.LeaseName}': heartbeat-interval must be positive and below half of heartbeat-timeout ({timeouts.HeartbeatTimeout}), was {timeouts.HeartbeatInterval}");
         if (timeouts.OperationTimeout <= TimeSpan.Zero)
             throw new ConfigurationException($"lease '{lease.LeaseName}': lease-operation-timeout must be positive, was {timeouts.OperationTimeout}");
         return new DistSyncLeaseSettings(lease.LeaseName, lease.OwnerName, endpoints.ToArray(),
