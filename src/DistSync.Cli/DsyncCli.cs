@@ -81,6 +81,7 @@ public static class DsyncCli
         root.Subcommands.Add(TopCommand.Build(output));
         root.Subcommands.Add(TokenCommands.Build(output));
         root.Subcommands.Add(CertsCommands.Build(output));
+        root.Subcommands.Add(DataKeyCommands.Build(output));
         root.Subcommands.Add(CompletionCommand.Build(output));
         root.Subcommands.Add(HelpCommand.Build(output));
         var help = root.Options.OfType<HelpOption>().Single();

@@ -33,6 +33,16 @@ public sealed record PersistenceSettings
     /// <summary>First part of every Redis key; the node id follows, e.g. <c>dsync:n1:journal:persisted:raft-0</c>.</summary>
     public string RedisKeyPrefix { get; init; } = "dsync";
 
+    /// <summary>The data keyring (<c>dsync.security.data-key-file</c>); empty: encryption at rest off. Set by the
+    /// node from its security settings, not read from <c>dsync.persistence</c>.</summary>
+    public string DataKeyFile { get; init; } = "";
+
+    /// <summary>Whether plaintext records are still read while encryption at rest is on
+    /// (<c>dsync.security.data-at-rest.accept-plaintext</c>), for a data directory written before it was turned on.</summary>
+    public bool AcceptPlaintext { get; init; }
+
+    public bool EncryptionAtRest => !string.IsNullOrWhiteSpace(DataKeyFile);
+
     public string SqlitePath => Path.Combine(DataDirectory, SqliteFileName);
 
     public string RedisNodePrefix => $"{RedisKeyPrefix}:{NodeId}";

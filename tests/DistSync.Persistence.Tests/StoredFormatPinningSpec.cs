@@ -16,6 +16,8 @@ public sealed class StoredFormatPinningSpec
         Assert.Equal(1, PersistenceTypeIds.RawBytes);
         Assert.Equal(2, PersistenceTypeIds.Utf8String);
         Assert.Equal(3, PersistenceTypeIds.Int64);
+        Assert.Equal(4, PersistenceTypeIds.AkkaSerialized);
+        Assert.Equal(5, PersistenceTypeIds.EncryptedPayload);
         Assert.Equal(99, PersistenceTypeIds.LastReserved);
     }
 

@@ -18,6 +18,7 @@ using DistSync.Node.Security;
 using DistSync.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using DistSync.Persistence.Encryption;
 using DistSync.Persistence.Plugins;
 using DistSync.Queues;
 using DistSync.Cluster.Metrics;
@@ -129,6 +130,22 @@ public sealed class DistSyncNode : IAsyncDisposable
             ? new Address(protocol, SystemName, host, port)
             : throw new FormatException($"seed '{seed}' is not host:port");
 
+    // The keyring is loaded here as well as by the plugins, so a missing or malformed one fails the start with its reason.
+    private static void LogDataAtRest(SecuritySettings security, Serilog.ILogger logger)
+    {
+        try
+        {
+            using var keyring = DataKeyring.Load(security.DataKeyFile);
+            logger.Information("encryption at rest on: journal events and snapshots are sealed (AES-256-GCM) under data key {KeyId} of {KeyFile}, " +
+                               "which holds keys {KeyIds}; plaintext records {Plaintext}", keyring.CurrentKeyId, Path.GetFullPath(security.DataKeyFile),
+                string.Join(",", keyring.KeyIds), security.AcceptPlaintext ? "still accepted (accept-plaintext = on)" : "refused");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new NodeStartupException($"cannot load the data keyring: {e.Message}", e);
+        }
+    }
+
     public static async Task<DistSyncNode> StartAsync(IConfiguration config, Serilog.ILogger logger, NodeStartOptions? options = null)
     {
         options ??= new NodeStartOptions();
@@ -157,12 +174,13 @@ public sealed class DistSyncNode : IAsyncDisposable
 
         // loaded before anything starts, so a bad certificate fails the start with its reason
         var tls = security.UsesTls ? NodeTls.Load(security, logger) : null;
+        if (security.EncryptionAtRest) LogDataAtRest(security, logger);
 
         IHost akkaHost;
         ActorSystem system;
         try
         {
-            (akkaHost, system) = await NodeAkka.StartAsync(settings, config, logger, options,
+            (akkaHost, system) = await NodeAkka.StartAsync(settings, config, logger, options, security,
                 security.RemotingTls ? tls!.RemotingSetup() : null).ConfigureAwait(false);
         }
         catch (Exception e) when (IsBindFailure(e))
@@ -243,6 +261,7 @@ public sealed class DistSyncNode : IAsyncDisposable
                 broadcastSettings, broadcastHub, kvWatchHub, kvMetrics, metrics.Raft).ConfigureAwait(false);
             metrics.Observe(members, JournalPluginMetrics.For(system), raft);
             if (tls is not null) metrics.ObserveTls(tls);
+            metrics.ObserveDataAtRest(DataAtRestMetrics.For(system));
             var applied = new AsyncPulse();
             var queues = new QueueService(raft, catalog, new PartitionCaller(system, raft, settings.NodeId), queueSettings, queueMetrics, applied);
             var hostedRaft = raft;

@@ -26,10 +26,17 @@ namespace DistSync.Node.Hosting;
 internal static class NodeAkka
 {
     public static async Task<(IHost Host, ActorSystem System)> StartAsync(NodeSettings settings, IConfiguration config, Serilog.ILogger logger,
-        NodeStartOptions options, Akka.Remote.Transport.DotNetty.DotNettySslSetup? remotingTls = null)
+        NodeStartOptions options, Security.SecuritySettings security, Akka.Remote.Transport.DotNetty.DotNettySslSetup? remotingTls = null)
     {
         var akka = AkkaSettingsOf(settings, config, options) with { Ssl = remotingTls is not null };
-        var persistence = PersistenceSettings.FromConfiguration(config) with { NodeId = settings.NodeId, DataDirectory = settings.DataDir };
+        // encryption at rest is configured under dsync.security but done by the persistence plugins
+        var persistence = PersistenceSettings.FromConfiguration(config) with
+        {
+            NodeId = settings.NodeId,
+            DataDirectory = settings.DataDir,
+            DataKeyFile = security.DataKeyFile,
+            AcceptPlaintext = security.AcceptPlaintext,
+        };
         var rendered = AkkaConfig.Build(akka, shared: AkkaConfig.LoadStatic(SharedConfigFile()));
         if (options.AkkaOverrides is { Length: > 0 } overrides) rendered = ConfigurationFactory.ParseString(overrides).WithFallback(rendered);
         // the sharding replicator reads its quorum settings when the extension starts: they must be in the system config

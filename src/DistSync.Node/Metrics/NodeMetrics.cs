@@ -1,4 +1,5 @@
 using DistSync.Cluster.Membership;
+using DistSync.Persistence.Encryption;
 using DistSync.Persistence.Plugins;
 using DistSync.Raft.Hosting;
 using Prometheus;
@@ -59,6 +60,24 @@ public sealed class NodeMetrics
         {
             remoting.IncTo(tls.RemotingRefused);
             plain.IncTo(tls.PlainHttpRefused);
+        });
+    }
+
+    /// <summary>Exports the records encryption at rest refused (each failed a recovery), by journal and snapshot;
+    /// at 0 while encryption at rest is off, so an alert on it needs no special case.</summary>
+    public void ObserveDataAtRest(DataAtRestMetrics dataAtRest)
+    {
+        ArgumentNullException.ThrowIfNull(dataAtRest);
+        var failures = Factory.CreateCounter("dsync_persistence_decrypt_failures_total",
+            "Stored records refused by encryption at rest (tampered, moved, unknown key id, or plaintext while refused); each failed a recovery", ["kind"]);
+        var journal = failures.WithLabels("journal");
+        var snapshot = failures.WithLabels("snapshot");
+        journal.IncTo(0);
+        snapshot.IncTo(0);
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            journal.IncTo(dataAtRest.JournalDecryptFailures);
+            snapshot.IncTo(dataAtRest.SnapshotDecryptFailures);
         });
     }
 

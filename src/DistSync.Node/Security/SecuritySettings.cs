@@ -2,7 +2,7 @@ using DistSync.Hocon;
 
 namespace DistSync.Node.Security;
 
-/// <summary><c>dsync.security.*</c> (hocon/security.conf): client tokens, roles, prefixes and the audit log.</summary>
+/// <summary><c>dsync.security.*</c> (hocon/security.conf): client tokens, roles, prefixes, the audit log, TLS and encryption at rest.</summary>
 public sealed record SecuritySettings
 {
     public bool Enabled { get; init; }
@@ -19,6 +19,14 @@ public sealed record SecuritySettings
     public string CaFile { get; init; } = "";
     public string CertFile { get; init; } = "";
     public string KeyFile { get; init; } = "";
+
+    /// <summary>The data keyring for encryption at rest; empty: off.</summary>
+    public string DataKeyFile { get; init; } = "";
+
+    /// <summary>Whether plaintext records are read while encryption at rest is on (migrating a data directory).</summary>
+    public bool AcceptPlaintext { get; init; }
+
+    public bool EncryptionAtRest => !string.IsNullOrWhiteSpace(DataKeyFile);
 
     /// <summary>Whether the node needs its certificate (HTTPS or remoting TLS on).</summary>
     public bool UsesTls => Https || RemotingTls;
@@ -41,6 +49,8 @@ public sealed record SecuritySettings
             CaFile = config.GetString("dsync.security.tls.ca-file", ""),
             CertFile = config.GetString("dsync.security.tls.cert-file", ""),
             KeyFile = config.GetString("dsync.security.tls.key-file", ""),
+            DataKeyFile = config.GetString("dsync.security.data-key-file", ""),
+            AcceptPlaintext = config.GetBool("dsync.security.data-at-rest.accept-plaintext", false),
         };
         if (settings.UsesTls)
         {

@@ -31,6 +31,8 @@ internal sealed class PayloadCodec(PersistenceSerializerRegistry registry, AkkaS
 
     public object Decode(int typeId, byte[] bytes)
     {
+        if (typeId == PersistenceTypeIds.EncryptedPayload)
+            throw new InvalidDataException("a stored record is encrypted at rest, and this plugin has no data key: set dsync.security.data-key-file to the keyring it was written with");
         if (typeId != PersistenceTypeIds.AkkaSerialized) return Registry.Deserialize(typeId, bytes);
         var (serializerId, manifest, payload) = PayloadEnvelope.Decode(bytes);
         return serialization.Deserialize(payload, serializerId, manifest);

@@ -102,6 +102,10 @@ public static class PersistencePlugins
             .Append(", merge-threshold = ").Append(settings.SqliteMergeThreshold.ToString(CultureInfo.InvariantCulture)).AppendLine(" }");
         sb.Append("      redis { configuration = ").Append(Quote(settings.RedisConfiguration))
             .Append(", node-prefix = ").Append(Quote(settings.RedisNodePrefix)).AppendLine(" }");
+        // Encryption at rest (PluginEngines wraps the engine): absent or empty means off.
+        if (!settings.EncryptionAtRest) return;
+        sb.Append("      data-key-file = ").AppendLine(Quote(Path.GetFullPath(settings.DataKeyFile)));
+        sb.Append("      accept-plaintext = ").AppendLine(settings.AcceptPlaintext ? "on" : "off");
     }
 
     private static string Quote(string value) => HoconText.Quote(value);

@@ -1,10 +1,12 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
+using DistSync.Persistence.Encryption;
 using DistSync.Persistence.InMem;
 using DistSync.Persistence.Journal;
 using DistSync.Persistence.Redis;
 using DistSync.Persistence.Snapshot;
 using DistSync.Persistence.Sqlite;
+using DistSync.Security;
 using StackExchange.Redis;
 using AkkaConfig = Akka.Configuration.Config;
 
@@ -13,7 +15,9 @@ namespace DistSync.Persistence.Plugins;
 /// <summary>
 /// Opens the engine a plugin's HOCON block names (<c>engine = sqlite | redis | inmem</c> and the <c>sqlite</c> /
 /// <c>redis</c> sub-blocks written by <see cref="PersistencePlugins.Config"/>), unless a
-/// <see cref="PersistenceEngineSetup"/> supplies one.
+/// <see cref="PersistenceEngineSetup"/> supplies one. When the block names a <c>data-key-file</c>, the engine either
+/// way is wrapped for encryption at rest (<see cref="EncryptedJournal"/>, <see cref="EncryptedSnapshotStore"/>), so
+/// every backend, injected ones included, stores only ciphertext.
 /// </summary>
 internal static class PluginEngines
 {
@@ -22,6 +26,30 @@ internal static class PluginEngines
     private static readonly ConditionalWeakTable<ActorSystem, InMemStorage> InMem = new();
 
     public static (IJournal Engine, bool Owned) Journal(ActorSystem system, AkkaConfig config)
+    {
+        var (engine, owned) = OpenJournal(system, config);
+        if (Sealer(config) is not { } sealer) return (engine, owned);
+        var log = Serilog.Log.Logger.ForContext("SourceContext", "DistSync.Persistence.Plugins.DistSyncJournal");
+        return (new EncryptedJournal(engine, sealer, DataAtRestMetrics.For(system), log, owned), true);
+    }
+
+    public static (ISnapshotStore Engine, bool Owned) SnapshotStore(ActorSystem system, AkkaConfig config)
+    {
+        var (engine, owned) = OpenSnapshotStore(system, config);
+        if (Sealer(config) is not { } sealer) return (engine, owned);
+        var log = Serilog.Log.Logger.ForContext("SourceContext", "DistSync.Persistence.Plugins.DistSyncSnapshotStore");
+        return (new EncryptedSnapshotStore(engine, sealer, DataAtRestMetrics.For(system), log, owned), true);
+    }
+
+    // Each plugin loads the keyring itself when it starts, so a missing or malformed key file fails the boot.
+    private static RecordSealer? Sealer(AkkaConfig config)
+    {
+        var keyFile = config.GetString("data-key-file", "");
+        if (string.IsNullOrWhiteSpace(keyFile)) return null;
+        return new RecordSealer(DataKeyring.Load(keyFile), config.GetBoolean("accept-plaintext", false));
+    }
+
+    private static (IJournal Engine, bool Owned) OpenJournal(ActorSystem system, AkkaConfig config)
     {
         var setup = system.Settings.Setup.Get<PersistenceEngineSetup>();
         if (setup.HasValue && setup.Value.Journal is { } factory) return (factory(system), setup.Value.DisposeEngines);
@@ -36,7 +64,7 @@ internal static class PluginEngines
         return (engine, true);
     }
 
-    public static (ISnapshotStore Engine, bool Owned) SnapshotStore(ActorSystem system, AkkaConfig config)
+    private static (ISnapshotStore Engine, bool Owned) OpenSnapshotStore(ActorSystem system, AkkaConfig config)
     {
         var setup = system.Settings.Setup.Get<PersistenceEngineSetup>();
         if (setup.HasValue && setup.Value.SnapshotStore is { } factory) return (factory(system), setup.Value.DisposeEngines);

@@ -23,6 +23,13 @@ public static class PersistenceTypeIds
     /// </summary>
     public const int AkkaSerialized = 4;
 
+    /// <summary>
+    /// A payload sealed by encryption at rest (<c>DistSync.Persistence.Encryption.RecordSealer</c>): a
+    /// <c>DistSync.Security.DataKeyring</c> record whose plaintext is the inner type id and payload. Only the
+    /// encrypting engine decorators write and read it; never registered as a CLR type.
+    /// </summary>
+    public const int EncryptedPayload = 5;
+
     /// <summary>Highest id reserved for this module.</summary>
     public const int LastReserved = 99;
 }

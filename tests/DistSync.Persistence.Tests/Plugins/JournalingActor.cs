@@ -25,6 +25,8 @@ public sealed class JournalingActor : ReceivePersistentActor
 
     public sealed record Failed(object Event, long SequenceNr);
 
+    public sealed record RecoveryFailed(Exception Cause);
+
     private readonly IActorRef _monitor;
     private readonly List<object> _events = new();
     private bool _fromSnapshot;
@@ -68,6 +70,12 @@ public sealed class JournalingActor : ReceivePersistentActor
     {
         _monitor.Tell(new Rejected(@event, sequenceNr));
         base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _monitor.Tell(new RecoveryFailed(reason));
+        base.OnRecoveryFailure(reason, message);
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)

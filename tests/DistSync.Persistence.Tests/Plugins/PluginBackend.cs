@@ -35,6 +35,19 @@ public sealed class PluginBackend : IDisposable
             b => new SpecPayloads.Registered(Encoding.UTF8.GetString(b)));
     }
 
+    /// <summary>A backend whose plugins encrypt at rest with the keyring at <paramref name="dataKeyFile"/>.</summary>
+    public static PluginBackend Encrypted(string kind, string dataKeyFile, RedisServerFixture? server = null, bool acceptPlaintext = false)
+    {
+        var backend = kind switch
+        {
+            "sqlite" => Sqlite(),
+            "redis" => Redis(server ?? throw new ArgumentNullException(nameof(server))),
+            _ => InMem(),
+        };
+        backend.Settings = backend.Settings with { DataKeyFile = dataKeyFile, AcceptPlaintext = acceptPlaintext };
+        return backend;
+    }
+
     public static PluginBackend Sqlite()
     {
         var directory = new TempDirectory();
@@ -58,7 +71,10 @@ public sealed class PluginBackend : IDisposable
 
     public string Name { get; }
 
-    public PersistenceSettings Settings { get; }
+    public PersistenceSettings Settings { get; private set; }
+
+    /// <summary>The in-memory data (inmem backends only).</summary>
+    internal InMemStorage? Storage => _storage;
 
     public PersistenceSerializerRegistry Registry { get; }
 
@@ -80,7 +96,8 @@ public sealed class PluginBackend : IDisposable
         _ => new InMemJournal(_storage),
     };
 
-    private ISnapshotStore OpenSnapshotStore() => Settings.SnapshotStorePlugin switch
+    /// <summary>A snapshot store engine over this backend's data, as the plugin would open it.</summary>
+    public ISnapshotStore OpenSnapshotStore() => Settings.SnapshotStorePlugin switch
     {
         PersistencePlugin.Sqlite => new SqliteSnapshotStore(Settings.SqlitePath),
         PersistencePlugin.Redis => new RedisSnapshotStore(ConnectionMultiplexer.Connect(Settings.RedisConfiguration), Settings.RedisNodePrefix, ownsConnection: true),
