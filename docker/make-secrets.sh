@@ -2,7 +2,8 @@
 # The compose cluster's secrets, made once by its 'secrets' service (docker-compose.yml) and kept in volumes:
 #   /ca       the cluster CA with its private key: only this service mounts it, so a node never holds the CA key;
 #   /secrets  what the nodes mount read-only: ca.crt, nN.crt/nN.key (names nodeN, nN, localhost, 127.0.0.1),
-#             token.key (the token signing key) and admin.token / reader.token (valid 30 days).
+#             token.key (the token signing key), data.key (encryption at rest) and admin.token / reader.token
+#             (valid 30 days).
 # Run again (docker compose run --rm secrets) after deleting a file to re-issue just that one.
 set -eu
 ca=${DSYNC_CA_DIR:-/ca}
@@ -18,6 +19,8 @@ for i in 1 2 3; do
 done
 cp "$ca/ca.crt" "$out/ca.crt"
 [ -f "$out/token.key" ] || dsync token init-key --key-file "$out/token.key"
+# the data key: journals and snapshots (in the node volumes and Redis) are encrypted with it at rest
+[ -f "$out/data.key" ] || dsync datakey init --file "$out/data.key"
 for role in admin reader; do
   [ -s "$out/$role.token" ] || (umask 077; dsync token issue --key-file "$out/token.key" --role "$role" --subject "compose-$role" --ttl 30d >"$out/$role.token")
 done

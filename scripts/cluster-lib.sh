@@ -111,7 +111,8 @@ node_args() {
     local s=$data/secrets
     args+=(--set "dsync.security.enabled=on" --set "dsync.security.token-key-file=$s/token.key"
       --set "dsync.security.tls.https=on" --set "dsync.security.tls.remoting=on" --set "dsync.security.tls.ca-file=$s/ca.crt"
-      --set "dsync.security.tls.cert-file=$s/n$i.crt" --set "dsync.security.tls.key-file=$s/n$i.key")
+      --set "dsync.security.tls.cert-file=$s/n$i.crt" --set "dsync.security.tls.key-file=$s/n$i.key"
+      --set "dsync.security.data-key-file=$s/data.key")
   fi
   if [ "$journal" = redis ]; then
     args+=(--set "dsync.persistence.journal.plugin=redis"
@@ -131,7 +132,8 @@ launch_node() {
 
 scheme() { if [ "$secure" = yes ]; then echo https; else echo http; fi; }
 
-# The secrets of a --secure cluster under $data/secrets: the CA, node certificates, the token signing key (each made
+# The secrets of a --secure cluster under $data/secrets: the CA, node certificates, the token signing key, the data
+# key that encrypts the journals and snapshots at rest (each made
 # once, kept across restarts) and an admin and a reader token (issued anew at every start, valid 7 days).
 make_secrets() {
   local s=$data/secrets i dsync=(dotnet "$cli_dll")
@@ -139,12 +141,13 @@ make_secrets() {
   [ -f "$s/ca.crt" ] || "${dsync[@]}" certs init --dir "$s" --name dsync-local >/dev/null
   for i in 1 2 3; do [ -f "$s/n$i.crt" ] || "${dsync[@]}" certs issue "n$i" --dir "$s" >/dev/null; done
   [ -f "$s/token.key" ] || "${dsync[@]}" token init-key --key-file "$s/token.key" >/dev/null
+  [ -f "$s/data.key" ] || "${dsync[@]}" datakey init --file "$s/data.key" >/dev/null
   local role
   for role in admin reader; do
     rm -f "$s/$role.token"
     (umask 077; "${dsync[@]}" token issue --key-file "$s/token.key" --role "$role" --subject "local-$role" --ttl 7d >"$s/$role.token")
   done
-  echo "secrets in $s/: ca.crt, n1..n3 certificates, token.key, admin.token, reader.token"
+  echo "secrets in $s/: ca.crt, n1..n3 certificates, token.key, data.key (encryption at rest), admin.token, reader.token"
 }
 
 # /health answers 200 once the node sees a leader. Without curl (a bare CI image), bash's /dev/tcp asks it

@@ -214,7 +214,8 @@ secure_usage_text() {
   cat <<USAGE
 
 The cluster is running with security on (journal: $journal${redis_endpoint:+ on $redis_endpoint}): mutual TLS between
-the nodes, HTTPS only, a token needed for everything but /health. The secrets are in $s/:
+the nodes, HTTPS only, a token needed for everything but /health, journals and snapshots encrypted at rest
+(data.key). The secrets are in $s/:
 ca.crt (trust it), admin.token and reader.token (valid 7 days, re-issued at every start), the CA and signing keys.
 Try:
   export DSYNC_CA=$s/ca.crt DSYNC_TOKEN=@$s/admin.token

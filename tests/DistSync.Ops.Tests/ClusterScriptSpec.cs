@@ -143,9 +143,9 @@ public class ClusterScriptSpec
             cluster.Start("--secure");
             await cluster.WaitRunningAsync();
             var secrets = Path.Combine(cluster.Data, "secrets");
-            foreach (var file in new[] { "ca.crt", "ca.key", "n1.crt", "n1.key", "n2.crt", "n3.key", "token.key", "admin.token", "reader.token" })
+            foreach (var file in new[] { "ca.crt", "ca.key", "n1.crt", "n1.key", "n2.crt", "n3.key", "token.key", "data.key", "admin.token", "reader.token" })
                 Assert.True(File.Exists(Path.Combine(secrets, file)), $"{file} missing in {secrets}:\n{cluster.Output}");
-            foreach (var secret in new[] { "ca.key", "n1.key", "token.key", "admin.token" })
+            foreach (var secret in new[] { "ca.key", "n1.key", "token.key", "data.key", "admin.token" })
                 if (!OperatingSystem.IsWindows())
                     Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(secrets, secret)));
             Assert.Contains($"DSYNC_CA={secrets}/ca.crt", cluster.Output, StringComparison.Ordinal);
@@ -156,10 +156,10 @@ public class ClusterScriptSpec
             var admin = File.ReadAllText(Path.Combine(secrets, "admin.token")).Trim();
             var reader = File.ReadAllText(Path.Combine(secrets, "reader.token")).Trim();
             using (var n1 = Https(ca, cluster.HttpPort(1), admin))
-                await Eventually.Until(() => n1.PutAsync("ops/secure", "sealed"), _ => true, ScriptCluster.Patience, "PUT through n1 with the admin token");
+                await Eventually.Until(() => n1.PutAsync("ops/secure", "sealed-7f3a9c"), _ => true, ScriptCluster.Patience, "PUT through n1 with the admin token");
             using (var n3 = Https(ca, cluster.HttpPort(3), reader))
             {
-                await Eventually.Until(() => n3.GetAsync("ops/secure"), r => r?.Value == "sealed", ScriptCluster.Patience, "GET from n3 with the reader token");
+                await Eventually.Until(() => n3.GetAsync("ops/secure"), r => r?.Value == "sealed-7f3a9c", ScriptCluster.Patience, "GET from n3 with the reader token");
                 var denied = await Assert.ThrowsAsync<DistSyncApiException>(() => n3.PutAsync("ops/secure", "overwritten"));
                 Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
                 await Eventually.Until(() => n3.GetStatusAsync(), st => st.Members.Count == 3, ScriptCluster.Patience, "three members seen by n3 over mTLS");
@@ -167,17 +167,28 @@ public class ClusterScriptSpec
             using (var anonymous = Https(ca, cluster.HttpPort(2), null))
                 Assert.Equal(HttpStatusCode.Unauthorized, (await Assert.ThrowsAsync<DistSyncApiException>(() => anonymous.GetStatusAsync())).StatusCode);
 
-            // 3. no secret in the node logs: not a token, not the signing key
+            // 3. encrypted at rest: no file of any node's data directory holds the value written
+            foreach (var node in new[] { 1, 2, 3 })
+                foreach (var file in Directory.GetFiles(Path.Combine(cluster.Data, $"n{node}"), "*", SearchOption.AllDirectories))
+                {
+                    using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    using var copy = new MemoryStream();
+                    stream.CopyTo(copy);
+                    Assert.False(copy.ToArray().AsSpan().IndexOf("sealed-7f3a9c"u8) >= 0, $"{file} holds the value in plaintext");
+                }
+
+            // 4. no secret in the node logs: not a token, not the signing key
             var key = File.ReadAllText(Path.Combine(secrets, "token.key")).Trim();
             foreach (var node in new[] { 1, 2, 3 })
             {
                 var log = File.ReadAllText(Path.Combine(cluster.Data, "logs", $"n{node}.log"));
                 Assert.Contains("TLS: https on, remoting mutual TLS on", log, StringComparison.Ordinal);
+                Assert.Contains("encryption at rest on", log, StringComparison.Ordinal);
                 foreach (var secret in new[] { admin, reader, key })
                     Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
             }
 
-            // 4. plain HTTP is refused with a 400 that says why
+            // 5. plain HTTP is refused with a 400 that says why
             using (var plain = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
             {
                 var response = await plain.GetAsync($"http://127.0.0.1:{cluster.HttpPort(1)}/health");

@@ -154,8 +154,8 @@ public class ComposeLintSpec
             var security = DistSync.Node.Security.SecuritySettings.From(config, config.GetString("dsync.node.data-dir", ""));
             Assert.True(security.Enabled && security.Https && security.RemotingTls, $"{name}: security, HTTPS and remoting TLS must all be on");
             var id = config.GetString("dsync.node.id", "");
-            Assert.Equal([$"/secrets/{id}.crt", $"/secrets/{id}.key", "/secrets/ca.crt", "/secrets/token.key"],
-                new[] { security.CertFile, security.KeyFile, security.CaFile, security.TokenKeyFile });
+            Assert.Equal([$"/secrets/{id}.crt", $"/secrets/{id}.key", "/secrets/ca.crt", "/secrets/token.key", "/secrets/data.key"],
+                new[] { security.CertFile, security.KeyFile, security.CaFile, security.TokenKeyFile, config.GetString("dsync.security.data-key-file", "") });
             // the node mounts the secrets the service made, read-only, and starts only after it finished
             var service = Service(name);
             Assert.Contains($"{secretsVolume}:/secrets:ro", Seq(service["volumes"], $"{name}.volumes").Select(v => v as string));

@@ -191,13 +191,13 @@ public partial class KubernetesLintSpec
             var config = PodConfig(i);
             var security = DistSync.Node.Security.SecuritySettings.From(config, config.GetString("dsync.node.data-dir", ""));
             Assert.True(security.Enabled && security.Https && security.RemotingTls, $"pod {i}: security, HTTPS and remoting TLS must all be on");
-            Assert.Equal([$"{secrets}/{name}-{i}.crt", $"{secrets}/{name}-{i}.key", $"{secrets}/ca.crt", $"{secrets}/token.key"],
-                new[] { security.CertFile, security.KeyFile, security.CaFile, security.TokenKeyFile });
+            Assert.Equal([$"{secrets}/{name}-{i}.crt", $"{secrets}/{name}-{i}.key", $"{secrets}/ca.crt", $"{secrets}/token.key", $"{secrets}/data.key"],
+                new[] { security.CertFile, security.KeyFile, security.CaFile, security.TokenKeyFile, config.GetString("dsync.security.data-key-file", "") });
         }
         // the script puts each file the pods name into the Secret, certificates naming the pods' stable DNS names
         Assert.Contains("pod=dsync-$i", script, StringComparison.Ordinal);
         Assert.Contains($"--dns \"$pod.{headless}\"", script, StringComparison.Ordinal);
-        foreach (var file in new[] { "ca.crt=", "$pod.crt=", "$pod.key=", "token.key=" }) Assert.Contains($"--from-file=\"{file}", script, StringComparison.Ordinal);
+        foreach (var file in new[] { "ca.crt=", "$pod.crt=", "$pod.key=", "token.key=", "data.key=" }) Assert.Contains($"--from-file=\"{file}", script, StringComparison.Ordinal);
         Assert.Contains("kubectl create secret generic dsync-secrets", script, StringComparison.Ordinal);
         foreach (var probe in new[] { "readinessProbe", "livenessProbe" })
             Assert.Equal("HTTPS", Str(At(Container()[probe], probe, "httpGet", "scheme"), "scheme"));
