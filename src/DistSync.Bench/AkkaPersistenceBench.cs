@@ -21,28 +21,44 @@ internal static class AkkaPersistenceBench
 {
     public sealed record Result(double EventsPerSecond, double P50, double P99, double? BatchesPer1000);
 
-    /// <summary>Plugins this mode knows: the dsync engines, and Akka.Persistence.Sql on SQLite.</summary>
-    public static readonly string[] Plugins = ["dsync-sqlite", "akka-sql-sqlite", "dsync-redis", "dsync-inmem"];
+    /// <summary>Plugins this mode knows: the dsync engines (each also with encryption at rest, suffix <c>-enc</c>), and
+    /// Akka.Persistence.Sql on SQLite.</summary>
+    public static readonly string[] Plugins =
+        ["dsync-sqlite", "akka-sql-sqlite", "dsync-redis", "dsync-inmem", "dsync-sqlite-enc", "dsync-redis-enc", "dsync-inmem-enc"];
+
+    /// <summary>The suffix of a dsync plugin with encryption at rest on (a fresh keyring per run).</summary>
+    public const string EncryptedSuffix = "-enc";
 
     public static async Task<Result> RunAsync(string plugin, int actorCount, double seconds, byte[] payload, string dataDir, string? redisEndpoint)
     {
         var directory = Path.Combine(dataDir, $"{plugin}-{actorCount}");
         Directory.CreateDirectory(directory);
-        var setup = plugin switch
+        var encrypted = plugin.EndsWith(EncryptedSuffix, StringComparison.Ordinal);
+        var engine = encrypted ? plugin[..^EncryptedSuffix.Length] : plugin;
+        PersistenceSettings? settings = engine switch
         {
-            "dsync-sqlite" => PersistencePlugins.Setup(new PersistenceSettings { NodeId = "bench", DataDirectory = directory }, fallback: Quiet),
-            "dsync-inmem" => PersistencePlugins.Setup(new PersistenceSettings
-                { JournalPlugin = PersistencePlugin.InMem, SnapshotStorePlugin = PersistencePlugin.InMem }, fallback: Quiet),
-            "dsync-redis" => PersistencePlugins.Setup(new PersistenceSettings
+            "dsync-sqlite" => new PersistenceSettings { NodeId = "bench", DataDirectory = directory },
+            "dsync-inmem" => new PersistenceSettings { JournalPlugin = PersistencePlugin.InMem, SnapshotStorePlugin = PersistencePlugin.InMem },
+            "dsync-redis" => new PersistenceSettings
             {
-                NodeId = $"bench-{actorCount}",
+                // the plugin in the prefix: an encrypted run must not recover a plaintext run's events, nor the reverse
+                NodeId = $"bench-{plugin}-{actorCount}",
                 JournalPlugin = PersistencePlugin.Redis,
                 SnapshotStorePlugin = PersistencePlugin.Redis,
                 RedisConfiguration = redisEndpoint ?? throw new InvalidOperationException("dsync-redis needs a redis-server"),
-            }, fallback: Quiet),
-            "akka-sql-sqlite" => Akka.Actor.Setup.ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(SqlConfig(Path.Combine(directory, "akka-persistence.db")))),
+            },
+            "akka-sql-sqlite" => null,
             _ => throw new ArgumentException($"unknown plugin '{plugin}' ({string.Join(" | ", Plugins)})"),
         };
+        if (encrypted && settings is not null)
+        {
+            var keyFile = Path.Combine(directory, "data.key");
+            if (!File.Exists(keyFile)) DistSync.Security.DataKeyring.Create(keyFile).Dispose();
+            settings = settings with { DataKeyFile = keyFile };
+        }
+        var setup = settings is not null
+            ? PersistencePlugins.Setup(settings, fallback: Quiet)
+            : Akka.Actor.Setup.ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(SqlConfig(Path.Combine(directory, "akka-persistence.db"))));
         var system = ActorSystem.Create($"bench-{plugin}-{actorCount}", setup);
         try
         {

@@ -10,7 +10,8 @@ namespace DistSync.Bench;
 /// <summary>
 /// <c>./build.sh bench persistence [--seconds S] [--actors 1,16,64] [--plugins P,Q] [--payload BYTES] [--data-dir DIR] [--sql-parallelism N]</c>
 /// Akka ReceivePersistentActors on the dsync SQLite plugin and on Akka.Persistence.Sql (SQLite.MS) in the same run,
-/// side by side (<see cref="AkkaPersistenceBench"/>; plugins dsync-sqlite, akka-sql-sqlite, dsync-redis, dsync-inmem):
+/// side by side (<see cref="AkkaPersistenceBench"/>; plugins dsync-sqlite, akka-sql-sqlite, dsync-redis, dsync-inmem, and
+/// dsync-sqlite-enc, dsync-redis-enc, dsync-inmem-enc with encryption at rest on):
 /// each actor persists events back to back (the next Persist is issued from the previous one's handler) for S seconds
 /// after a warm-up; reports events/s, p50/p99 Persist latency (Persist call to handler) and engine batches. Also measures this disk's raw fsync latency. Redis runs as a private
 /// redis-server with appendonly yes + appendfsync always, so both backends fsync every acknowledged batch.
@@ -68,7 +69,7 @@ public sealed class PersistenceBench : IBenchmark
         RedisServer? redis = null;
         try
         {
-            if (plugins.Contains("dsync-redis"))
+            if (plugins.Any(p => p.StartsWith("dsync-redis", StringComparison.Ordinal)))
             {
                 redis = RedisServer.TryStart(Path.Combine(dataDir, "redis"));
                 if (redis is null)
@@ -104,6 +105,7 @@ public sealed class PersistenceBench : IBenchmark
                         $"| {actors} | {d.EventsPerSecond:N0} | {a.EventsPerSecond:N0} | {d.EventsPerSecond / Math.Max(1, a.EventsPerSecond):0.00}x | {Micros(d.P99)} | {Micros(a.P99)} |"));
                 }
             }
+            PrintEncryptionCost(actorCounts, plugins, results);
         }
         finally
         {
@@ -114,6 +116,26 @@ public sealed class PersistenceBench : IBenchmark
         Console.WriteLine($"akka-sql-sqlite's file: {AkkaPersistenceBench.SqlPragmas}; parallelism {AkkaPersistenceBench.SqlParallelism}, batch-size 1000. Engine batches: dsync journal transactions (JournalPluginMetrics); Akka.Persistence.Sql does not expose its count.");
         Console.WriteLine($"CPU pressure while running (/proc/pressure/cpu, share of time runnable tasks waited for a CPU): {CpuPressure()}");
         return 0;
+    }
+
+    /// <summary>For every plugin run both plain and with encryption at rest: what sealing costs, side by side.</summary>
+    private static void PrintEncryptionCost(int[] actorCounts, string[] plugins, Dictionary<(string, int), AkkaPersistenceBench.Result> results)
+    {
+        var pairs = plugins.Where(p => plugins.Contains(p + AkkaPersistenceBench.EncryptedSuffix)).ToArray();
+        if (pairs.Length == 0) return;
+        Console.WriteLine();
+        Console.WriteLine("| plugin | actors | plain events/s | encrypted events/s | encrypted/plain | plain p99 | encrypted p99 |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var plugin in pairs)
+        {
+            foreach (var actors in actorCounts)
+            {
+                var plain = results[(plugin, actors)];
+                var sealedRun = results[(plugin + AkkaPersistenceBench.EncryptedSuffix, actors)];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {plugin} | {actors} | {plain.EventsPerSecond:N0} | {sealedRun.EventsPerSecond:N0} | {sealedRun.EventsPerSecond / Math.Max(1, plain.EventsPerSecond):0.00}x | {Micros(plain.P99)} | {Micros(sealedRun.P99)} |"));
+            }
+        }
     }
 
     /// <summary>Raw fsync cost of this disk: small SQLite transactions (WAL, synchronous=FULL) and plain write+fsync.</summary>
